@@ -1,0 +1,3 @@
+"""xcomlint: a static linter for Apache Airflow XComs."""
+
+__version__ = "0.1.0"

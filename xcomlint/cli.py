@@ -1,0 +1,197 @@
+"""The ``xcomlint`` command line. Exit codes: 0 clean, 1 findings, 2 usage, config or internal error."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from typing import List, Optional, Sequence, Tuple
+
+import click
+
+from . import __version__
+from .config import ConfigError, FileConfig, check_code, find_config, load_config_file, parse_airflow_version
+from .docs import document
+from .engine import FileResult, RunResult, default_jobs, lint_paths, lint_source, selected_rules
+from .reporters import REPORTERS
+from .rules import all_rules
+from .settings import Settings, select_codes
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split_codes(values: Sequence[str], option: str) -> List[str]:
+    known = [r.code for r in all_rules()]
+    codes = [c.strip().upper() for value in values for c in value.split(",") if c.strip()]
+    for code in codes:
+        check_code(code, known, lambda message: click.BadParameter(message, param_hint=option))
+    return codes
+
+
+def load_settings(
+    config_path: Optional[str],
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+    airflow_version: Optional[str] = None,
+    serialization: Optional[str] = None,
+    allowlist: Optional[str] = None,
+) -> Settings:
+    known = [r.code for r in all_rules()]
+    path = config_path or find_config()
+    config = load_config_file(path, known) if path else FileConfig()
+    values = config.values
+    chosen_select = _split_codes(select, "--select") or values.get("select")
+    chosen = select_codes(
+        {r.code: r.default for r in all_rules()},
+        select=chosen_select,
+        extend_select=list(values.get("extend-select", [])) + _split_codes(extend_select, "--extend-select"),
+        ignore=list(values.get("ignore", [])) + _split_codes(ignore, "--ignore"),
+    )
+    version = values.get("airflow-version", 3)
+    if airflow_version is not None:
+        version = parse_airflow_version(airflow_version, lambda m: click.BadParameter(m, param_hint="--airflow-version"))
+    return Settings(
+        selected=chosen,
+        airflow_version=version,
+        serialization=serialization or values.get("serialization", "json"),
+        large_value_bytes=values.get("large-value-bytes", Settings.large_value_bytes),
+        exclude=tuple(values.get("exclude", ())),
+        per_file_ignores=tuple((k, tuple(v)) for k, v in values.get("per-file-ignores", {}).items()),
+        allowlist=allowlist or values.get("allowlist"),
+    )
+
+
+def _fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"xcomlint: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xcomlint")
+def main() -> None:
+    """A static linter for Apache Airflow XComs.
+
+    xcomlint reads DAG files without importing them, builds the graph of which
+    task pushes which XCom and who pulls it, and reports the mistakes Airflow
+    lets through silently (most make a pull return None at runtime).
+    """
+
+
+_common_options = [
+    click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use instead of searching for one."),
+    click.option("--airflow-version", type=click.Choice(["2", "3"]), help="Airflow major version to lint for (default: config, else 3)."),
+]
+
+
+def common(func):
+    for option in reversed(_common_options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, metavar="CODES", help="Rules to run instead of the defaults: codes or prefixes, comma-separated (XCL1,XCL201).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules to skip: codes or prefixes.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selection (e.g. XCL105).")
+@click.option("--allowlist", type=click.Path(dir_okay=False), help="The YAML allow-list of permitted XCom flows.")
+@common
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
+@click.option("--serialization", type=click.Choice(["json", "airflow"]), help="What counts as serializable for XCL201 (default: json).")
+@click.option("--stdin-filename", metavar="NAME", help="Read the source from standard input and report it under NAME (use '-' as the path).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary line.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel worker processes (default: all cores).")
+def check(
+    paths: Tuple[str, ...],
+    select: Tuple[str, ...],
+    ignore: Tuple[str, ...],
+    extend_select: Tuple[str, ...],
+    allowlist: Optional[str],
+    config_path: Optional[str],
+    airflow_version: Optional[str],
+    output_format: str,
+    serialization: Optional[str],
+    stdin_filename: Optional[str],
+    exit_zero: bool,
+    quiet: bool,
+    statistics: bool,
+    jobs: Optional[int],
+) -> None:
+    """Lint DAG files (default path: the current directory).
+
+    Directories are walked for *.py files. Findings are printed sorted by path,
+    line and column. Exit code 0 means no findings, 1 findings, 2 an error.
+    """
+    try:
+        settings = load_settings(config_path, select, ignore, extend_select, airflow_version, serialization, allowlist)
+    except ConfigError as error:
+        raise _fail(str(error))
+    if stdin_filename is not None or paths == ("-",):
+        name = stdin_filename or "<stdin>"
+        result = lint_source(name, sys.stdin.buffer.read(), settings)
+        run = RunResult([name], sorted(result.findings, key=lambda f: f.sort_key), result.errors, [], [result.model] if result.model else [])
+    else:
+        run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs())
+    REPORTERS[output_format](run.findings, sys.stdout)
+    if statistics:
+        for code, count in sorted(Counter(f.code for f in run.findings).items()):
+            name = next(r.name for r in all_rules() if r.code == code)
+            click.echo(f"{count:6d}  {code} {name}")
+    for error in run.path_errors:
+        click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
+    for error in run.errors:
+        rule = f" in rule {error.rule}" if error.rule else ""
+        click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
+    if output_format == "text" and not quiet:
+        files = len(run.files)
+        summary = f"Found {len(run.findings)} finding{'s' if len(run.findings) != 1 else ''} in {files} file{'s' if files != 1 else ''}."
+        click.echo(summary if run.findings else f"All checks passed ({files} file{'s' if files != 1 else ''}).", err=True)
+    if run.path_errors or run.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if run.findings and not exit_zero else EXIT_CLEAN)
+
+
+@main.command(name="rules")
+def list_rules() -> None:
+    """List every rule with its code, name and whether it runs by default."""
+    for rule in all_rules():
+        default = "on " if rule.default else "off"
+        click.echo(f"{rule.code}  {rule.name:<30} {default}  {rule.summary}")
+
+
+@main.command(name="rule")
+@click.argument("code")
+def show_rule(code: str) -> None:
+    """Print the documentation of rule CODE (e.g. XCL103)."""
+    rule = next((r for r in all_rules() if r.code == code.upper() or r.name == code), None)
+    if rule is None:
+        raise _fail(f"unknown rule '{code}'; see 'xcomlint rules'")
+    text = document(rule.code)
+    if text is None:
+        raise _fail(f"no documentation found for {rule.code}")
+    click.echo(text.rstrip())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True, help="Output format.")
+@click.option("--dag", "dag_id", metavar="DAG_ID", help="Only this DAG.")
+@common
+def graph(paths: Tuple[str, ...], output_format: str, dag_id: Optional[str], config_path: Optional[str], airflow_version: Optional[str]) -> None:
+    """Print the producer/consumer XCom graph: the model the rules read."""
+    from .graphs import graph_document
+
+    try:
+        settings = load_settings(config_path, airflow_version=airflow_version)
+    except ConfigError as error:
+        raise _fail(str(error))
+    run = lint_paths(list(paths) or ["."], settings, 1)
+    click.echo(json.dumps(graph_document(run.models, dag_id), indent=2))
+    for error in run.path_errors:
+        click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
+    if run.path_errors:
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,216 @@
+"""Configuration: ``[tool.xcomlint]`` in pyproject.toml, ``.xcomlint.yaml`` or ``.xcomlint.toml``.
+
+Found by walking up from the current directory (``--config`` overrides). Every
+key and value is validated before anything runs; an error names the file, the
+line and the key (``ConfigError``), and the CLI exits 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+CONFIG_NAMES = (".xcomlint.yaml", ".xcomlint.yml", ".xcomlint.toml", "pyproject.toml")
+_CODE = re.compile(r"^(ALL|[A-Z]{1,5}[0-9]{0,3})$")
+
+
+class ConfigError(Exception):
+    def __init__(self, path: str, line: Optional[int], key: Optional[str], message: str) -> None:
+        self.path, self.line, self.key, self.message = path, line, key, message
+        where = f"{path}:{line}" if line else path
+        what = f"key '{key}': " if key else ""
+        super().__init__(f"{where}: {what}{message}")
+
+
+@dataclass
+class FileConfig:
+    """The raw, validated values of one configuration file."""
+
+    path: Optional[str] = None
+    values: Dict[str, Any] = field(default_factory=dict)
+
+
+def find_config(start: Optional[str] = None) -> Optional[str]:
+    directory = Path(start or os.getcwd()).resolve()
+    for folder in [directory, *directory.parents]:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml" and not _pyproject_has_section(candidate):
+                continue
+            return str(candidate)
+    return None
+
+
+def _pyproject_has_section(path: Path) -> bool:
+    try:
+        return re.search(r"^\s*\[tool\.xcomlint[\].]", path.read_text(encoding="utf-8"), re.M) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+# ---------------------------------------------------------------- reading
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, None, None, f"cannot read the configuration: {error}") from None
+
+
+def _yaml_lines(node: yaml.Node, prefix: str = "") -> Dict[str, int]:
+    lines: Dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            lines[key] = key_node.start_mark.line + 1
+            lines.update(_yaml_lines(value_node, key + "."))
+    return lines
+
+
+def _load_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Dict[str, int]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(path, line, None, f"invalid YAML: {problem}") from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise ConfigError(path, 1, None, "the configuration must be a mapping of keys to values")
+    return data, _yaml_lines(node) if node is not None else {}
+
+
+def _toml_lines(text: str, section: Optional[str]) -> Dict[str, int]:
+    """Line numbers of the keys of one TOML table (tomllib gives none)."""
+    lines: Dict[str, int] = {}
+    current: Optional[str] = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+        if header:
+            current = header.group(1).replace('"', "")
+            continue
+        key = re.match(r'^"?([A-Za-z0-9_.\-]+)"?\s*=', stripped)
+        if not key:
+            continue
+        if section is None and current is None:
+            lines.setdefault(key.group(1), number)
+        elif section is not None and current is not None and (current == section or current.startswith(section + ".")):
+            sub = current[len(section) + 1:] if current != section else ""
+            lines.setdefault(f"{sub}.{key.group(1)}" if sub else key.group(1), number)
+    return lines
+
+
+def _load_toml(path: str, text: str, section: Optional[str]) -> Tuple[Dict[str, Any], Dict[str, int]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise ConfigError(path, int(match.group(1)) if match else None, None, f"invalid TOML: {error}") from None
+    if section is not None:
+        for part in section.split("."):
+            data = data.get(part, {}) if isinstance(data, dict) else {}
+    return data, _toml_lines(text, section)
+
+
+def load_config_file(path: str, known_codes: Sequence[str]) -> FileConfig:
+    text = _read_text(path)
+    name = os.path.basename(path)
+    if name.endswith((".yaml", ".yml")):
+        data, lines = _load_yaml(path, text)
+    elif name == "pyproject.toml":
+        data, lines = _load_toml(path, text, "tool.xcomlint")
+    else:
+        data, lines = _load_toml(path, text, None)
+    values = validate(data, path, lines, known_codes)
+    return FileConfig(path, values)
+
+
+# ------------------------------------------------------------- validation
+def _codes(value: Any, path: str, line: Optional[int], key: str, known: Sequence[str]) -> List[str]:
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,\s]+", value) if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, line, key, "expected a list of rule codes or prefixes, e.g. [\"XCL1\", \"XCL201\"]")
+    for code in value:
+        check_code(code, known, lambda message: ConfigError(path, line, key, message))
+    return [v.upper() for v in value]
+
+
+def check_code(code: str, known: Sequence[str], error: Any) -> None:
+    upper = code.upper()
+    if not _CODE.match(upper):
+        raise error(f"'{code}' is not a rule code or prefix (like XCL103 or XCL1)")
+    if upper != "ALL" and not any(k.startswith(upper) for k in known):
+        raise error(f"'{code}' matches no rule; see 'xcomlint rules'")
+
+
+def _strings(value: Any, path: str, line: Optional[int], key: str) -> List[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, line, key, "expected a list of strings")
+    return list(value)
+
+
+def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequence[str]) -> Dict[str, Any]:
+    values: Dict[str, Any] = {}
+    for raw_key, value in data.items():
+        key = str(raw_key).replace("_", "-")
+        line = lines.get(str(raw_key))
+        if key in ("select", "ignore", "extend-select"):
+            values[key] = _codes(value, path, line, key, known)
+        elif key == "exclude":
+            values[key] = _strings(value, path, line, key)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(path, line, key, "expected a mapping of file globs to rule codes")
+            values[key] = {
+                str(pattern): _codes(codes, path, lines.get(f"{raw_key}.{pattern}", line), f"{key}.{pattern}", known)
+                for pattern, codes in value.items()
+            }
+        elif key == "allowlist":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(path, line, key, "expected the path of the allow-list YAML file")
+            values[key] = str((Path(path).parent / value)) if not os.path.isabs(value) else value
+        elif key == "airflow-version":
+            values[key] = parse_airflow_version(value, lambda m: ConfigError(path, line, key, m))
+        elif key == "serialization":
+            if value not in ("json", "airflow"):
+                raise ConfigError(path, line, key, f"expected 'json' or 'airflow', got {value!r}")
+            values[key] = value
+        elif key == "large-value-bytes":
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ConfigError(path, line, key, f"expected a positive number of bytes, got {value!r}")
+            values[key] = value
+        else:
+            raise ConfigError(path, line, str(raw_key), f"unknown key; known keys: {', '.join(KNOWN_KEYS)}")
+    return values
+
+
+KNOWN_KEYS = ("select", "ignore", "extend-select", "exclude", "per-file-ignores", "allowlist",
+              "airflow-version", "serialization", "large-value-bytes")
+
+
+def parse_airflow_version(value: Any, error: Any) -> int:
+    """``2``, ``3``, ``"2.10"`` or ``"3.1.0"``: only the major version matters here."""
+    text = str(value).strip()
+    major = text.split(".")[0]
+    if isinstance(value, bool) or major not in ("2", "3"):
+        raise error(f"expected Airflow version 2 or 3, got {value!r}")
+    return int(major)

@@ -1,0 +1,89 @@
+"""The XCom model: ``build_file_model(path, source)`` turns a DAG file into plain data."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from ..noqa import parse_noqa
+from .builder import Builder
+from .callables import summarize_callable
+from .finish import Finisher, loose_pull_sites
+from .imports import collect_imports
+from .records import (
+    ABSENT,
+    RETURN_KEY,
+    UNKNOWN,
+    Dag,
+    Edge,
+    FileModel,
+    NoqaTable,
+    Pull,
+    Push,
+    Span,
+    Task,
+)
+from .values import FunctionVal
+
+__all__ = [
+    "ABSENT", "RETURN_KEY", "UNKNOWN", "Dag", "Edge", "FileModel", "NoqaTable", "Pull", "Push",
+    "Span", "Task", "build_file_model", "parse_source",
+]
+
+
+def parse_source(source: str) -> "cst.Module | tuple[str, Span]":
+    """Parse with libcst; a syntax error comes back as ``(message, span)``."""
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        line = max(1, error.raw_line)
+        column = max(1, error.raw_column + 1)
+        message = str(error.message).strip().splitlines()[0] if str(error.message).strip() else "invalid syntax"
+        return message, Span(line, column, line, column)
+    except (RecursionError, MemoryError):
+        return "the file is nested too deeply to parse", Span(1, 1, 1, 1)
+
+
+def build_file_model(path: str, source: str, module: Optional[cst.Module] = None) -> FileModel:
+    noqa = parse_noqa(source)
+    if module is None:
+        parsed = parse_source(source)
+        if isinstance(parsed, tuple):
+            return FileModel(path=path, syntax_error=parsed, noqa=noqa)
+        module = parsed
+    builder = Builder(module, collect_imports(module))
+    builder.run()
+    finisher = Finisher(builder)
+    loose = loose_pull_sites(module, builder.attached_pull_calls)
+    finisher.collect_nodes([site.call for site, _ in loose])
+    dags = finisher.dags()
+    loose_pulls = []
+    for site, function in loose:
+        function_val = FunctionVal(function, builder.module_scope) if function is not None else None
+        summary = builder.summary(function_val) if function_val is not None else None
+        scope = finisher.local_scope(function_val, summary)
+        bound = finisher.site_arguments(site, scope)
+        if site.has_star_args:
+            bound = {k: (UNKNOWN if v is ABSENT else v) for k, v in bound.items()}
+        loose_pulls.append(
+            Pull(
+                consumer=UNKNOWN,
+                task_ids=bound["task_ids"],
+                key=bound["key"],
+                via="xcom_pull",
+                span=finisher.span(_loc(site.call)),
+                dag_id=bound["dag_id"],
+                include_prior_dates=bound["include_prior_dates"],
+                run_id=bound["run_id"],
+                positional_count=len(site.positional),
+                has_star_args=site.has_star_args,
+            )
+        )
+    return FileModel(path=path, dags=dags, loose_pulls=tuple(loose_pulls), noqa=noqa)
+
+
+def _loc(node: cst.CSTNode):
+    from .builder import Loc
+
+    return Loc(node)

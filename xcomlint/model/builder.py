@@ -1,0 +1,1309 @@
+"""Turn a parsed DAG file into the XCom model by abstract interpretation.
+
+The builder executes the module's statements *symbolically*: names are bound
+to builder values (tasks, XComArgs, groups, DAGs, strings, lists), DAG and
+TaskGroup contexts are entered by ``with`` blocks and decorated functions,
+local helper functions are inlined, short literal loops are unrolled. It
+mirrors how Airflow itself assigns task ids (group prefixes, ``__N`` suffixes,
+overrides) and creates dependencies (``>>``, ``chain*``, XComArg passing, group
+roots and leaves). Whatever it cannot follow becomes ``UNKNOWN``, and a DAG
+whose tasks or edges may be incomplete says so, so that rules stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from .. import knowledge as kb
+from .callables import CallableSummary, PullSite, summarize_callable
+from .imports import ImportTable, dotted_name
+from .records import ABSENT, RETURN_KEY, UNKNOWN, ArgValue, TaskId
+from .templates import find_template_pulls
+from .values import (
+    ClassVal,
+    ConstVal,
+    DagFuncVal,
+    DagRef,
+    DagState,
+    DictVal,
+    FunctionVal,
+    GroupRef,
+    GroupState,
+    ImportedVal,
+    ListVal,
+    PartialVal,
+    Scope,
+    StrVal,
+    TaskFlowVal,
+    TaskGroupFuncVal,
+    TaskRef,
+    TaskState,
+    XComArgRef,
+    fstring_text_value,
+    simple_string_value,
+    unknown_str,
+)
+
+MAX_UNROLL = 64  # literal loops longer than this are not unrolled
+MAX_INLINE_DEPTH = 8
+MAX_STEPS = 200_000  # statements and expressions evaluated per file, a guard against blow-ups
+
+# modules whose functions never create tasks; calls to anything else imported
+# may be a task factory, which makes the DAG's task list incomplete
+_PURE_MODULES = frozenset(
+    {"os", "json", "datetime", "pendulum", "logging", "time", "re", "pathlib", "random", "math",
+     "uuid", "textwrap", "functools", "itertools", "collections", "typing", "sys", "airflow",
+     "dateutil", "yaml", "csv", "string", "copy", "decimal", "hashlib", "base64", "shlex",
+     "tempfile", "urllib", "pprint", "warnings", "inspect", "enum", "dataclasses"}
+)
+_NON_TASK_KWARGS = frozenset({"task_id", "dag", "task_group"})
+_SUFFIX = re.compile(r"__\d+$")
+
+
+@dataclass(eq=False)
+class Loc:
+    """A place in the source: a node, or an offset inside a string node's text."""
+
+    node: cst.CSTNode
+    raw_offset: Optional[int] = None
+    length: int = 0
+
+
+@dataclass(eq=False)
+class PendingPull:
+    consumer: TaskState
+    via: str
+    loc: Loc
+    task_ids: ArgValue = ABSENT
+    key: ArgValue = ABSENT
+    dag_id: ArgValue = ABSENT
+    include_prior_dates: ArgValue = ABSENT
+    run_id: ArgValue = ABSENT
+    positional_count: int = 0
+    has_star_args: bool = False
+    string_node: Optional[cst.CSTNode] = None
+    site: Optional[PullSite] = None
+    function: Optional[FunctionVal] = None
+    summary: Optional[CallableSummary] = None
+
+
+@dataclass(eq=False)
+class PendingPush:
+    task: TaskState
+    key: Any  # str, UNKNOWN, or a syntax node evaluated when finishing
+    via: str
+    loc: Loc
+    function: Optional[FunctionVal] = None
+    summary: Optional[CallableSummary] = None
+
+
+class _Budget(Exception):
+    """Raised when a file takes more evaluation steps than MAX_STEPS."""
+
+
+PULL_PARAMS = ("task_ids", "dag_id", "key", "include_prior_dates")
+
+
+def pull_arguments(
+    positional: Sequence[ArgValue], keywords: Dict[str, ArgValue]
+) -> Dict[str, ArgValue]:
+    """Bind ``xcom_pull`` arguments: ``(task_ids, dag_id, key, include_prior_dates)``
+    in both Airflow 2 and 3, so a second positional argument is ``dag_id``."""
+    bound: Dict[str, ArgValue] = {name: ABSENT for name in PULL_PARAMS}
+    bound["run_id"] = ABSENT
+    for name, value in zip(PULL_PARAMS, positional):
+        bound[name] = value
+    for name, value in keywords.items():
+        if name in bound:
+            bound[name] = value
+    return bound
+
+
+class Builder:
+    def __init__(self, module: cst.Module, imports: ImportTable) -> None:
+        self.module = module
+        self.imports = imports
+        self.module_scope = Scope()
+        self.dags: List[DagState] = []
+        self.dag_stack: List[DagState] = []
+        self.group_stack: List[GroupState] = []
+        self.inline_stack: List[cst.FunctionDef] = []
+        self.return_frames: List[List[Any]] = []
+        self.summaries: Dict[int, CallableSummary] = {}
+        self.attached_pull_calls: set = set()
+        self.dag_functions: List[DagFuncVal] = []
+        self.steps = 0
+        self.pure = False  # evaluate without effects: no tasks, no edges
+        # id(value) -> the argument expression it came from, so that an XComArg
+        # passed by name is located where it is passed, not where it was made
+        self.arg_nodes: Dict[int, Tuple[Any, cst.CSTNode]] = {}
+
+    def remember_node(self, value: Any, node: cst.CSTNode) -> None:
+        if isinstance(value, XComArgRef):
+            # the value is kept alive beside its node so that its id stays unique
+            self.arg_nodes[id(value)] = (value, node)
+
+    def node_of(self, value: Any) -> Optional[cst.CSTNode]:
+        found = self.arg_nodes.get(id(value))
+        return found[1] if found is not None and found[0] is value else None
+
+    # ------------------------------------------------------------------ driving
+    def run(self) -> None:
+        body = self.module.body
+        self.hoist_definitions(body, self.module_scope)
+        try:
+            self.exec_block(body, self.module_scope)
+            for dag_function in self.dag_functions:
+                if dag_function.built is None:
+                    self.build_dag_function(dag_function, dag_function.function.node)
+        except (_Budget, RecursionError):
+            for dag in self.dags:
+                dag.tasks_complete = dag.edges_complete = False
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _Budget()
+
+    @property
+    def current_dag(self) -> Optional[DagState]:
+        return self.dag_stack[-1] if self.dag_stack else None
+
+    @property
+    def current_group(self) -> Optional[GroupState]:
+        return self.group_stack[-1] if self.group_stack else None
+
+    def mark_incomplete(self, *dags: Optional[DagState]) -> None:
+        targets = [d for d in dags if d is not None] or (
+            [self.current_dag] if self.current_dag else list(self.dags)
+        )
+        for dag in targets:
+            dag.tasks_complete = dag.edges_complete = False
+
+    # --------------------------------------------------------------- statements
+    def hoist_definitions(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
+        """Bind every function and class of a block up front: DAG functions are
+        usually called at the end of a file and may use callables defined later."""
+        for statement in body:
+            if isinstance(statement, cst.FunctionDef):
+                scope.bind(statement.name.value, self.define_function(statement, scope))
+            elif isinstance(statement, cst.ClassDef):
+                scope.bind(statement.name.value, self.define_class(statement, scope))
+
+    def exec_block(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
+        for statement in body:
+            self.exec_statement(statement, scope)
+
+    def exec_statement(self, statement: cst.CSTNode, scope: Scope) -> None:
+        self.tick()
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.exec_small(small, scope)
+        elif isinstance(statement, cst.FunctionDef):
+            value = self.define_function(statement, scope)
+            scope.bind(statement.name.value, value)
+        elif isinstance(statement, cst.ClassDef):
+            scope.bind(statement.name.value, self.define_class(statement, scope))
+        elif isinstance(statement, cst.With):
+            self.exec_with(statement, scope)
+        elif isinstance(statement, cst.For):
+            self.exec_for(statement, scope)
+        elif isinstance(statement, cst.If):
+            self.eval(statement.test, scope)
+            self.exec_suite(statement.body, scope)
+            orelse = statement.orelse
+            while orelse is not None:
+                if isinstance(orelse, cst.If):
+                    self.exec_suite(orelse.body, scope)
+                    orelse = orelse.orelse
+                else:
+                    self.exec_suite(orelse.body, scope)
+                    orelse = None
+        elif isinstance(statement, cst.Try):
+            self.exec_suite(statement.body, scope)
+            for handler in statement.handlers:
+                self.exec_suite(handler.body, scope)
+            if statement.orelse is not None:
+                self.exec_suite(statement.orelse.body, scope)
+            if statement.finalbody is not None:
+                self.exec_suite(statement.finalbody.body, scope)
+        elif isinstance(statement, cst.While):
+            self.exec_suite(statement.body, scope)
+        elif hasattr(cst, "TryStar") and isinstance(statement, getattr(cst, "TryStar")):
+            self.exec_suite(statement.body, scope)
+        elif hasattr(cst, "Match") and isinstance(statement, getattr(cst, "Match")):
+            for case in statement.cases:
+                self.exec_suite(case.body, scope)
+
+    def exec_suite(self, suite: cst.BaseSuite, scope: Scope) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            self.exec_block(suite.body, scope)
+        elif isinstance(suite, cst.SimpleStatementSuite):
+            for small in suite.body:
+                self.exec_small(small, scope)
+
+    def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, scope, statement=True)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope, statement=True)
+            for target in small.targets:
+                self.assign(target.target, value, scope)
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            self.assign(small.target, self.eval(small.value, scope, statement=True), scope)
+        elif isinstance(small, cst.AugAssign):
+            value = self.eval(small.value, scope)
+            if isinstance(small.target, cst.Name):
+                current = scope.lookup(small.target.value)
+                if isinstance(small.operator, cst.AddAssign) and isinstance(current, ListVal) and isinstance(value, ListVal):
+                    current.items.extend(value.items)
+                elif isinstance(small.operator, cst.AddAssign) and isinstance(current, StrVal) and isinstance(value, StrVal):
+                    scope.bind(small.target.value, current + value)
+                elif isinstance(small.operator, (cst.RightShiftAssign, cst.LeftShiftAssign)):
+                    self.depend(current, value) if isinstance(small.operator, cst.RightShiftAssign) else self.depend(value, current)
+                else:
+                    scope.bind(small.target.value, UNKNOWN)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, scope) if small.value is not None else ConstVal(None)
+            if self.return_frames:
+                self.return_frames[-1].append(value)
+
+    def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            scope.bind(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [el.value for el in target.elements]
+            items = value.items if isinstance(value, ListVal) else None
+            for index, element in enumerate(elements):
+                item = items[index] if items is not None and len(items) == len(elements) else UNKNOWN
+                self.assign(element, item, scope)
+        elif isinstance(target, cst.Attribute):
+            # ``op.bash_command = xcomarg`` wires the XComArg like an __init__ argument
+            owner = self.eval(target.value, scope)
+            if isinstance(owner, TaskRef):
+                self.scan_arguments(owner.task, {target.attr.value: value}, self.templated_fields(owner.task))
+
+    def exec_with(self, statement: cst.With, scope: Scope) -> None:
+        pushed_dags = pushed_groups = 0
+        saved_groups: Optional[List[GroupState]] = None
+        for item in statement.items:
+            value = self.eval(item.item, scope)
+            if item.asname is not None:
+                self.assign(item.asname.name, value, scope)
+            if isinstance(value, DagRef):
+                self.dag_stack.append(value.dag)
+                if saved_groups is None:
+                    saved_groups = self.group_stack
+                    self.group_stack = []
+                pushed_dags += 1
+            elif isinstance(value, GroupRef):
+                self.group_stack.append(value.group)
+                pushed_groups += 1
+        try:
+            self.exec_suite(statement.body, scope)
+        finally:
+            for _ in range(pushed_groups):
+                self.group_stack.pop()
+            for _ in range(pushed_dags):
+                self.dag_stack.pop()
+            if saved_groups is not None:
+                self.group_stack = saved_groups
+
+    def exec_for(self, statement: cst.For, scope: Scope) -> None:
+        iterable = self.eval(statement.iter, scope)
+        if isinstance(iterable, ListVal) and len(iterable.items) <= MAX_UNROLL:
+            for item in list(iterable.items):
+                self.assign(statement.target, item, scope)
+                self.exec_suite(statement.body, scope)
+        elif isinstance(iterable, DictVal) and len(iterable.items) <= MAX_UNROLL:
+            for key, _ in list(iterable.items):
+                self.assign(statement.target, key, scope)
+                self.exec_suite(statement.body, scope)
+        else:
+            self.assign(statement.target, UNKNOWN, scope)
+            self.exec_suite(statement.body, scope)
+        if statement.orelse is not None:
+            self.exec_suite(statement.orelse.body, scope)
+
+    # -------------------------------------------------------------- definitions
+    def decorator_info(self, decorator: cst.Decorator, scope: Scope) -> Tuple[Optional[str], str, Dict[str, Any]]:
+        """``("task", flavour, options)``, ``("dag", ...)``, ``("task_group", ...)`` or None."""
+        expr = decorator.decorator
+        options: Dict[str, Any] = {}
+        positional: List[Any] = []
+        if isinstance(expr, cst.Call):
+            for arg in expr.args:
+                if arg.keyword is not None:
+                    options[arg.keyword.value] = self.eval(arg.value, scope)
+                elif not arg.star:
+                    positional.append(self.eval(arg.value, scope))
+            expr = expr.func
+        qualified = self.imports.qualify(expr)
+        local = scope.lookup(dotted_name(expr) or "") if qualified is None else None
+        if isinstance(local, ImportedVal):
+            qualified = local.qualified
+        if not qualified or not qualified.startswith("airflow"):
+            return None, "", options
+        parts = qualified.split(".")
+        if parts[-1] in kb.TASK_DECORATORS or parts[-1] in kb.SETUP_TEARDOWN:
+            return "task", "python", options
+        if len(parts) >= 2 and parts[-2] in kb.TASK_DECORATORS:
+            return "task", parts[-1], options
+        if parts[-1] in kb.DAG_DECORATORS:
+            if positional and "dag_id" not in options:
+                options["dag_id"] = positional[0]
+            return "dag", "", options
+        if parts[-1] in kb.TASK_GROUP_DECORATORS:
+            if positional and "group_id" not in options:
+                options["group_id"] = positional[0]
+            return "task_group", "", options
+        return None, "", options
+
+    def define_function(self, node: cst.FunctionDef, scope: Scope) -> Any:
+        function = FunctionVal(node, scope)
+        result: Any = function
+        task_options: Dict[str, Any] = {}
+        flavour = None
+        for decorator in node.decorators:
+            kind, kind_flavour, options = self.decorator_info(decorator, scope)
+            if kind == "task":
+                # ``@task.virtualenv`` beside ``@setup`` keeps the more specific flavour
+                if flavour is None or flavour == "python":
+                    flavour = kind_flavour
+                task_options.update(options)
+            elif kind == "dag":
+                dag_function = DagFuncVal(function, options)
+                self.dag_functions.append(dag_function)
+                return dag_function
+            elif kind == "task_group":
+                return TaskGroupFuncVal(function, options)
+        if flavour is not None:
+            result = TaskFlowVal(function, flavour, task_options)
+        return result
+
+    def define_class(self, node: cst.ClassDef, scope: Scope) -> ClassVal:
+        bases = tuple(self.eval(arg.value, scope) for arg in node.bases if arg.keyword is None)
+        fields = None
+        for statement in node.body.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+                        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                        if any(isinstance(t, cst.Name) and t.value == "template_fields" for t in targets):
+                            value = self.eval(small.value, scope)
+                            names = value.items if isinstance(value, ListVal) else [value]
+                            if all(isinstance(n, StrVal) and n.known for n in names):
+                                fields = frozenset(n.text for n in names)
+        return ClassVal(node, bases, scope, fields)
+
+    # -------------------------------------------------------------- expressions
+    def eval(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any:
+        if node is None:
+            return UNKNOWN
+        self.tick()
+        if isinstance(node, cst.SimpleString):
+            return simple_string_value(node) or UNKNOWN
+        if isinstance(node, cst.ConcatenatedString):
+            left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+            if isinstance(left, StrVal) and isinstance(right, StrVal):
+                return left + right
+            return UNKNOWN
+        if isinstance(node, cst.FormattedString):
+            return self.eval_fstring(node, scope)
+        if isinstance(node, cst.Integer):
+            try:
+                return ConstVal(int(node.value.replace("_", ""), 0))
+            except ValueError:
+                return UNKNOWN
+        if isinstance(node, cst.Float):
+            return UNKNOWN
+        if isinstance(node, cst.Name):
+            return self.eval_name(node.value, scope)
+        if isinstance(node, cst.Attribute):
+            return self.eval_attribute(node, scope)
+        if isinstance(node, cst.Subscript):
+            return self.eval_subscript(node, scope)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            items: List[Any] = []
+            for element in node.elements:
+                value = self.eval(element.value, scope)
+                if isinstance(element, cst.StarredElement):
+                    if isinstance(value, ListVal):
+                        items.extend(value.items)
+                    else:
+                        items.append(UNKNOWN)
+                else:
+                    items.append(value)
+                    self.remember_node(value, element.value)
+            return ListVal(items)
+        if isinstance(node, cst.Dict):
+            pairs: List[Tuple[Any, Any]] = []
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    item = self.eval(element.value, scope)
+                    self.remember_node(item, element.value)
+                    pairs.append((self.eval(element.key, scope), item))
+                else:
+                    value = self.eval(element.value, scope)
+                    if isinstance(value, DictVal):
+                        pairs.extend(value.items)
+                    else:
+                        pairs.append((UNKNOWN, UNKNOWN))
+            return DictVal(pairs)
+        if isinstance(node, cst.BinaryOperation):
+            return self.eval_binary(node, scope)
+        if isinstance(node, cst.Call):
+            return UNKNOWN if self.pure else self.eval_call(node, scope, statement)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            return self.eval_comprehension(node, scope)
+        if isinstance(node, cst.DictComp):
+            self.eval_comprehension(node, scope)
+            return UNKNOWN
+        if isinstance(node, cst.IfExp):
+            self.eval(node.test, scope)
+            body, orelse = self.eval(node.body, scope), self.eval(node.orelse, scope)
+            return body if _same_value(body, orelse) else UNKNOWN
+        if isinstance(node, cst.BooleanOperation):
+            self.eval(node.left, scope)
+            self.eval(node.right, scope)
+            return UNKNOWN
+        if isinstance(node, cst.NamedExpr):
+            value = self.eval(node.value, scope)
+            self.assign(node.target, value, scope)
+            return value
+        if isinstance(node, cst.Await):
+            return self.eval(node.expression, scope)
+        return UNKNOWN
+
+    def eval_name(self, name: str, scope: Scope) -> Any:
+        if name in ("True", "False", "None"):
+            return ConstVal({"True": True, "False": False, "None": None}[name])
+        value = scope.lookup(name)
+        if value is not None:
+            return value
+        qualified = self.imports.names.get(name)
+        if qualified is not None:
+            return ImportedVal(qualified)
+        return UNKNOWN
+
+    def eval_fstring(self, node: cst.FormattedString, scope: Scope) -> StrVal:
+        is_raw = "r" in node.prefix.lower()
+        result = StrVal("", ())
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                result = result + fstring_text_value(part, is_raw)
+            else:
+                value = self.eval(part.expression, scope)
+                text = _format_value(value) if part.conversion is None and part.format_spec is None else None
+                result = result + (StrVal(text, ()) if text is not None else unknown_str())
+        return result
+
+    def eval_attribute(self, node: cst.Attribute, scope: Scope) -> Any:
+        base = self.eval(node.value, scope)
+        attr = node.attr.value
+        if isinstance(base, TaskRef):
+            if attr == "output":
+                return XComArgRef(base.task, RETURN_KEY, node)
+            if attr == "task_id":
+                return StrVal(base.task.task_id) if isinstance(base.task.task_id, str) else UNKNOWN
+            return UNKNOWN
+        if isinstance(base, XComArgRef) and attr == "operator":
+            return TaskRef(base.task)
+        if isinstance(base, ImportedVal):
+            return ImportedVal(f"{base.qualified}.{attr}")
+        if isinstance(base, (TaskFlowVal, ClassVal, PartialVal)):
+            return _BoundMethod(base, attr)
+        if isinstance(base, (TaskRef, XComArgRef, GroupRef, ListVal, StrVal, TaskGroupFuncVal, DagRef)):
+            return _BoundMethod(base, attr)
+        if isinstance(base, DagFuncVal):
+            return _BoundMethod(base, attr)
+        return UNKNOWN
+
+    def eval_subscript(self, node: cst.Subscript, scope: Scope) -> Any:
+        base = self.eval(node.value, scope)
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return UNKNOWN
+        index = self.eval(node.slice[0].slice.value, scope)
+        if isinstance(base, XComArgRef):
+            key = index.text if isinstance(index, StrVal) and index.known else UNKNOWN
+            return XComArgRef(base.task, key, node)
+        if isinstance(base, ListVal) and isinstance(index, ConstVal) and isinstance(index.value, int):
+            try:
+                return base.items[index.value]
+            except IndexError:
+                return UNKNOWN
+        if isinstance(base, DictVal) and isinstance(index, StrVal) and index.known:
+            return base.get(index.text)
+        return UNKNOWN
+
+    def eval_binary(self, node: cst.BinaryOperation, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        if self.pure:
+            pass
+        elif isinstance(node.operator, cst.RightShift):
+            self.depend(left, right)
+            return right
+        elif isinstance(node.operator, cst.LeftShift):
+            self.depend(right, left)
+            return right
+        if isinstance(node.operator, cst.Add):
+            if isinstance(left, StrVal) and isinstance(right, StrVal):
+                return left + right
+            if isinstance(left, ListVal) and isinstance(right, ListVal):
+                return ListVal(left.items + right.items)
+        if isinstance(node.operator, cst.Modulo) and isinstance(left, StrVal):
+            return unknown_str()
+        return UNKNOWN
+
+    def eval_comprehension(self, node: Any, scope: Scope) -> Any:
+        """``[Op(task_id=f"t_{x}") for x in [...]]``: unrolled over a literal list."""
+        inner = Scope(scope)
+        clause = node.for_in
+        iterable = self.eval(clause.iter, scope)
+        element = node.key if isinstance(node, cst.DictComp) else node.elt
+        simple = clause.inner_for_in is None and not clause.ifs
+        if simple and isinstance(iterable, ListVal) and len(iterable.items) <= MAX_UNROLL:
+            items = []
+            for item in iterable.items:
+                self.assign(clause.target, item, inner)
+                items.append(self.eval(element, inner))
+            return ListVal(items)
+        self.assign(clause.target, UNKNOWN, inner)
+        for_in: Optional[cst.CompFor] = clause
+        while for_in is not None:
+            self.assign(for_in.target, UNKNOWN, inner)
+            for_in = for_in.inner_for_in
+        created_before = sum(len(d.tasks) for d in self.dags)
+        self.eval(element, inner)
+        if sum(len(d.tasks) for d in self.dags) != created_before:
+            self.mark_incomplete()
+        return UNKNOWN
+
+    # -------------------------------------------------------------------- calls
+    def eval_call(self, node: cst.Call, scope: Scope, statement: bool = False) -> Any:
+        callee = self.eval(node.func, scope)
+        args, kwargs = self.eval_args(node, scope)
+        return self.call(callee, node, args, kwargs, scope, statement)
+
+    def eval_args(self, node: cst.Call, scope: Scope) -> Tuple[List[Any], Dict[str, Any]]:
+        args: List[Any] = []
+        kwargs: Dict[str, Any] = {}
+        for arg in node.args:
+            value = self.eval(arg.value, scope)
+            if arg.star == "*":
+                if isinstance(value, ListVal):
+                    args.extend(value.items)
+                else:
+                    args.append(_Star(value))
+            elif arg.star == "**":
+                if isinstance(value, DictVal) and all(isinstance(k, StrVal) and k.known for k, _ in value.items):
+                    kwargs.update({k.text: v for k, v in value.items})
+                else:
+                    kwargs["**"] = _Star(value)
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+                self.remember_node(value, arg.value)
+            else:
+                args.append(value)
+                self.remember_node(value, arg.value)
+        return args, kwargs
+
+    def call(self, callee: Any, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], scope: Scope, statement: bool) -> Any:
+        if isinstance(callee, _BoundMethod):
+            return self.call_method(callee, node, args, kwargs, scope, statement)
+        if isinstance(callee, TaskFlowVal):
+            return self.create_taskflow_task(callee, node, args, kwargs)
+        if isinstance(callee, TaskGroupFuncVal):
+            return self.call_task_group(callee, node, args, kwargs)
+        if isinstance(callee, DagFuncVal):
+            return DagRef(self.build_dag_function(callee, node))
+        if isinstance(callee, FunctionVal):
+            return self.inline(callee, args, kwargs)
+        if isinstance(callee, ClassVal):
+            if "task_id" in kwargs or self.is_operator_class(callee):
+                return self.create_classic_task(callee.name, node, args, kwargs, local_class=callee)
+            return UNKNOWN
+        if isinstance(callee, ImportedVal):
+            return self.call_imported(callee.qualified, node, args, kwargs, statement)
+        if callee is UNKNOWN and "task_id" in kwargs:
+            return self.create_classic_task(dotted_name(node.func) or "?", node, args, kwargs)
+        if callee is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value == "range":
+            return _range(args)
+        if statement and self.current_dag is not None and _touches_graph(args, kwargs):
+            self.mark_incomplete()
+        return UNKNOWN
+
+    def call_imported(self, qualified: str, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], statement: bool) -> Any:
+        name = kb.airflow_name(qualified)
+        if name in kb.DAG_CLASSES:
+            return DagRef(self.create_dag(node, args, kwargs))
+        if name in kb.TASK_GROUP_CLASSES:
+            return self.create_group(node, args, kwargs, suffix_on_collision=False)
+        if name == kb.CHAIN:
+            self.chain(args, linear=False)
+            return ConstVal(None)
+        if name == kb.CHAIN_LINEAR:
+            self.chain(args, linear=True)
+            return ConstVal(None)
+        if name == kb.CROSS_DOWNSTREAM:
+            if len(args) == 2:
+                self.depend(args[0], args[1])
+            else:
+                self.mark_incomplete()
+            return ConstVal(None)
+        if name in kb.XCOMARG_CLASSES:
+            producer = args[0] if args else kwargs.get("operator", UNKNOWN)
+            key = kwargs.get("key", args[1] if len(args) > 1 else StrVal(RETURN_KEY))
+            if isinstance(producer, TaskRef):
+                return XComArgRef(producer.task, key.text if isinstance(key, StrVal) and key.known else UNKNOWN, node)
+            return UNKNOWN
+        if name in kb.TASK_DECORATORS and args and isinstance(args[0], FunctionVal):
+            return TaskFlowVal(args[0], "python", dict(kwargs))
+        if name is not None and (kb.operator_info(qualified) is not None or "task_id" in kwargs):
+            return self.create_classic_task(name, node, args, kwargs, qualified=qualified)
+        if "task_id" in kwargs:
+            return self.create_classic_task(qualified.rsplit(".", 1)[-1], node, args, kwargs)
+        root = qualified.split(".")[0]
+        if statement and self.current_dag is not None and root not in _PURE_MODULES:
+            self.mark_incomplete()  # an imported factory may add tasks and edges
+        elif _touches_graph(args, kwargs):
+            self.mark_incomplete()
+        return UNKNOWN
+
+    def call_method(self, method: "_BoundMethod", node: cst.Call, args: List[Any], kwargs: Dict[str, Any], scope: Scope, statement: bool) -> Any:
+        owner, name = method.owner, method.name
+        if name in ("set_downstream", "set_upstream") and args:
+            if name == "set_downstream":
+                self.depend(owner, args[0])
+            else:
+                self.depend(args[0], owner)
+            return ConstVal(None)
+        if isinstance(owner, TaskFlowVal):
+            if name == "override":
+                options = dict(owner.options)
+                options.update(kwargs)
+                return TaskFlowVal(owner.function, owner.flavour, options)
+            if name == "partial":
+                return PartialVal(owner, node, kwargs)
+            if name in ("expand", "expand_kwargs"):
+                return self.create_taskflow_task(owner, node, [], kwargs, mapped=True)
+        if isinstance(owner, PartialVal) and name in ("expand", "expand_kwargs"):
+            merged = dict(owner.kwargs)
+            merged.update(kwargs)
+            if isinstance(owner.target, TaskFlowVal):
+                return self.create_taskflow_task(owner.target, owner.call, [], merged, mapped=True)
+            return self.call_partial_operator(owner, merged)
+        if isinstance(owner, ClassVal) and name == "partial":
+            return PartialVal(owner, node, kwargs)
+        if isinstance(owner, ImportedVal) and name == "partial":
+            return PartialVal(owner, node, kwargs)
+        if isinstance(owner, TaskGroupFuncVal):
+            if name == "override":
+                options = dict(owner.options)
+                options.update(kwargs)
+                return TaskGroupFuncVal(owner.function, options)
+            if name in ("expand", "expand_kwargs", "partial"):
+                return self.call_task_group(owner, node, [], kwargs)
+        if isinstance(owner, ListVal):
+            if name == "append" and args:
+                owner.items.append(args[0])
+                return ConstVal(None)
+            if name == "extend" and args:
+                owner.items.extend(args[0].items if isinstance(args[0], ListVal) else [UNKNOWN])
+                return ConstVal(None)
+        if isinstance(owner, StrVal) and name == "format":
+            return _format_call(owner, args, kwargs)
+        if isinstance(owner, StrVal) and name in ("upper", "lower", "strip") and owner.known:
+            return StrVal(getattr(owner.text, name)())
+        if isinstance(owner, (DagRef, GroupRef, TaskRef)) and statement:
+            if name not in ("doc_md",):
+                self.mark_incomplete()  # dag.add_task(...), group.add(...) and friends
+        return UNKNOWN
+
+    def call_partial_operator(self, partial: PartialVal, kwargs: Dict[str, Any]) -> Any:
+        target = partial.target
+        if isinstance(target, ClassVal):
+            return self.create_classic_task(target.name, partial.call, [], kwargs, local_class=target, mapped=True)
+        if isinstance(target, ImportedVal):
+            name = target.qualified.rsplit(".", 1)[-1]
+            return self.create_classic_task(name, partial.call, [], kwargs, qualified=target.qualified, mapped=True)
+        return UNKNOWN
+
+    def inline(self, function: FunctionVal, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+        """Run a local helper function's body with its arguments bound."""
+        node = function.node
+        if len(self.inline_stack) >= MAX_INLINE_DEPTH or node in self.inline_stack:
+            if _touches_graph(args, kwargs) or self.current_dag is not None:
+                self.mark_incomplete()
+            return UNKNOWN
+        scope = Scope(function.scope)
+        self.bind_params(node, scope, args, kwargs, function.scope)
+        self.hoist_definitions(_suite_statements(node.body), scope)
+        self.inline_stack.append(node)
+        self.return_frames.append([])
+        try:
+            self.exec_suite(node.body, scope)
+        finally:
+            self.inline_stack.pop()
+            returned = self.return_frames.pop()
+        if not returned:
+            return ConstVal(None)
+        return returned[0] if len(returned) == 1 else UNKNOWN
+
+    def bind_params(self, node: cst.FunctionDef, scope: Scope, args: List[Any], kwargs: Dict[str, Any], defaults_scope: Scope) -> None:
+        params = list(node.params.posonly_params) + list(node.params.params)
+        positional = list(args)
+        for param in params:
+            name = param.name.value
+            if positional:
+                value = positional.pop(0)
+            elif name in kwargs:
+                value = kwargs[name]
+            elif param.default is not None:
+                value = self.eval(param.default, defaults_scope)
+            else:
+                value = UNKNOWN
+            scope.bind(name, UNKNOWN if isinstance(value, _Star) else value)
+        for param in node.params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                scope.bind(name, kwargs[name])
+            elif param.default is not None:
+                scope.bind(name, self.eval(param.default, defaults_scope))
+            else:
+                scope.bind(name, UNKNOWN)
+        if isinstance(node.params.star_arg, cst.Param):
+            scope.bind(node.params.star_arg.name.value, UNKNOWN)
+        if isinstance(node.params.star_kwarg, cst.Param):
+            scope.bind(node.params.star_kwarg.name.value, UNKNOWN)
+
+    # --------------------------------------------------------------------- DAGs
+    def create_dag(self, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> DagState:
+        dag_id = kwargs.get("dag_id", args[0] if args else UNKNOWN)
+        dag = DagState(_id_text(dag_id), node)
+        self.dags.append(dag)
+        return dag
+
+    def build_dag_function(self, dag_function: DagFuncVal, call_node: cst.CSTNode) -> DagState:
+        if dag_function.built is not None:
+            return dag_function.built
+        function = dag_function.function
+        dag_id = dag_function.options.get("dag_id", StrVal(function.name))
+        dag = DagState(_id_text(dag_id), function.node.name)
+        dag_function.built = dag
+        self.dags.append(dag)
+        scope = Scope(function.scope)
+        self.bind_params(function.node, scope, [], {}, function.scope)
+        for name in list(scope.names):
+            scope.bind(name, UNKNOWN)  # DAG params are runtime values
+        self.hoist_definitions(_suite_statements(function.node.body), scope)
+        saved_groups, self.group_stack = self.group_stack, []
+        self.dag_stack.append(dag)
+        self.return_frames.append([])
+        try:
+            self.exec_suite(function.node.body, scope)
+        finally:
+            self.return_frames.pop()
+            self.dag_stack.pop()
+            self.group_stack = saved_groups
+        return dag
+
+    # ------------------------------------------------------------------- groups
+    def create_group(self, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any], suffix_on_collision: bool) -> Any:
+        own = _id_text(kwargs.get("group_id", args[0] if args else UNKNOWN))
+        parent_value = kwargs.get("parent_group")
+        parent = parent_value.group if isinstance(parent_value, GroupRef) else self.current_group
+        dag_value = kwargs.get("dag")
+        dag = dag_value.dag if isinstance(dag_value, DagRef) else self.current_dag
+        prefix_value = kwargs.get("prefix_group_id", ConstVal(True))
+        prefix = prefix_value.value if isinstance(prefix_value, ConstVal) else True
+        full = parent.child_id(own) if parent is not None else own
+        if suffix_on_collision and dag is not None and isinstance(full, str) and full in dag.group_ids:
+            base = _SUFFIX.split(full)[0]
+            suffixes = [int(g.rsplit("__", 1)[1]) for g in dag.group_ids
+                        if isinstance(g, str) and re.match(rf"^{re.escape(base)}__\d+$", g)]
+            new_full = f"{base}__{max(suffixes) + 1 if suffixes else 1}"
+            own = new_full.rsplit(".", 1)[-1] if isinstance(own, str) else own
+            full = new_full
+        group = GroupState(own, full, bool(prefix), node, parent=parent)
+        if dag is not None:
+            dag.group_ids.append(full)
+            if not isinstance(full, str):
+                dag.tasks_complete = False
+        return GroupRef(group)
+
+    def call_task_group(self, group_function: TaskGroupFuncVal, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+        function = group_function.function
+        options = dict(group_function.options)
+        group_id = options.pop("group_id", StrVal(function.name))
+        group_ref = self.create_group(node, [group_id], options, suffix_on_collision=True)
+        self.group_stack.append(group_ref.group)
+        try:
+            result = self.inline(function, args, kwargs)
+        finally:
+            self.group_stack.pop()
+        if isinstance(result, ConstVal) and result.value is None:
+            return group_ref
+        return result
+
+    def is_operator_class(self, cls: ClassVal, depth: int = 0) -> bool:
+        for base in cls.bases:
+            if isinstance(base, ImportedVal):
+                name = kb.airflow_name(base.qualified) or ""
+                if name.endswith(("Operator", "Sensor")) or name in ("BaseOperator", "BaseSensorOperator"):
+                    return True
+            if isinstance(base, ClassVal) and depth < 8 and self.is_operator_class(base, depth + 1):
+                return True
+        return False
+
+    # -------------------------------------------------------------------- tasks
+    def place(self, kwargs: Dict[str, Any]) -> Tuple[Optional[DagState], Optional[GroupState]]:
+        group_value = kwargs.get("task_group")
+        group = group_value.group if isinstance(group_value, GroupRef) else self.current_group
+        dag_value = kwargs.get("dag")
+        if isinstance(dag_value, DagRef):
+            return dag_value.dag, group
+        return self.current_dag, group
+
+    def register(self, task: TaskState, group: Optional[GroupState]) -> None:
+        groups = []
+        while group is not None:
+            groups.append(group)
+            group.members.append(task)
+            group = group.parent
+        task.groups = tuple(groups)
+        task.dag.tasks.append(task)
+        if not isinstance(task.task_id, str):
+            task.dag.tasks_complete = False
+
+    def create_classic_task(
+        self,
+        operator: str,
+        node: cst.Call,
+        args: List[Any],
+        kwargs: Dict[str, Any],
+        qualified: Optional[str] = None,
+        local_class: Optional[ClassVal] = None,
+        mapped: bool = False,
+    ) -> Any:
+        dag, group = self.place(kwargs)
+        if dag is None:
+            return UNKNOWN  # not attached to any DAG we can see
+        label = _id_text(kwargs.get("task_id", UNKNOWN))
+        task_id = group.child_id(label) if group is not None else label
+        task = TaskState(task_id, operator, node, dag, mapped=mapped)
+        self.register(task, group)
+        info = kb.operator_info(qualified)
+        callable_value = kwargs.get("python_callable")
+        do_push = kwargs.get("do_xcom_push", ABSENT)
+        explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
+        explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
+        if local_class is not None:
+            self.attach_class(task, local_class, explicit_no_push)
+        elif info is None:
+            task.pushes_known = False
+        elif info.pushes == kb.PUSHES_CALLABLE:
+            if isinstance(callable_value, FunctionVal):
+                multiple = kwargs.get("multiple_outputs", ConstVal(False))
+                self.attach_callable(task, callable_value, returns_pushed=not explicit_no_push,
+                                     multiple_outputs=multiple.value if isinstance(multiple, ConstVal) else None)
+                if do_push is not ABSENT and not isinstance(do_push, ConstVal):
+                    task.pushes_known = False
+                for key in info.extra_keys:
+                    self.add_push(task, key, "operator", Loc(node))
+        else:
+            returns = info.pushes == kb.PUSHES_RETURN or (info.pushes == kb.PUSHES_OPT_IN and explicit_push)
+            task.pushes_known = do_push is ABSENT or explicit_push or explicit_no_push
+            if returns and not explicit_no_push:
+                self.add_push(task, RETURN_KEY, "operator", Loc(node))
+            for key in info.extra_keys:
+                self.add_push(task, key, "operator", Loc(node))
+        if isinstance(callable_value, FunctionVal) and task.callable_name is None:
+            task.callable_name = callable_value.name
+            if info is None or info.pushes != kb.PUSHES_CALLABLE:
+                self.attach_pulls(task, callable_value)
+        fields = self.templated_fields(task, info, local_class)
+        self.scan_arguments(task, kwargs, fields)
+        return TaskRef(task)
+
+    def templated_fields(self, task: TaskState, info: Optional[kb.OperatorInfo] = None, local_class: Optional[ClassVal] = None) -> Optional[frozenset]:
+        """The argument names Airflow renders and resolves; None means "any"."""
+        if local_class is not None:
+            return local_class.template_fields
+        return info.template_fields if info is not None else None
+
+    def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], mapped: bool = False) -> Any:
+        options = taskflow.options
+        dag, group = self.place(options)
+        if dag is None:
+            return UNKNOWN
+        core = _id_text(options.get("task_id", StrVal(taskflow.function.name)))
+        if isinstance(core, str):
+            core = _unique_task_id(dag, group, core)
+        task_id = group.child_id(core) if group is not None else core
+        operator = "@task" if taskflow.flavour == "python" else f"@task.{taskflow.flavour}"
+        task = TaskState(task_id, operator, node, dag, callable_name=taskflow.function.name, mapped=mapped)
+        self.register(task, group)
+        do_push = options.get("do_xcom_push", ABSENT)
+        explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
+        if taskflow.flavour in kb.CALLABLE_FLAVOURS:
+            multiple = options.get("multiple_outputs", ABSENT)
+            multiple_value = multiple.value if isinstance(multiple, ConstVal) else (None if multiple is not ABSENT else ABSENT)
+            self.attach_callable(task, taskflow.function, returns_pushed=not explicit_no_push, multiple_outputs=multiple_value)
+            if taskflow.flavour in kb.BRANCH_FLAVOURS:
+                self.add_push(task, "skipmixin_key", "operator", Loc(node))
+        else:
+            self.attach_pulls(task, taskflow.function)
+            if taskflow.flavour in kb.RETURN_FLAVOURS and not explicit_no_push:
+                task.pushes_known = do_push is ABSENT
+                self.add_push(task, RETURN_KEY, "operator", Loc(node))
+        every = dict(kwargs)
+        for index, value in enumerate(args):
+            every[f"#{index}"] = value
+        self.scan_arguments(task, every, None)
+        return XComArgRef(task, RETURN_KEY, node)
+
+    def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None, summary: Optional[CallableSummary] = None) -> None:
+        task.dag.pending_pushes.append(PendingPush(task, key, via, loc, function, summary))
+
+    def summary(self, function: FunctionVal) -> CallableSummary:
+        key = id(function.node)
+        if key not in self.summaries:
+            self.summaries[key] = summarize_callable(function.node)
+        return self.summaries[key]
+
+    def reachable_functions(self, function: FunctionVal) -> Tuple[List[FunctionVal], bool]:
+        """The callable and the local helpers it calls; and whether the task
+        instance or context escapes into code the builder cannot see."""
+        seen: List[FunctionVal] = []
+        escapes = False
+        todo = [function]
+        while todo:
+            current = todo.pop()
+            if any(f.node is current.node for f in seen):
+                continue
+            seen.append(current)
+            summary = self.summary(current)
+            for name in summary.called_names | {c for c in summary.context_callees if c}:
+                target = current.scope.lookup(name)
+                if isinstance(target, FunctionVal):
+                    todo.append(target)
+            for callee in summary.context_callees:
+                target = current.scope.lookup(callee) if callee else None
+                if not isinstance(target, FunctionVal):
+                    escapes = True
+        return seen, escapes
+
+    def attach_pulls(self, task: TaskState, function: FunctionVal) -> None:
+        functions, _ = self.reachable_functions(function)
+        for current in functions:
+            summary = self.summary(current)
+            for site in summary.pulls:
+                self.attached_pull_calls.add(id(site.call))
+                task.dag.pending_pulls.append(
+                    PendingPull(task, "xcom_pull", Loc(site.call), site=site, function=current, summary=summary)
+                )
+
+    def attach_callable(self, task: TaskState, function: FunctionVal, returns_pushed: bool, multiple_outputs: Any) -> None:
+        """The pushes and pulls of a python callable / TaskFlow body run by ``task``."""
+        task.callable_name = function.name
+        self.attach_pulls(task, function)
+        functions, escapes = self.reachable_functions(function)
+        known = not escapes
+        main = self.summary(function)
+        if multiple_outputs is ABSENT:
+            multiple_outputs = self.infers_multiple_outputs(function)
+        if returns_pushed and (main.returns or main.yields):
+            if multiple_outputs is None:
+                known = False  # multiple_outputs decided at runtime
+            elif multiple_outputs:
+                for ret in main.returns:
+                    keys = _literal_dict_keys(ret.value, function, self)
+                    if keys is None:
+                        known = False
+                    for key in keys or ():
+                        self.add_push(task, key, "multiple_outputs", Loc(ret))
+            self.add_push(task, RETURN_KEY, "return", Loc(main.returns[0] if main.returns else function.node.name))
+        for current in functions:
+            summary = self.summary(current)
+            for site in summary.pushes:
+                if site.has_star_args or site.key is None:
+                    known = False
+                    continue
+                self.add_push(task, site.key, "xcom_push", Loc(site.call), current, summary)
+        task.pushes_known = known
+
+    def infers_multiple_outputs(self, function: FunctionVal) -> bool:
+        """TaskFlow infers ``multiple_outputs`` from a Mapping return annotation (2.8+)."""
+        returns = function.node.returns
+        if returns is None:
+            return False
+        annotation = returns.annotation
+        if isinstance(annotation, cst.Subscript):
+            annotation = annotation.value
+        name = dotted_name(annotation) or ""
+        last = name.rsplit(".", 1)[-1]
+        if last in ("dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "TypedDict"):
+            return True
+        local = function.scope.lookup(name) if name else None
+        if isinstance(local, ClassVal):
+            return any(isinstance(b, ImportedVal) and b.qualified.endswith("TypedDict") for b in local.bases)
+        return False
+
+    def attach_class(self, task: TaskState, cls: ClassVal, explicit_no_push: bool) -> None:
+        """A custom operator defined in the file: its ``execute`` runs as the task."""
+        execute = None
+        current: Optional[ClassVal] = cls
+        depth = 0
+        while current is not None and execute is None and depth < 8:
+            execute = current.method("execute")
+            if execute is None:
+                current = next((b for b in current.bases if isinstance(b, ClassVal)), None)
+            depth += 1
+        if execute is None or current is None:
+            task.pushes_known = False
+            return
+        function = FunctionVal(execute, current.scope, owner_class=current)
+        self.attach_callable(task, function, returns_pushed=not explicit_no_push, multiple_outputs=False)
+        task.callable_name = f"{current.name}.execute"
+        # a subclass of another operator inherits pushes we cannot see
+        direct_bases = [b for b in current.bases if isinstance(b, ImportedVal)]
+        if any((kb.airflow_name(b.qualified) or "") not in ("BaseOperator", "") for b in direct_bases):
+            task.pushes_known = False
+
+    # ------------------------------------------------------- arguments and edges
+    def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None:
+        """Wire XComArgs and collect template pulls in templated arguments."""
+        for name, value in kwargs.items():
+            if name in _NON_TASK_KWARGS or name == "python_callable":
+                continue
+            if fields is not None and name not in fields:
+                continue
+            self.scan_value(task, value, 0, self.node_of(value))
+
+    def scan_value(self, task: TaskState, value: Any, depth: int, where: Optional[cst.CSTNode] = None) -> None:
+        if depth > 20:
+            return
+        if isinstance(value, XComArgRef):
+            self.add_edge(value.task, task, "xcomarg")
+            node = where if isinstance(where, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) else value.node
+            task.dag.pending_pulls.append(
+                PendingPull(task, "xcomarg", Loc(node), task_ids=value.task.task_id, key=value.key)
+            )
+        elif isinstance(value, StrVal):
+            self.scan_template(task, value)
+        elif isinstance(value, ListVal):
+            for item in value.items:
+                self.scan_value(task, item, depth + 1, self.node_of(item))
+        elif isinstance(value, DictVal):
+            for _, item in value.items:
+                self.scan_value(task, item, depth + 1, self.node_of(item))
+        elif isinstance(value, _Star):
+            self.scan_value(task, value.value, depth + 1)
+
+    def scan_template(self, task: TaskState, value: StrVal) -> None:
+        for pull in find_template_pulls(value.text):
+            piece = next((p for p in value.pieces if p.start <= pull.offset < p.start + p.length), None)
+            if piece is None:
+                continue
+            relative = pull.offset - piece.start
+            raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
+            bound = pull_arguments(pull.positional, pull.keywords)
+            task.dag.pending_pulls.append(
+                PendingPull(
+                    task,
+                    "template",
+                    Loc(piece.node, raw if raw is not None else 0, len("xcom_pull")),
+                    task_ids=bound["task_ids"],
+                    key=bound["key"],
+                    dag_id=bound["dag_id"],
+                    include_prior_dates=bound["include_prior_dates"],
+                    run_id=bound["run_id"],
+                    positional_count=len(pull.positional),
+                    has_star_args=pull.has_star_args,
+                    string_node=piece.node,
+                )
+            )
+
+    def endpoints(self, value: Any, downstream: bool) -> Optional[List[TaskState]]:
+        """The tasks a ``>>`` operand stands for; None when not known."""
+        if isinstance(value, TaskRef):
+            return [value.task]
+        if isinstance(value, XComArgRef):
+            return [value.task]
+        if isinstance(value, GroupRef):
+            return self.group_edge_tasks(value.group, roots=downstream)
+        if isinstance(value, ListVal):
+            tasks: List[TaskState] = []
+            for item in value.items:
+                found = self.endpoints(item, downstream)
+                if found is None:
+                    return None
+                tasks.extend(found)
+            return tasks
+        return None
+
+    def group_edge_tasks(self, group: GroupState, roots: bool) -> List[TaskState]:
+        """A group's roots (no upstream inside it) or leaves (no downstream inside)."""
+        members = group.members
+        member_ids = {id(t) for t in members}
+        result = []
+        for task in members:
+            edges = task.dag.edges
+            if roots:
+                linked = any((up, task) in edges for up in members if id(up) in member_ids)
+            else:
+                linked = any((task, down) in edges for down in members if id(down) in member_ids)
+            if not linked:
+                result.append(task)
+        return result
+
+    def depend(self, upstream: Any, downstream: Any) -> None:
+        ups = self.endpoints(upstream, downstream=False)
+        downs = self.endpoints(downstream, downstream=True)
+        if ups is None or downs is None:
+            known = [t.dag for t in (ups or []) + (downs or [])]
+            self.mark_incomplete(*known)
+            return
+        for up in ups:
+            for down in downs:
+                self.add_edge(up, down, ">>")
+
+    def add_edge(self, up: TaskState, down: TaskState, via: str) -> None:
+        if up.dag is not down.dag:
+            return
+        up.dag.edges.setdefault((up, down), via)
+
+    def chain(self, items: List[Any], linear: bool) -> None:
+        if any(isinstance(item, _Star) for item in items):
+            self.mark_incomplete()
+            return
+        for left, right in zip(items, items[1:]):
+            if not linear and isinstance(left, ListVal) and isinstance(right, ListVal):
+                if len(left.items) != len(right.items):
+                    self.mark_incomplete()
+                    continue
+                for up, down in zip(left.items, right.items):
+                    self.depend(up, down)
+            else:
+                self.depend(left, right)
+
+
+@dataclass(eq=False)
+class _BoundMethod:
+    owner: Any
+    name: str
+
+
+@dataclass(eq=False)
+class _Star:
+    """A ``*args`` / ``**kwargs`` argument whose contents are not known."""
+
+    value: Any
+
+
+def _suite_statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+    return suite.body if isinstance(suite, cst.IndentedBlock) else []
+
+
+def _id_text(value: Any) -> TaskId:
+    if isinstance(value, StrVal) and value.known:
+        return value.text
+    return UNKNOWN
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, StrVal) and isinstance(b, StrVal):
+        return a.known and b.known and a.text == b.text
+    return a is b
+
+
+def _format_value(value: Any) -> Optional[str]:
+    if isinstance(value, StrVal) and value.known:
+        return value.text
+    if isinstance(value, ConstVal) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+        return str(value.value)
+    return None
+
+
+def _format_call(template: StrVal, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+    if not template.known:
+        return unknown_str()
+    plain_args = [_format_value(a) for a in args]
+    plain_kwargs = {k: _format_value(v) for k, v in kwargs.items()}
+    if any(a is None for a in plain_args) or any(v is None for v in plain_kwargs.values()):
+        return unknown_str()
+    try:
+        return StrVal(template.text.format(*plain_args, **plain_kwargs))
+    except (IndexError, KeyError, ValueError, AttributeError):
+        return unknown_str()
+
+
+def _range(args: List[Any]) -> Any:
+    numbers = [a.value for a in args if isinstance(a, ConstVal) and isinstance(a.value, int)]
+    if len(numbers) != len(args) or not 1 <= len(numbers) <= 3:
+        return UNKNOWN
+    try:
+        values = range(*numbers)
+    except ValueError:
+        return UNKNOWN
+    if len(values) > MAX_UNROLL:
+        return UNKNOWN
+    return ListVal([ConstVal(v) for v in values])
+
+
+def _touches_graph(args: List[Any], kwargs: Dict[str, Any]) -> bool:
+    """A call handed a DAG, group or task may add tasks or edges to it."""
+    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef)
+
+    def touches(value: Any) -> bool:
+        if isinstance(value, graph_types):
+            return True
+        if isinstance(value, ListVal):
+            return any(touches(v) for v in value.items)
+        if isinstance(value, _Star):
+            return True
+        return False
+
+    return any(touches(v) for v in list(args) + list(kwargs.values()))
+
+
+def _unique_task_id(dag: DagState, group: Optional[GroupState], core: str) -> str:
+    """``get_unique_task_id``: ``name__N`` when the group-prefixed id is taken."""
+    prefixed = group.child_id(core) if group is not None else core
+    if not isinstance(prefixed, str) or not dag.has_task_id(prefixed):
+        return core
+    base = _SUFFIX.split(prefixed)[0]
+    pattern = re.compile(rf"^{re.escape(base)}__(\d+)$")
+    suffixes = [int(m.group(1)) for t in dag.tasks if isinstance(t.task_id, str) for m in [pattern.match(t.task_id)] if m]
+    return f"{_SUFFIX.split(core)[0]}__{max(suffixes + [0]) + 1}"
+
+
+def _literal_dict_keys(expr: Optional[cst.BaseExpression], function: FunctionVal, builder: Builder) -> Optional[List[str]]:
+    """The keys of a returned dict literal, when all are literal strings."""
+    summary = builder.summary(function)
+    if isinstance(expr, cst.Name) and expr.value in summary.single_assignments:
+        expr = summary.single_assignments[expr.value]
+    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict" and not expr.args[:0]:
+        keys = []
+        for arg in expr.args:
+            if arg.keyword is None or arg.star:
+                return None
+            keys.append(arg.keyword.value)
+        return keys
+    if not isinstance(expr, cst.Dict):
+        return None
+    keys = []
+    for element in expr.elements:
+        if not isinstance(element, cst.DictElement):
+            return None
+        key = builder.eval(element.key, Scope(function.scope)) if isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString)) else UNKNOWN
+        if not (isinstance(key, StrVal) and key.known):
+            return None
+        keys.append(key.text)
+    return keys

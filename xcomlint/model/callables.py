@@ -1,0 +1,196 @@
+"""What a Python callable does with XCom: the pulls, pushes and returns in its body.
+
+Airflow never looks inside callables, so neither pulls nor pushes here create
+dependencies; this module only reports them for the builder to attach to the
+task(s) that run the callable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set
+
+import libcst as cst
+
+from ..knowledge import TI_NAMES
+
+# callees that may receive the task instance or context without pushing for it
+_HARMLESS_CALLEES = frozenset({"print", "str", "repr", "len", "type", "isinstance", "dict", "list", "pprint", "vars"})
+_LOG_METHODS = frozenset({"info", "debug", "warning", "warn", "error", "exception", "critical", "log", "format"})
+_CONTEXT_PARAMS = frozenset({"context", "kwargs", "ctx", "kw"})
+
+
+@dataclass
+class PullSite:
+    """One ``.xcom_pull(...)`` call, its arguments still as syntax."""
+
+    call: cst.Call
+    positional: List[cst.BaseExpression]
+    keywords: Dict[str, cst.BaseExpression]
+    has_star_args: bool
+
+
+@dataclass
+class PushSite:
+    call: cst.Call
+    key: Optional[cst.BaseExpression]
+    value: Optional[cst.BaseExpression]
+    has_star_args: bool
+
+
+@dataclass
+class CallableSummary:
+    pulls: List[PullSite] = field(default_factory=list)
+    pushes: List[PushSite] = field(default_factory=list)
+    returns: List[cst.Return] = field(default_factory=list)  # returns of a value other than None
+    yields: bool = False
+    # callees handed the TI or context: a local function name (followed by the
+    # builder) or None for anything else, where pushes can no longer be known
+    context_callees: Set[Optional[str]] = field(default_factory=set)
+    called_names: Set[str] = field(default_factory=set)
+    single_assignments: Dict[str, cst.BaseExpression] = field(default_factory=dict)
+    local_names: Set[str] = field(default_factory=set)
+    params: Set[str] = field(default_factory=set)
+
+
+def _is_static_form(receiver: cst.BaseExpression) -> bool:
+    """``self.xcom_push(context, ...)`` / ``BaseOperator.xcom_pull(context, ...)``:
+    the static BaseOperator helpers take the context first."""
+    if isinstance(receiver, cst.Name):
+        return receiver.value in ("self", "cls") or receiver.value.endswith("Operator")
+    if isinstance(receiver, cst.Attribute):
+        return receiver.attr.value.endswith("Operator")
+    return False
+
+
+def _split_args(call: cst.Call, skip_first: bool):
+    positional: List[cst.BaseExpression] = []
+    keywords: Dict[str, cst.BaseExpression] = {}
+    star = False
+    for arg in call.args:
+        if arg.star:
+            star = True
+        elif arg.keyword is not None:
+            keywords[arg.keyword.value] = arg.value
+        else:
+            positional.append(arg.value)
+    if skip_first:
+        if positional:
+            positional = positional[1:]
+        keywords.pop("context", None)
+    return positional, keywords, star
+
+
+class _BodyVisitor(cst.CSTVisitor):
+    def __init__(self, summary: CallableSummary, context_names: Set[str]) -> None:
+        self.summary = summary
+        self.context_names = context_names
+        self.depth = 0
+        self.assign_counts: Dict[str, int] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.depth -= 1
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self.depth == 0 and node.value is not None:
+            if not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+                self.summary.returns.append(node)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self.depth == 0:
+            self.summary.yields = True
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                name = target.target.value
+                self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
+                self.summary.single_assignments[name] = node.value
+                if _reaches_context(node.value, self.context_names):
+                    self.context_names.add(name)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.assign_counts[node.target.value] = 2
+
+    def visit_For(self, node: cst.For) -> None:
+        for name in _names_in(node.target):
+            self.assign_counts[name] = 2
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("xcom_pull", "xcom_push"):
+            static = _is_static_form(func.value)
+            positional, keywords, star = _split_args(node, static)
+            if func.attr.value == "xcom_pull":
+                self.summary.pulls.append(PullSite(node, positional, keywords, star))
+            else:
+                key = keywords.get("key", positional[0] if positional else None)
+                value = keywords.get("value", positional[1] if len(positional) > 1 else None)
+                self.summary.pushes.append(PushSite(node, key, value, star))
+            return
+        if isinstance(func, cst.Name):
+            self.summary.called_names.add(func.value)
+            if func.value in _HARMLESS_CALLEES:
+                return
+        elif isinstance(func, cst.Attribute) and func.attr.value in _LOG_METHODS:
+            return
+        for arg in node.args:
+            if _reaches_context(arg.value, self.context_names):
+                self.summary.context_callees.add(func.value if isinstance(func, cst.Name) else None)
+
+
+def _names_in(node: cst.CSTNode) -> List[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [n for el in node.elements for n in _names_in(el.value)]
+    return []
+
+
+def _reaches_context(node: cst.BaseExpression, context_names: Set[str]) -> bool:
+    """True for ``ti``, ``context``, ``context["ti"]``, ``get_current_context()``."""
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        node = node.value
+    if isinstance(node, cst.Call):
+        if isinstance(node.func, cst.Name) and node.func.value == "get_current_context":
+            return True
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+            return _reaches_context(node.func.value, context_names)
+        return False
+    return isinstance(node, cst.Name) and node.value in context_names
+
+
+def summarize_callable(function: cst.FunctionDef) -> CallableSummary:
+    summary = CallableSummary()
+    params = function.params
+    context_names: Set[str] = set(TI_NAMES)
+    for param in list(params.posonly_params) + list(params.params) + list(params.kwonly_params):
+        summary.params.add(param.name.value)
+        if param.name.value in TI_NAMES or param.name.value in _CONTEXT_PARAMS:
+            context_names.add(param.name.value)
+    if isinstance(params.star_kwarg, cst.Param):
+        summary.params.add(params.star_kwarg.name.value)
+        context_names.add(params.star_kwarg.name.value)
+    if isinstance(params.star_arg, cst.Param):
+        summary.params.add(params.star_arg.name.value)
+    visitor = _BodyVisitor(summary, context_names)
+    function.body.visit(visitor)
+    summary.local_names = set(visitor.assign_counts)
+    summary.single_assignments = {
+        name: expr
+        for name, expr in summary.single_assignments.items()
+        if visitor.assign_counts.get(name) == 1 and name not in summary.params
+    }
+    return summary

@@ -1,0 +1,209 @@
+"""Turn the builder's working state into the plain records of the model.
+
+Call arguments inside callables are evaluated here, at the end, the way a
+closure sees them: with the final values of the names it refers to. Source
+positions are resolved here too, in one pass, for exactly the nodes recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from .builder import Builder, Loc, PendingPull, PendingPush, pull_arguments
+from .callables import CallableSummary, PullSite, _is_static_form, _split_args
+from .positions import point_in_text, resolve_positions
+from .records import ABSENT, UNKNOWN, ArgValue, Dag, Edge, Pull, Push, Span, Task
+from .values import ConstVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
+
+_ANCHOR = (1, 0)
+
+
+def _arg_value(value: Any) -> ArgValue:
+    if isinstance(value, StrVal):
+        return value.text if value.known else UNKNOWN
+    if isinstance(value, ConstVal):
+        return value.value
+    if isinstance(value, ListVal):
+        return tuple(_arg_value(item) for item in value.items)
+    if isinstance(value, TaskRef):
+        return UNKNOWN
+    return UNKNOWN
+
+
+class Finisher:
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.local_scopes: Dict[Tuple[int, int], Scope] = {}
+
+    # -------------------------------------------------------- argument values
+    def local_scope(self, function: Optional[FunctionVal], summary: Optional[CallableSummary]) -> Scope:
+        """The names a callable's body sees: its literal locals over its closure."""
+        if function is None or summary is None:
+            return self.builder.module_scope
+        key = (id(function.node), id(function.scope))
+        if key in self.local_scopes:
+            return self.local_scopes[key]
+        scope = Scope(function.scope)
+        for name in summary.params | summary.local_names:
+            scope.bind(name, UNKNOWN)
+        self.local_scopes[key] = scope
+        for name, expr in summary.single_assignments.items():
+            scope.bind(name, self.pure_eval(expr, scope))
+        return scope
+
+    def pure_eval(self, expr: cst.BaseExpression, scope: Scope) -> Any:
+        builder = self.builder
+        builder.pure, saved = True, builder.pure
+        try:
+            return builder.eval(expr, scope)
+        except Exception:  # evaluation of odd code must never break the model
+            return UNKNOWN
+        finally:
+            builder.pure = saved
+
+    def site_arguments(self, site: PullSite, scope: Scope) -> Dict[str, ArgValue]:
+        positional = [_arg_value(self.pure_eval(e, scope)) for e in site.positional]
+        keywords = {k: _arg_value(self.pure_eval(e, scope)) for k, e in site.keywords.items()}
+        return pull_arguments(positional, keywords)
+
+    # --------------------------------------------------------------- records
+    def collect_nodes(self, extra: List[cst.CSTNode]) -> None:
+        nodes: List[cst.CSTNode] = list(extra)
+        for dag in self.builder.dags:
+            nodes.append(dag.node)
+            nodes.extend(task.node for task in dag.tasks)
+            for pull in dag.pending_pulls:
+                nodes.append(pull.loc.node)
+            nodes.extend(push.loc.node for push in dag.pending_pushes)
+        self.positions = resolve_positions(self.builder.module, nodes)
+
+    def span(self, loc: Loc) -> Span:
+        found = self.positions.get(id(loc.node))
+        if found is None:
+            return Span(1, 1, 1, 1)
+        start, end = found
+        if loc.raw_offset is None:
+            return Span(start[0], start[1] + 1, end[0], end[1] + 1)
+        text = getattr(loc.node, "value", "")
+        line, column = point_in_text(start, text, loc.raw_offset)
+        return Span(line, column + 1, line, column + 1 + loc.length)
+
+    def end_line(self, node: Optional[cst.CSTNode]) -> Optional[int]:
+        if node is None or id(node) not in self.positions:
+            return None
+        return self.positions[id(node)][1][0]
+
+    def pull(self, pending: PendingPull) -> Pull:
+        if pending.site is not None:
+            scope = self.local_scope(pending.function, pending.summary)
+            bound = self.site_arguments(pending.site, scope)
+            positional_count = len(pending.site.positional)
+            star = pending.site.has_star_args
+        else:
+            bound = {
+                "task_ids": pending.task_ids,
+                "key": pending.key,
+                "dag_id": pending.dag_id,
+                "include_prior_dates": pending.include_prior_dates,
+                "run_id": pending.run_id,
+            }
+            positional_count = pending.positional_count
+            star = pending.has_star_args
+        if star:
+            bound = {name: (UNKNOWN if value is ABSENT else value) for name, value in bound.items()}
+        return Pull(
+            consumer=pending.consumer.task_id,
+            task_ids=bound["task_ids"],
+            key=bound["key"],
+            via=pending.via,
+            span=self.span(pending.loc),
+            dag_id=bound["dag_id"],
+            include_prior_dates=bound["include_prior_dates"],
+            run_id=bound["run_id"],
+            positional_count=positional_count,
+            has_star_args=star,
+            end_line_of_string=self.end_line(pending.string_node),
+        )
+
+    def push(self, pending: PendingPush) -> Push:
+        key = pending.key
+        if isinstance(key, cst.CSTNode):
+            key = _arg_value(self.pure_eval(key, self.local_scope(pending.function, pending.summary)))
+        if not isinstance(key, str):
+            key = UNKNOWN
+        return Push(pending.task.task_id, key, pending.via, self.span(pending.loc))
+
+    def dags(self) -> Tuple[Dag, ...]:
+        result = []
+        for state in self.builder.dags:
+            pushes = tuple(self.push(p) for p in state.pending_pushes)
+            unknown_push_tasks = {id(p.task) for p, rec in zip(state.pending_pushes, pushes) if rec.key is UNKNOWN}
+            pushed_tasks = {id(p.task) for p in state.pending_pushes}
+            tasks = []
+            for task in state.tasks:
+                known = task.pushes_known and id(task) not in unknown_push_tasks
+                tasks.append(
+                    Task(
+                        task_id=task.task_id,
+                        operator=task.operator,
+                        span=self.span(Loc(task.node)),
+                        group_id=task.groups[0].full_id if task.groups and isinstance(task.groups[0].full_id, str) else None,
+                        pushes_known=known,
+                        pushes_nothing=known and id(task) not in pushed_tasks,
+                        callable_name=task.callable_name,
+                        mapped=task.mapped,
+                    )
+                )
+            edges = []
+            edges_complete = state.edges_complete
+            for (up, down), via in state.edges.items():
+                if isinstance(up.task_id, str) and isinstance(down.task_id, str):
+                    edges.append(Edge(up.task_id, down.task_id, via))
+                else:
+                    edges_complete = False
+            result.append(
+                Dag(
+                    dag_id=state.dag_id,
+                    span=self.span(Loc(state.node)),
+                    tasks=tuple(tasks),
+                    edges=tuple(edges),
+                    pushes=pushes,
+                    pulls=tuple(self.pull(p) for p in state.pending_pulls),
+                    group_ids=tuple(g for g in state.group_ids if isinstance(g, str)),
+                    tasks_complete=state.tasks_complete,
+                    edges_complete=edges_complete,
+                )
+            )
+        return tuple(result)
+
+
+class _PullCallCollector(cst.CSTVisitor):
+    """Every ``.xcom_pull(...)`` call, with the function it sits in."""
+
+    def __init__(self) -> None:
+        self.functions: List[cst.FunctionDef] = []
+        self.found: List[Tuple[cst.Call, Optional[cst.FunctionDef]]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "xcom_pull":
+            self.found.append((node, self.functions[-1] if self.functions else None))
+
+
+def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, Optional[cst.FunctionDef]]]:
+    collector = _PullCallCollector()
+    module.visit(collector)
+    sites = []
+    for call, function in collector.found:
+        if id(call) in attached:
+            continue
+        positional, keywords, star = _split_args(call, _is_static_form(call.func.value))  # type: ignore[attr-defined]
+        sites.append((PullSite(call, positional, keywords, star), function))
+    return sites

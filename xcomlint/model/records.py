@@ -1,0 +1,236 @@
+"""The plain-data XCom model: what a DAG file means, independent of its syntax.
+
+Every record here is a frozen dataclass of strings, numbers, tuples and the two
+sentinels below, so a ``FileModel`` pickles cleanly (worker processes, cache)
+and rules never need the syntax tree. Anything not statically known is held as
+``UNKNOWN``; rules stay silent on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Tuple, Union
+
+
+class _Sentinel:
+    """A named singleton that survives pickling as the same object."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+    def __reduce__(self) -> str:
+        # pickle looks the name up in this module, so identity is preserved
+        return self._name
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = _Sentinel("UNKNOWN")
+"""A value the linter cannot know statically (a variable, a call, a loop id)."""
+
+ABSENT = _Sentinel("ABSENT")
+"""An argument that was not written at all (distinct from an explicit ``None``)."""
+
+Unknown = _Sentinel
+TaskId = Union[str, _Sentinel]
+"""A full task id (``group.task``, ``extract__1``) or ``UNKNOWN``."""
+
+ArgValue = Union[str, int, float, bool, None, Tuple["ArgValue", ...], _Sentinel]
+"""A statically evaluated call argument: a literal, a tuple of them, UNKNOWN or ABSENT."""
+
+RETURN_KEY = "return_value"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A source range; lines and columns are 1-based, the end is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+
+
+NO_SPAN = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task as Airflow would register it.
+
+    ``pushes_known`` is True when every key the task can push is in the DAG's
+    push records (a local callable fully seen, a known operator); XCL104 and
+    XCL106 only judge such tasks.
+    """
+
+    task_id: TaskId
+    operator: str
+    span: Span
+    group_id: Optional[str] = None
+    pushes_known: bool = False
+    pushes_nothing: bool = False
+    callable_name: Optional[str] = None
+    mapped: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "task_id": _json_value(self.task_id),
+            "line": self.span.line,
+            "operator": self.operator,
+        }
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A direct dependency ``upstream >> downstream`` as Airflow would create it."""
+
+    upstream: str
+    downstream: str
+    via: str = ">>"
+
+    def to_dict(self) -> dict:
+        return {"upstream": self.upstream, "downstream": self.downstream}
+
+
+@dataclass(frozen=True)
+class Push:
+    """A value a task puts into XCom under ``key``.
+
+    ``via`` is ``return`` (return value), ``multiple_outputs`` (one key of a
+    returned mapping), ``xcom_push`` (an explicit call) or ``operator`` (a key a
+    known operator always pushes).
+    """
+
+    task_id: TaskId
+    key: Union[str, _Sentinel]
+    via: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Pull:
+    """A place where a task reads an XCom.
+
+    ``via`` is ``xcom_pull`` (a call in Python code), ``template`` (a call in a
+    Jinja template of a templated argument) or ``xcomarg`` (an XComArg such as
+    ``op.output`` or a TaskFlow result passed to another task).
+
+    ``task_ids`` and ``key`` hold what was written: a string, a tuple of
+    strings, ``None``, ``ABSENT`` or ``UNKNOWN``. ``consumer`` is the task that
+    runs the pull, ``UNKNOWN`` when the pull sits in code no task is known to run.
+    """
+
+    consumer: TaskId
+    task_ids: ArgValue
+    key: ArgValue
+    via: str
+    span: Span
+    dag_id: ArgValue = ABSENT
+    include_prior_dates: ArgValue = ABSENT
+    run_id: ArgValue = ABSENT
+    positional_count: int = 0
+    has_star_args: bool = False
+    end_line_of_string: Optional[int] = None
+
+    @property
+    def producers(self) -> Tuple[TaskId, ...]:
+        """The task ids named, as a tuple; empty when none or unknown."""
+        if isinstance(self.task_ids, str):
+            return (self.task_ids,)
+        if isinstance(self.task_ids, tuple):
+            return tuple(t if isinstance(t, str) else UNKNOWN for t in self.task_ids)
+        return ()
+
+    @property
+    def effective_key(self) -> ArgValue:
+        """The key Airflow uses: ``return_value`` when the argument is absent."""
+        return RETURN_KEY if self.key is ABSENT else self.key
+
+    @property
+    def targets_other_dag(self) -> bool:
+        """True when ``dag_id=`` or ``run_id=`` may point the pull elsewhere."""
+        return self.dag_id not in (ABSENT, None) or self.run_id not in (ABSENT, None)
+
+
+@dataclass(frozen=True)
+class Dag:
+    """One DAG and its XCom graph.
+
+    ``tasks_complete`` is False when the DAG may contain tasks the linter cannot
+    name (ids built in loops, factories from other modules); ``edges_complete``
+    is False when dependencies may exist that the linter cannot see. Rules that
+    reason about absence (unknown task, not upstream) require them.
+    """
+
+    dag_id: TaskId
+    span: Span
+    tasks: Tuple[Task, ...] = ()
+    edges: Tuple[Edge, ...] = ()
+    pushes: Tuple[Push, ...] = ()
+    pulls: Tuple[Pull, ...] = ()
+    group_ids: Tuple[str, ...] = ()
+    tasks_complete: bool = True
+    edges_complete: bool = True
+
+    def task(self, task_id: TaskId) -> Optional[Task]:
+        for task in self.tasks:
+            if task.task_id == task_id:
+                return task
+        return None
+
+    @property
+    def task_ids(self) -> Tuple[str, ...]:
+        return tuple(t.task_id for t in self.tasks if isinstance(t.task_id, str))
+
+
+@dataclass(frozen=True)
+class FileModel:
+    """Everything xcomlint knows about one file.
+
+    ``loose_pulls`` are pulls in code that no task of this file is known to
+    run (a helper used elsewhere): rules that need no graph still check them.
+    """
+
+    path: str
+    dags: Tuple[Dag, ...] = ()
+    loose_pulls: Tuple[Pull, ...] = ()
+    syntax_error: Optional[Tuple[str, Span]] = None
+    noqa: "NoqaTable" = field(default_factory=lambda: NoqaTable())
+
+    def all_pulls(self) -> Iterator[Tuple[Optional[Dag], Pull]]:
+        """Every pull of the file with its DAG (None for a loose pull)."""
+        for dag in self.dags:
+            for pull in dag.pulls:
+                yield dag, pull
+        for pull in self.loose_pulls:
+            yield None, pull
+
+
+@dataclass(frozen=True)
+class NoqaTable:
+    """The file's suppression comments, extracted once from the source text.
+
+    ``lines`` maps a line number to the codes suppressed there (an empty tuple
+    means every code); ``file_codes`` is the same for the whole file, or None.
+    """
+
+    lines: Tuple[Tuple[int, Tuple[str, ...]], ...] = ()
+    file_codes: Optional[Tuple[str, ...]] = None
+
+
+def _json_value(value: object) -> object:
+    return None if isinstance(value, _Sentinel) else value

@@ -1,0 +1,116 @@
+"""``xcom_pull`` calls inside Jinja templates, found with Jinja's own lexer and parser.
+
+The parser gives each call's arguments; the lexer gives the exact offset of
+each ``xcom_pull`` name in the template text (Jinja nodes carry a line number
+only). Both list the calls in source order, so the n-th call of the tree is the
+n-th ``ti.xcom_pull(`` of the token stream.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import jinja2
+from jinja2 import nodes
+
+from ..knowledge import TI_NAMES
+from .records import UNKNOWN, ArgValue
+
+_ENV = jinja2.Environment()
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+@dataclass(frozen=True)
+class TemplatePull:
+    offset: int  # where ``xcom_pull`` stands in the template text
+    positional: Tuple[ArgValue, ...]
+    keywords: Dict[str, ArgValue]
+    has_star_args: bool
+
+
+def _const(node: nodes.Node) -> ArgValue:
+    if isinstance(node, nodes.Const):
+        value = node.value
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        return UNKNOWN
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        return tuple(_const(item) for item in node.items)
+    return UNKNOWN
+
+
+def _is_pull_call(node: nodes.Call) -> bool:
+    target = node.node
+    return (
+        isinstance(target, nodes.Getattr)
+        and target.attr == "xcom_pull"
+        and isinstance(target.node, nodes.Name)
+        and target.node.name in TI_NAMES
+    )
+
+
+def _token_offsets(text: str) -> Optional[List[int]]:
+    """Offsets in ``text`` of each ``ti.xcom_pull(`` name, in source order."""
+    line_starts = [0]
+    for match in _NEWLINE.finditer(text):
+        line_starts.append(match.end())
+    found: List[int] = []
+    recent: List[Tuple[str, str, int]] = []
+    column = 0
+    current_line = 1
+    try:
+        for lineno, kind, value in _ENV.lexer.tokeniter(text, None):
+            if lineno != current_line:
+                current_line, column = lineno, 0
+            offset = line_starts[lineno - 1] + column if lineno - 1 < len(line_starts) else -1
+            if kind not in ("whitespace",):
+                recent.append((kind, value, offset))
+                recent = recent[-4:]
+                if (
+                    len(recent) == 4
+                    and recent[0][0] == "name" and recent[0][1] in TI_NAMES
+                    and recent[1][1] == "." and recent[2][0] == "name" and recent[2][1] == "xcom_pull"
+                    and recent[3][1] == "("
+                ):
+                    found.append(recent[2][2])
+            newlines = value.count("\n")
+            if newlines:
+                current_line += newlines
+                column = len(value) - value.rfind("\n") - 1
+            else:
+                column += len(value)
+    except jinja2.TemplateSyntaxError:
+        return None
+    return found
+
+
+def find_template_pulls(text: str) -> List[TemplatePull]:
+    """Every ``ti.xcom_pull(...)`` / ``task_instance.xcom_pull(...)`` in a template.
+
+    Text that is not a valid template yields nothing: it may not be a template.
+    """
+    if "xcom_pull" not in text:
+        return []
+    try:
+        tree = _ENV.parse(text)
+    except jinja2.TemplateSyntaxError:
+        return []
+    except Exception:  # jinja raises assorted errors on odd input; it is not a template then
+        return []
+    calls = [call for call in tree.find_all(nodes.Call) if _is_pull_call(call)]
+    offsets = _token_offsets(text)
+    if offsets is None or len(offsets) != len(calls):
+        return []
+    pulls = []
+    for call, offset in zip(calls, offsets):
+        pulls.append(
+            TemplatePull(
+                offset=offset,
+                positional=tuple(_const(arg) for arg in call.args),
+                keywords={kw.key: _const(kw.value) for kw in call.kwargs},
+                has_star_args=call.dyn_args is not None or call.dyn_kwargs is not None,
+            )
+        )
+    return pulls

@@ -1,0 +1,302 @@
+"""What an expression of a DAG file evaluates to while the model is built.
+
+These are the builder's working values (they hold syntax nodes and mutable
+state); the finished model converts them into the plain records of
+``records.py``. ``UNKNOWN`` stands for anything the builder cannot follow.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+import libcst as cst
+
+from .records import UNKNOWN, TaskId, _Sentinel
+
+
+@dataclass(eq=False)
+class GroupState:
+    own_id: TaskId
+    full_id: TaskId
+    prefix: bool
+    node: cst.CSTNode
+    members: List["TaskState"] = field(default_factory=list)
+    parent: Optional["GroupState"] = None
+
+    def child_id(self, label: TaskId) -> TaskId:
+        """``TaskGroup.child_id``: prefix a label with this group's full id."""
+        if not self.prefix or self.full_id is None:
+            return label
+        if not isinstance(label, str) or not isinstance(self.full_id, str):
+            return UNKNOWN
+        return f"{self.full_id}.{label}"
+
+    def all_members(self) -> List["TaskState"]:
+        return self.members
+
+
+@dataclass(eq=False)
+class TaskState:
+    task_id: TaskId
+    operator: str
+    node: cst.CSTNode
+    dag: "DagState"
+    groups: Tuple[GroupState, ...] = ()
+    pushes_known: bool = False
+    pushes_nothing: bool = False
+    callable_name: Optional[str] = None
+    mapped: bool = False
+
+
+@dataclass(eq=False)
+class DagState:
+    dag_id: TaskId
+    node: cst.CSTNode
+    tasks: List[TaskState] = field(default_factory=list)
+    edges: Dict[Tuple[int, int], str] = field(default_factory=dict)
+    group_ids: List[TaskId] = field(default_factory=list)
+    tasks_complete: bool = True
+    edges_complete: bool = True
+    pending_pulls: List[Any] = field(default_factory=list)
+    pending_pushes: List[Any] = field(default_factory=list)
+
+    def has_task_id(self, task_id: str) -> bool:
+        return any(t.task_id == task_id for t in self.tasks)
+
+
+@dataclass(eq=False)
+class TaskRef:
+    task: TaskState
+
+
+@dataclass(eq=False)
+class XComArgRef:
+    """An XComArg: ``op.output``, a TaskFlow call's result, ``xarg["key"]``."""
+
+    task: TaskState
+    key: Union[str, _Sentinel]
+    node: cst.CSTNode
+
+
+@dataclass(eq=False)
+class GroupRef:
+    group: GroupState
+
+
+@dataclass(eq=False)
+class DagRef:
+    dag: DagState
+
+
+@dataclass(eq=False)
+class ListVal:
+    items: List[Any]
+
+
+@dataclass(eq=False)
+class DictVal:
+    items: List[Tuple[Any, Any]]
+
+    def get(self, key: str) -> Any:
+        for k, v in self.items:
+            if isinstance(k, StrVal) and k.known and k.text == key:
+                return v
+        return UNKNOWN
+
+
+@dataclass(eq=False)
+class ConstVal:
+    value: Any  # int, float, bool or None
+
+
+@dataclass(frozen=True)
+class StrPiece:
+    """Where a run of a string value came from: ``text[start:start+length]``
+    is ``node``'s value, and ``raw[i]`` is the offset inside the node's own
+    source text of value character ``i`` (None when it could not be mapped)."""
+
+    start: int
+    length: int
+    node: cst.CSTNode
+    raw: Optional[Tuple[int, ...]]
+
+
+@dataclass(eq=False)
+class StrVal:
+    """A string value; ``known`` is False when parts of it are not static
+    (an f-string hole), which are then held as NUL characters in ``text``."""
+
+    text: str
+    pieces: Tuple[StrPiece, ...] = ()
+    known: bool = True
+
+    def __add__(self, other: "StrVal") -> "StrVal":
+        shift = len(self.text)
+        moved = tuple(StrPiece(p.start + shift, p.length, p.node, p.raw) for p in other.pieces)
+        return StrVal(self.text + other.text, self.pieces + moved, self.known and other.known)
+
+
+@dataclass(eq=False)
+class FunctionVal:
+    """A function defined in the file, with the scope it closes over."""
+
+    node: cst.FunctionDef
+    scope: "Scope"
+    owner_class: Optional["ClassVal"] = None
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+
+@dataclass(eq=False)
+class TaskFlowVal:
+    """A ``@task``-decorated function (possibly ``.override(...)``-n)."""
+
+    function: FunctionVal
+    flavour: str
+    options: Dict[str, Any]
+
+
+@dataclass(eq=False)
+class PartialVal:
+    """``Op.partial(...)`` or ``taskflow.partial(...)`` waiting for ``.expand``."""
+
+    target: Any
+    call: cst.Call
+    kwargs: Dict[str, Any]
+
+
+@dataclass(eq=False)
+class TaskGroupFuncVal:
+    function: FunctionVal
+    options: Dict[str, Any]
+
+
+@dataclass(eq=False)
+class DagFuncVal:
+    function: FunctionVal
+    options: Dict[str, Any]
+    built: Optional[DagState] = None
+
+
+@dataclass(eq=False)
+class ImportedVal:
+    """A name imported from another module, by its dotted name."""
+
+    qualified: str
+
+
+@dataclass(eq=False)
+class ClassVal:
+    """A class defined in the file."""
+
+    node: cst.ClassDef
+    bases: Tuple[Any, ...]
+    scope: "Scope"
+    template_fields: Optional[frozenset] = None
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+    def method(self, name: str) -> Optional[cst.FunctionDef]:
+        for statement in self.node.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+                return statement
+        return None
+
+
+class Scope:
+    """Name bindings with lexical parents (module, DAG function, function)."""
+
+    def __init__(self, parent: Optional["Scope"] = None) -> None:
+        self.names: Dict[str, Any] = {}
+        self.parent = parent
+
+    def lookup(self, name: str) -> Any:
+        scope: Optional[Scope] = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return None
+
+    def bind(self, name: str, value: Any) -> None:
+        self.names[name] = value
+
+
+# ----------------------------------------------------------------------------
+# string literals
+
+_PREFIX = re.compile(r"^[rRbBuUfF]*")
+_ESCAPE = re.compile(
+    r"\\(?:\r\n|\n|\r|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\})"
+)
+
+
+def decode_escapes(body: str, raw_base: int, is_raw: bool) -> Tuple[str, Optional[Tuple[int, ...]]]:
+    """Decode a string literal body; map each value character to its raw offset."""
+    if is_raw or "\\" not in body:
+        return body, tuple(range(raw_base, raw_base + len(body)))
+    chars: List[str] = []
+    offsets: List[int] = []
+    position = 0
+    for match in _ESCAPE.finditer(body):
+        for i in range(position, match.start()):
+            chars.append(body[i])
+            offsets.append(raw_base + i)
+        try:
+            decoded = ast.literal_eval('"' + match.group(0) + '"') if match.group(0)[1] not in "\r\n" else ""
+        except (ValueError, SyntaxError):
+            decoded = match.group(0)
+        for ch in decoded:
+            chars.append(ch)
+            offsets.append(raw_base + match.start())
+        position = match.end()
+    for i in range(position, len(body)):
+        chars.append(body[i])
+        offsets.append(raw_base + i)
+    return "".join(chars), tuple(offsets)
+
+
+def simple_string_value(node: cst.SimpleString) -> Optional[StrVal]:
+    """The value of a ``str`` literal, with raw offsets; None for bytes."""
+    raw = node.value
+    prefix = _PREFIX.match(raw).group(0).lower()  # type: ignore[union-attr]
+    if "b" in prefix:
+        return None
+    rest = raw[len(prefix):]
+    quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
+    body = rest[len(quote): len(rest) - len(quote)]
+    text, offsets = decode_escapes(body, len(prefix) + len(quote), "r" in prefix)
+    try:
+        expected = ast.literal_eval(raw)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        expected = text
+    if expected != text:  # an escape this mapper got wrong: keep the value, drop the mapping
+        return StrVal(expected, (StrPiece(0, len(expected), node, None),))
+    return StrVal(text, (StrPiece(0, len(text), node, offsets),))
+
+
+def fstring_text_value(node: cst.FormattedStringText, is_raw: bool) -> StrVal:
+    """A literal run of an f-string: escapes decoded, ``{{``/``}}`` halved."""
+    body = node.value
+    text, offsets = decode_escapes(body, 0, is_raw)
+    if "{{" in text or "}}" in text:
+        out: List[str] = []
+        out_offsets: List[int] = []
+        i = 0
+        while i < len(text):
+            out.append(text[i])
+            out_offsets.append(offsets[i] if offsets else 0)
+            i += 2 if text[i:i + 2] in ("{{", "}}") else 1
+        text, offsets = "".join(out), tuple(out_offsets)
+    return StrVal(text, (StrPiece(0, len(text), node, offsets),))
+
+
+def unknown_str() -> StrVal:
+    return StrVal("\x00", (), known=False)

@@ -1,0 +1,58 @@
+"""Suppression comments: one implementation for the CLI and the flake8 plugin.
+
+``# noqa`` and ``# noqa: XCL103,XCL104`` on the line a finding points at (for a
+finding inside a multi-line string, the line where the string ends counts
+too); ``# xcomlint: noqa`` or ``# xcomlint: noqa: XCL2`` anywhere on a line of
+its own for the whole file. Codes may be prefixes, as with ``--select``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, Optional, Tuple
+
+from .model.records import NoqaTable
+
+# the same shape flake8 accepts: "# noqa", "#noqa:E1,W2", "# NOQA : XCL1 XCL2"
+_LINE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?", re.IGNORECASE)
+_FILE = re.compile(
+    r"^\s*#\s*xcomlint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SPLIT = re.compile(r"[,\s]+")
+
+
+def _codes(text: Optional[str]) -> Tuple[str, ...]:
+    if not text:
+        return ()
+    return tuple(code.upper() for code in _SPLIT.split(text.strip()) if code)
+
+
+def parse_noqa(source: str) -> NoqaTable:
+    lines: Dict[int, Tuple[str, ...]] = {}
+    if "noqa" in source.lower():
+        for number, line in enumerate(source.splitlines(), start=1):
+            if "#" not in line:
+                continue
+            match = _LINE.search(line)
+            if match:
+                lines[number] = _codes(match.group("codes"))
+    file_codes: Optional[Tuple[str, ...]] = None
+    for match in _FILE.finditer(source):
+        file_codes = (file_codes or ()) + _codes(match.group("codes"))
+        if not match.group("codes"):
+            file_codes = ()
+            break
+    return NoqaTable(tuple(sorted(lines.items())), file_codes)
+
+
+def _matches(code: str, codes: Tuple[str, ...]) -> bool:
+    return not codes or any(code.startswith(prefix) for prefix in codes)
+
+
+def is_suppressed(code: str, lines: Iterable[int], table: NoqaTable) -> bool:
+    """Whether a finding with ``code`` reported at any of ``lines`` is silenced."""
+    if table.file_codes is not None and _matches(code, table.file_codes):
+        return True
+    by_line = dict(table.lines)
+    return any(line in by_line and _matches(code, by_line[line]) for line in lines)

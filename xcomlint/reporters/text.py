@@ -1,0 +1,16 @@
+"""``path:line:col: CODE name: message``, the flake8 shape editors' matchers read."""
+
+from __future__ import annotations
+
+from typing import Sequence, TextIO
+
+from ..findings import Finding
+
+
+def format_finding(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.name}: {finding.message}"
+
+
+def report(findings: Sequence[Finding], stream: TextIO) -> None:
+    for finding in findings:
+        stream.write(format_finding(finding) + "\n")

@@ -1,0 +1,25 @@
+"""What a rule may consult besides the model: the settings and cached graph facts."""
+
+from __future__ import annotations
+
+from typing import Dict, FrozenSet
+
+from ..model.graph import upstream_closure
+from ..model.records import Dag
+from ..settings import Settings
+
+
+class RuleContext:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._upstream: Dict[int, Dict[str, FrozenSet[str]]] = {}
+
+    @property
+    def airflow_version(self) -> int:
+        return self.settings.airflow_version
+
+    def upstream(self, dag: Dag) -> Dict[str, FrozenSet[str]]:
+        key = id(dag)
+        if key not in self._upstream:
+            self._upstream[key] = upstream_closure(dag)
+        return self._upstream[key]

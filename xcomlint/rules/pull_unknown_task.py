@@ -1,0 +1,40 @@
+"""XCL103 pull-unknown-task: ``task_ids`` names no task of the DAG."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model.records import Dag
+from .context import RuleContext
+from .pulls import graph_checkable, named_producers, string_end
+from .registry import Report, rule
+from .suggest import closest, grouped_id
+
+
+@rule("XCL103", "pull-unknown-task", "task_ids names a task that does not exist in the DAG.")
+def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
+    if not dag.tasks_complete:
+        return
+    task_ids = set(dag.task_ids)
+    dag_name = f"DAG '{dag.dag_id}'" if isinstance(dag.dag_id, str) else "this DAG"
+    for pull in dag.pulls:
+        if not graph_checkable(pull):
+            continue
+        for producer in named_producers(pull):
+            if producer in task_ids:
+                continue
+            full = grouped_id(producer, task_ids)
+            if full is not None:
+                hint = (
+                    f"; did you mean '{full}'? Inside a TaskGroup the full id is group.task, "
+                    f"and xcom_pull never adds the prefix"
+                )
+            else:
+                suggestion = closest(producer, task_ids)
+                hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+            yield Report(
+                pull.span,
+                f"task '{producer}' does not exist in {dag_name}{hint} (the pull returns None)",
+                task_id=pull.consumer if isinstance(pull.consumer, str) else None,
+                extra_noqa_lines=string_end(pull),
+            )

@@ -1,0 +1,53 @@
+"""The resolved settings of a run: which rules, which Airflow, which options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Optional, Sequence, Tuple
+
+DEFAULT_AIRFLOW_VERSION = 3
+DEFAULT_LARGE_VALUE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    selected: FrozenSet[str] = frozenset()
+    airflow_version: int = DEFAULT_AIRFLOW_VERSION
+    serialization: str = "json"
+    large_value_bytes: int = DEFAULT_LARGE_VALUE_BYTES
+    exclude: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    allowlist: Optional[str] = None
+    rule_options: Tuple[Tuple[str, Tuple[Tuple[str, object], ...]], ...] = ()
+
+    def rule_option(self, code: str, name: str, default: object = None) -> object:
+        for rule_code, options in self.rule_options:
+            if rule_code == code:
+                return dict(options).get(name, default)
+        return default
+
+    def cache_key(self) -> str:
+        """What changes per-file results: part of the cache key."""
+        return repr((sorted(self.selected), self.airflow_version, self.serialization,
+                     self.large_value_bytes, self.rule_options))
+
+
+def matches_any(code: str, prefixes: Sequence[str]) -> bool:
+    return any(prefix == "ALL" or code.startswith(prefix) for prefix in prefixes)
+
+
+def select_codes(
+    all_codes: Dict[str, bool],
+    select: Optional[Sequence[str]] = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> FrozenSet[str]:
+    """ruff's selection: ``select`` replaces the defaults, ``extend-select`` adds,
+    ``ignore`` removes; all take codes or prefixes (``XCL1``) or ``ALL``."""
+    if select is None:
+        chosen = {code for code, default in all_codes.items() if default}
+    else:
+        chosen = {code for code in all_codes if matches_any(code, select)}
+    chosen |= {code for code in all_codes if matches_any(code, extend_select)}
+    chosen -= {code for code in all_codes if matches_any(code, ignore)}
+    return frozenset(chosen)
