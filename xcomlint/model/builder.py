@@ -22,7 +22,7 @@ from .. import knowledge as kb
 from .callables import CallableSummary, PullSite, summarize_callable
 from .imports import ImportTable, dotted_name
 from .records import ABSENT, RETURN_KEY, UNKNOWN, ArgValue, TaskId
-from .templates import find_template_pulls
+from .templates import find_template_calls
 from .values import (
     ClassVal,
     ConstVal,
@@ -59,6 +59,12 @@ _PURE_MODULES = frozenset(
      "uuid", "textwrap", "functools", "itertools", "collections", "typing", "sys", "airflow",
      "dateutil", "yaml", "csv", "string", "copy", "decimal", "hashlib", "base64", "shlex",
      "tempfile", "urllib", "pprint", "warnings", "inspect", "enum", "dataclasses"}
+)
+# builtins that never add tasks or edges, whatever they are given
+_PURE_BUILTINS = frozenset(
+    {"str", "repr", "int", "float", "bool", "len", "print", "list", "dict", "set", "tuple", "sorted",
+     "isinstance", "getattr", "hasattr", "range", "min", "max", "sum", "any", "all", "format", "open",
+     "enumerate", "zip", "abs", "round", "type", "iter", "next", "frozenset", "reversed", "id", "hash"}
 )
 _NON_TASK_KWARGS = frozenset({"task_id", "dag", "task_group"})
 _SUFFIX = re.compile(r"__\d+$")
@@ -250,11 +256,13 @@ class Builder:
         if isinstance(small, cst.Expr):
             self.eval(small.value, scope, statement=True)
         elif isinstance(small, cst.Assign):
-            value = self.eval(small.value, scope, statement=True)
+            # an assigned result is judged where it is used: an unknown value in
+            # ``>>`` or a graph object handed to a factory marks the DAG incomplete
+            value = self.eval(small.value, scope)
             for target in small.targets:
                 self.assign(target.target, value, scope)
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
-            self.assign(small.target, self.eval(small.value, scope, statement=True), scope)
+            self.assign(small.target, self.eval(small.value, scope), scope)
         elif isinstance(small, cst.AugAssign):
             value = self.eval(small.value, scope)
             if isinstance(small.target, cst.Name):
@@ -303,6 +311,9 @@ class Builder:
             elif isinstance(value, GroupRef):
                 self.group_stack.append(value.group)
                 pushed_groups += 1
+            elif isinstance(value, (TaskRef, XComArgRef, ListVal)):
+                # ``with setup >> teardown:`` wires the body's tasks in ways not modelled
+                self.mark_incomplete()
         try:
             self.exec_suite(statement.body, scope)
         finally:
@@ -342,8 +353,14 @@ class Builder:
                 elif not arg.star:
                     positional.append(self.eval(arg.value, scope))
             expr = expr.func
+        dotted = dotted_name(expr) or ""
+        head, _, rest = dotted.partition(".")
+        if rest and isinstance(scope.lookup(head), DagRef) and rest.split(".")[0] == "task":
+            options["dag"] = scope.lookup(head)
+            flavour = rest.split(".")[1] if "." in rest else "python"
+            return "task", flavour, options
         qualified = self.imports.qualify(expr)
-        local = scope.lookup(dotted_name(expr) or "") if qualified is None else None
+        local = scope.lookup(dotted) if qualified is None else None
         if isinstance(local, ImportedVal):
             qualified = local.qualified
         if not qualified or not qualified.startswith("airflow"):
@@ -632,9 +649,9 @@ class Builder:
             return self.call_imported(callee.qualified, node, args, kwargs, statement)
         if callee is UNKNOWN and "task_id" in kwargs:
             return self.create_classic_task(dotted_name(node.func) or "?", node, args, kwargs)
-        if callee is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value == "range":
-            return _range(args)
-        if statement and self.current_dag is not None and _touches_graph(args, kwargs):
+        if callee is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value in _PURE_BUILTINS:
+            return _builtin(node.func.value, args)
+        if _touches_graph(args, kwargs):
             self.mark_incomplete()
         return UNKNOWN
 
@@ -656,6 +673,8 @@ class Builder:
             else:
                 self.mark_incomplete()
             return ConstVal(None)
+        if name == "Label":
+            return LabelVal([])
         if name in kb.XCOMARG_CLASSES:
             producer = args[0] if args else kwargs.get("operator", UNKNOWN)
             key = kwargs.get("key", args[1] if len(args) > 1 else StrVal(RETURN_KEY))
@@ -668,9 +687,11 @@ class Builder:
             return self.create_classic_task(name, node, args, kwargs, qualified=qualified)
         if "task_id" in kwargs:
             return self.create_classic_task(qualified.rsplit(".", 1)[-1], node, args, kwargs)
+        if qualified == "typing.cast" and len(args) == 2:
+            return args[1]
         root = qualified.split(".")[0]
         if statement and self.current_dag is not None and root not in _PURE_MODULES:
-            self.mark_incomplete()  # an imported factory may add tasks and edges
+            self.mark_incomplete()  # a bare call to an imported factory may add tasks and edges
         elif _touches_graph(args, kwargs):
             self.mark_incomplete()
         return UNKNOWN
@@ -720,9 +741,16 @@ class Builder:
             return _format_call(owner, args, kwargs)
         if isinstance(owner, StrVal) and name in ("upper", "lower", "strip") and owner.known:
             return StrVal(getattr(owner.text, name)())
-        if isinstance(owner, (DagRef, GroupRef, TaskRef)) and statement:
-            if name not in ("doc_md",):
-                self.mark_incomplete()  # dag.add_task(...), group.add(...) and friends
+        if isinstance(owner, (TaskRef, XComArgRef)):
+            if name == "as_setup":
+                return owner
+            if name == "as_teardown":
+                setups = kwargs.get("setups", args[0] if args else None)
+                if setups is not None:
+                    self.depend(setups, owner)
+                return owner
+        if isinstance(owner, (DagRef, GroupRef)) and name in ("add_task", "add_tasks", "add"):
+            self.mark_incomplete()  # tasks added by hand may be anything
         return UNKNOWN
 
     def call_partial_operator(self, partial: PartialVal, kwargs: Dict[str, Any]) -> Any:
@@ -877,9 +905,16 @@ class Builder:
             group.members.append(task)
             group = group.parent
         task.groups = tuple(groups)
-        task.dag.tasks.append(task)
+        if task.dag is not None:
+            self.adopt(task, task.dag)
+
+    def adopt(self, task: TaskState, dag: DagState) -> None:
+        """Attach a task to a DAG. Airflow also does this when a task created
+        without ``dag=`` is wired to one that has a DAG (``_set_relatives``)."""
+        task.dag = dag
+        dag.tasks.append(task)
         if not isinstance(task.task_id, str):
-            task.dag.tasks_complete = False
+            dag.tasks_complete = False
 
     def create_classic_task(
         self,
@@ -891,9 +926,7 @@ class Builder:
         local_class: Optional[ClassVal] = None,
         mapped: bool = False,
     ) -> Any:
-        dag, group = self.place(kwargs)
-        if dag is None:
-            return UNKNOWN  # not attached to any DAG we can see
+        dag, group = self.place(kwargs)  # no DAG yet: it may be adopted through an edge
         label = _id_text(kwargs.get("task_id", UNKNOWN))
         task_id = group.child_id(label) if group is not None else label
         task = TaskState(task_id, operator, node, dag, mapped=mapped)
@@ -923,6 +956,11 @@ class Builder:
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
             for key in info.extra_keys:
                 self.add_push(task, key, "operator", Loc(node))
+        multiple = kwargs.get("multiple_outputs", ABSENT)
+        if info is not None and info.pushes != kb.PUSHES_CALLABLE and not (
+            multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
+        ):
+            task.pushes_known = False  # BaseOperator(multiple_outputs=True), Airflow 2.9+
         if isinstance(callable_value, FunctionVal) and task.callable_name is None:
             task.callable_name = callable_value.name
             if info is None or info.pushes != kb.PUSHES_CALLABLE:
@@ -969,7 +1007,7 @@ class Builder:
         return XComArgRef(task, RETURN_KEY, node)
 
     def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None, summary: Optional[CallableSummary] = None) -> None:
-        task.dag.pending_pushes.append(PendingPush(task, key, via, loc, function, summary))
+        task.pending_pushes.append(PendingPush(task, key, via, loc, function, summary))
 
     def summary(self, function: FunctionVal) -> CallableSummary:
         key = id(function.node)
@@ -1005,7 +1043,7 @@ class Builder:
             summary = self.summary(current)
             for site in summary.pulls:
                 self.attached_pull_calls.add(id(site.call))
-                task.dag.pending_pulls.append(
+                task.pending_pulls.append(
                     PendingPull(task, "xcom_pull", Loc(site.call), site=site, function=current, summary=summary)
                 )
 
@@ -1092,7 +1130,7 @@ class Builder:
         if isinstance(value, XComArgRef):
             self.add_edge(value.task, task, "xcomarg")
             node = where if isinstance(where, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) else value.node
-            task.dag.pending_pulls.append(
+            task.pending_pulls.append(
                 PendingPull(task, "xcomarg", Loc(node), task_ids=value.task.task_id, key=value.key)
             )
         elif isinstance(value, StrVal):
@@ -1107,18 +1145,23 @@ class Builder:
             self.scan_value(task, value.value, depth + 1)
 
     def scan_template(self, task: TaskState, value: StrVal) -> None:
-        for pull in find_template_pulls(value.text):
+        for pull in find_template_calls(value.text):
             piece = next((p for p in value.pieces if p.start <= pull.offset < p.start + p.length), None)
             if piece is None:
                 continue
             relative = pull.offset - piece.start
             raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
+            loc = Loc(piece.node, raw if raw is not None else 0, len(pull.method))
+            if pull.method == "xcom_push":
+                key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
+                self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
+                continue
             bound = pull_arguments(pull.positional, pull.keywords)
-            task.dag.pending_pulls.append(
+            task.pending_pulls.append(
                 PendingPull(
                     task,
                     "template",
-                    Loc(piece.node, raw if raw is not None else 0, len("xcom_pull")),
+                    loc,
                     task_ids=bound["task_ids"],
                     key=bound["key"],
                     dag_id=bound["dag_id"],
@@ -1164,6 +1207,16 @@ class Builder:
         return result
 
     def depend(self, upstream: Any, downstream: Any) -> None:
+        if isinstance(downstream, LabelVal):
+            # ``a >> Label("x") >> b``: the label remembers a, then wires a >> b
+            found = self.endpoints(upstream, downstream=False)
+            if found is None:
+                self.mark_incomplete()
+            else:
+                downstream.upstreams.extend(found)
+            return
+        if isinstance(upstream, LabelVal):
+            upstream = ListVal([TaskRef(t) for t in upstream.upstreams])
         ups = self.endpoints(upstream, downstream=False)
         downs = self.endpoints(downstream, downstream=True)
         if ups is None or downs is None:
@@ -1175,7 +1228,11 @@ class Builder:
                 self.add_edge(up, down, ">>")
 
     def add_edge(self, up: TaskState, down: TaskState, via: str) -> None:
-        if up.dag is not down.dag:
+        if up.dag is None and down.dag is not None:
+            self.adopt(up, down.dag)
+        elif down.dag is None and up.dag is not None:
+            self.adopt(down, up.dag)
+        if up.dag is None or up.dag is not down.dag:
             return
         up.dag.edges.setdefault((up, down), via)
 
@@ -1192,6 +1249,13 @@ class Builder:
                     self.depend(up, down)
             else:
                 self.depend(left, right)
+
+
+@dataclass(eq=False)
+class LabelVal:
+    """``Label("text")``: an edge modifier that passes dependencies through."""
+
+    upstreams: List[TaskState]
 
 
 @dataclass(eq=False)
@@ -1242,6 +1306,17 @@ def _format_call(template: StrVal, args: List[Any], kwargs: Dict[str, Any]) -> A
         return StrVal(template.text.format(*plain_args, **plain_kwargs))
     except (IndexError, KeyError, ValueError, AttributeError):
         return unknown_str()
+
+
+def _builtin(name: str, args: List[Any]) -> Any:
+    if name == "range":
+        return _range(args)
+    if name == "str" and len(args) == 1:
+        text = _format_value(args[0])
+        return StrVal(text) if text is not None else unknown_str()
+    if name in ("list", "tuple") and len(args) == 1 and isinstance(args[0], ListVal):
+        return ListVal(list(args[0].items))
+    return UNKNOWN
 
 
 def _range(args: List[Any]) -> Any:

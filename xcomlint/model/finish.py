@@ -74,9 +74,9 @@ class Finisher:
         for dag in self.builder.dags:
             nodes.append(dag.node)
             nodes.extend(task.node for task in dag.tasks)
-            for pull in dag.pending_pulls:
-                nodes.append(pull.loc.node)
-            nodes.extend(push.loc.node for push in dag.pending_pushes)
+            for task in dag.tasks:
+                nodes.extend(pull.loc.node for pull in task.pending_pulls)
+                nodes.extend(push.loc.node for push in task.pending_pushes)
         self.positions = resolve_positions(self.builder.module, nodes)
 
     def span(self, loc: Loc) -> Span:
@@ -138,9 +138,10 @@ class Finisher:
     def dags(self) -> Tuple[Dag, ...]:
         result = []
         for state in self.builder.dags:
-            pushes = tuple(self.push(p) for p in state.pending_pushes)
-            unknown_push_tasks = {id(p.task) for p, rec in zip(state.pending_pushes, pushes) if rec.key is UNKNOWN}
-            pushed_tasks = {id(p.task) for p in state.pending_pushes}
+            pending_pushes = [p for task in state.tasks for p in task.pending_pushes]
+            pushes = tuple(self.push(p) for p in pending_pushes)
+            unknown_push_tasks = {id(p.task) for p, rec in zip(pending_pushes, pushes) if rec.key is UNKNOWN}
+            pushed_tasks = {id(p.task) for p in pending_pushes}
             tasks = []
             for task in state.tasks:
                 known = task.pushes_known and id(task) not in unknown_push_tasks
@@ -170,7 +171,7 @@ class Finisher:
                     tasks=tuple(tasks),
                     edges=tuple(edges),
                     pushes=pushes,
-                    pulls=tuple(self.pull(p) for p in state.pending_pulls),
+                    pulls=tuple(self.pull(p) for task in state.tasks for p in task.pending_pulls),
                     group_ids=tuple(g for g in state.group_ids if isinstance(g, str)),
                     tasks_complete=state.tasks_complete,
                     edges_complete=edges_complete,

@@ -1,4 +1,4 @@
-"""``xcom_pull`` calls inside Jinja templates, found with Jinja's own lexer and parser.
+"""``xcom_pull`` and ``xcom_push`` calls inside Jinja templates, found with Jinja's own lexer and parser.
 
 The parser gives each call's arguments; the lexer gives the exact offset of
 each ``xcom_pull`` name in the template text (Jinja nodes carry a line number
@@ -23,8 +23,9 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
-class TemplatePull:
-    offset: int  # where ``xcom_pull`` stands in the template text
+class TemplateCall:
+    method: str  # "xcom_pull" or "xcom_push"
+    offset: int  # where the method name stands in the template text
     positional: Tuple[ArgValue, ...]
     keywords: Dict[str, ArgValue]
     has_star_args: bool
@@ -41,18 +42,21 @@ def _const(node: nodes.Node) -> ArgValue:
     return UNKNOWN
 
 
-def _is_pull_call(node: nodes.Call) -> bool:
+_METHODS = ("xcom_pull", "xcom_push")
+
+
+def _is_xcom_call(node: nodes.Call) -> bool:
     target = node.node
     return (
         isinstance(target, nodes.Getattr)
-        and target.attr == "xcom_pull"
+        and target.attr in _METHODS
         and isinstance(target.node, nodes.Name)
         and target.node.name in TI_NAMES
     )
 
 
 def _token_offsets(text: str) -> Optional[List[int]]:
-    """Offsets in ``text`` of each ``ti.xcom_pull(`` name, in source order."""
+    """Offsets in ``text`` of each ``ti.xcom_pull(`` / ``ti.xcom_push(`` name, in source order."""
     line_starts = [0]
     for match in _NEWLINE.finditer(text):
         line_starts.append(match.end())
@@ -71,7 +75,7 @@ def _token_offsets(text: str) -> Optional[List[int]]:
                 if (
                     len(recent) == 4
                     and recent[0][0] == "name" and recent[0][1] in TI_NAMES
-                    and recent[1][1] == "." and recent[2][0] == "name" and recent[2][1] == "xcom_pull"
+                    and recent[1][1] == "." and recent[2][0] == "name" and recent[2][1] in _METHODS
                     and recent[3][1] == "("
                 ):
                     found.append(recent[2][2])
@@ -86,12 +90,12 @@ def _token_offsets(text: str) -> Optional[List[int]]:
     return found
 
 
-def find_template_pulls(text: str) -> List[TemplatePull]:
-    """Every ``ti.xcom_pull(...)`` / ``task_instance.xcom_pull(...)`` in a template.
+def find_template_calls(text: str) -> List[TemplateCall]:
+    """Every ``ti.xcom_pull(...)`` / ``task_instance.xcom_push(...)`` in a template.
 
     Text that is not a valid template yields nothing: it may not be a template.
     """
-    if "xcom_pull" not in text:
+    if "xcom_pu" not in text:
         return []
     try:
         tree = _ENV.parse(text)
@@ -99,14 +103,15 @@ def find_template_pulls(text: str) -> List[TemplatePull]:
         return []
     except Exception:  # jinja raises assorted errors on odd input; it is not a template then
         return []
-    calls = [call for call in tree.find_all(nodes.Call) if _is_pull_call(call)]
+    calls = [call for call in tree.find_all(nodes.Call) if _is_xcom_call(call)]
     offsets = _token_offsets(text)
     if offsets is None or len(offsets) != len(calls):
         return []
     pulls = []
     for call, offset in zip(calls, offsets):
         pulls.append(
-            TemplatePull(
+            TemplateCall(
+                method=call.node.attr,  # type: ignore[attr-defined]
                 offset=offset,
                 positional=tuple(_const(arg) for arg in call.args),
                 keywords={kw.key: _const(kw.value) for kw in call.kwargs},

@@ -43,8 +43,10 @@ class TaskState:
     task_id: TaskId
     operator: str
     node: cst.CSTNode
-    dag: "DagState"
+    dag: Optional["DagState"]  # None until Airflow would attach it (see Builder.adopt)
     groups: Tuple[GroupState, ...] = ()
+    pending_pulls: List[Any] = field(default_factory=list)
+    pending_pushes: List[Any] = field(default_factory=list)
     pushes_known: bool = False
     pushes_nothing: bool = False
     callable_name: Optional[str] = None
@@ -60,8 +62,6 @@ class DagState:
     group_ids: List[TaskId] = field(default_factory=list)
     tasks_complete: bool = True
     edges_complete: bool = True
-    pending_pulls: List[Any] = field(default_factory=list)
-    pending_pushes: List[Any] = field(default_factory=list)
 
     def has_task_id(self, task_id: str) -> bool:
         return any(t.task_id == task_id for t in self.tasks)

@@ -30,10 +30,15 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
             if key in pushed:
                 continue
             suggestion = closest(key, pushed)
-            hint = f"; did you mean '{suggestion}'?" if suggestion else f"; it pushes {quoted_list(pushed)}"
+            hint = f"; did you mean '{suggestion}'?" if suggestion else f"; it pushes only {quoted_list(pushed)}"
+            if pull.via == "xcomarg":
+                effect = "resolving the XComArg fails with XComNotFound on Airflow 2 and gives None on Airflow 3"
+            else:
+                effect = "the pull returns None"
+            what = "returns no value (key 'return_value')" if key == "return_value" else f"never pushes key '{key}'"
             yield Report(
                 pull.span,
-                f"task '{producer}' never pushes key '{key}'{hint} (the pull gets None)",
+                f"task '{producer}' {what}{hint} ({effect})",
                 task_id=pull.consumer if isinstance(pull.consumer, str) else None,
                 extra_noqa_lines=string_end(pull),
             )
