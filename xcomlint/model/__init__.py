@@ -37,12 +37,38 @@ def parse_source(source: str) -> "cst.Module | tuple[str, Span]":
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        line = max(1, error.raw_line)
-        column = max(1, error.raw_column + 1)
-        message = str(error.message).strip().splitlines()[0] if str(error.message).strip() else "invalid syntax"
-        return message, Span(line, column, line, column)
+        return _python_syntax_error(source) or (
+            _first_line(str(error.message)) or "invalid syntax",
+            Span(max(1, error.raw_line), max(1, error.raw_column + 1), max(1, error.raw_line), max(1, error.raw_column + 1)),
+        )
     except (RecursionError, MemoryError):
         return "the file is nested too deeply to parse", Span(1, 1, 1, 1)
+    except Exception as error:  # libcst raises assorted errors on odd bytes (NUL, bad escapes)
+        return _python_syntax_error(source) or (_first_line(str(error)) or "invalid source", Span(1, 1, 1, 1))
+
+
+def _first_line(text: str) -> str:
+    text = text.strip()
+    return text.splitlines()[0] if text else ""
+
+
+def _python_syntax_error(source: str) -> "Optional[tuple[str, Span]]":
+    """libcst reports where it gave up, often a line late; CPython's own parser
+    (``ast.parse`` compiles, it never runs anything) names the real spot."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except SyntaxError as error:
+        line = max(1, error.lineno or 1)
+        column = max(1, error.offset or 1)
+        return error.msg or "invalid syntax", Span(line, column, line, column)
+    except (ValueError, RecursionError, MemoryError, OverflowError) as error:
+        return _first_line(str(error)) or "invalid source", Span(1, 1, 1, 1)
+    return None
 
 
 def build_file_model(path: str, source: str, module: Optional[cst.Module] = None) -> FileModel:

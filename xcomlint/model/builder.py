@@ -393,6 +393,10 @@ class Builder:
                     flavour = kind_flavour
                 task_options.update(options)
             elif kind == "dag":
+                # hoisting and then executing the ``def`` must not make two DAGs
+                for known in self.dag_functions:
+                    if known.function.node is node:
+                        return known
                 dag_function = DagFuncVal(function, options)
                 self.dag_functions.append(dag_function)
                 return dag_function
@@ -492,6 +496,11 @@ class Builder:
             value = self.eval(node.value, scope)
             self.assign(node.target, value, scope)
             return value
+        if isinstance(node, cst.UnaryOperation):
+            operand = self.eval(node.expression, scope)
+            if isinstance(node.operator, cst.Minus) and isinstance(operand, ConstVal) and isinstance(operand.value, int):
+                return ConstVal(-operand.value)
+            return UNKNOWN
         if isinstance(node, cst.Await):
             return self.eval(node.expression, scope)
         return UNKNOWN
@@ -527,10 +536,12 @@ class Builder:
                 return XComArgRef(base.task, RETURN_KEY, node)
             if attr == "task_id":
                 return StrVal(base.task.task_id) if isinstance(base.task.task_id, str) else UNKNOWN
-            return UNKNOWN
+            return _BoundMethod(base, attr)
         if isinstance(base, XComArgRef) and attr == "operator":
             return TaskRef(base.task)
         if isinstance(base, ImportedVal):
+            if attr == "partial":
+                return _BoundMethod(base, attr)
             return ImportedVal(f"{base.qualified}.{attr}")
         if isinstance(base, (TaskFlowVal, ClassVal, PartialVal)):
             return _BoundMethod(base, attr)

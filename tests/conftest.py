@@ -1,0 +1,34 @@
+"""Shared helpers for the test suite."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import List, Optional
+
+import pytest
+
+from xcomlint.engine import lint_source
+from xcomlint.findings import Finding
+from xcomlint.model import FileModel, build_file_model
+from xcomlint.rules import all_rules
+from xcomlint.settings import Settings, select_codes
+
+
+def settings_for(select: Optional[List[str]] = None, airflow_version: int = 3, **kwargs) -> Settings:
+    codes = select_codes({r.code: r.default for r in all_rules()}, select=select)
+    return Settings(selected=codes, airflow_version=airflow_version, **kwargs)
+
+
+def lint(source: str, select: Optional[List[str]] = None, airflow_version: int = 3, path: str = "dag.py") -> List[Finding]:
+    result = lint_source(path, textwrap.dedent(source), settings_for(select, airflow_version))
+    assert not result.errors, result.errors
+    return sorted(result.findings, key=lambda f: f.sort_key)
+
+
+def model_of(source: str) -> FileModel:
+    return build_file_model("dag.py", textwrap.dedent(source))
+
+
+@pytest.fixture
+def lint_code():
+    return lint
