@@ -137,6 +137,7 @@ def check(
     else:
         run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs())
     REPORTERS[output_format](run.findings, sys.stdout)
+    sys.stdout.flush()  # findings first, then the summary and errors on stderr
     if statistics:
         for code, count in sorted(Counter(f.code for f in run.findings).items()):
             name = next(r.name for r in all_rules() if r.code == code)

@@ -14,9 +14,9 @@ from typing import Dict, Iterable, Optional, Tuple
 from .model.records import NoqaTable
 
 # the same shape flake8 accepts: "# noqa", "#noqa:E1,W2", "# NOQA : XCL1 XCL2"
-_LINE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?", re.IGNORECASE)
+_LINE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 _FILE = re.compile(
-    r"^\s*#\s*xcomlint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?\s*$",
+    r"^\s*#\s*xcomlint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _SPLIT = re.compile(r"[,\s]+")
