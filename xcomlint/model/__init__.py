@@ -81,7 +81,7 @@ def build_file_model(path: str, source: str, module: Optional[cst.Module] = None
     builder = Builder(module, collect_imports(module))
     builder.run()
     finisher = Finisher(builder)
-    loose = loose_pull_sites(module, builder.attached_pull_calls)
+    loose = loose_pull_sites(module, builder.attached_pull_calls) if "xcom_pull" in source else []
     finisher.collect_nodes([site.call for site, _ in loose])
     dags = finisher.dags()
     loose_pulls = []

@@ -12,6 +12,8 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
+from .syntax import children
+
 from ..knowledge import TI_NAMES
 
 # callees that may receive the task instance or context without pushing for it
@@ -81,54 +83,56 @@ def _split_args(call: cst.Call, skip_first: bool):
     return positional, keywords, star
 
 
-class _BodyVisitor(cst.CSTVisitor):
+class _BodyScanner:
+    """One pass over a function body, tracking nesting so that only the
+    function's own ``return``/``yield`` count, while pulls and pushes in
+    nested functions (helpers it calls) still do."""
+
     def __init__(self, summary: CallableSummary, context_names: Set[str]) -> None:
         self.summary = summary
         self.context_names = context_names
-        self.depth = 0
         self.assign_counts: Dict[str, int] = {}
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.depth += 1
-        return True
+    def scan(self, root: cst.CSTNode) -> None:
+        stack = [(root, 0)]
+        while stack:
+            node, depth = stack.pop()
+            self.visit(node, depth)
+            inner = depth + 1 if isinstance(node, (cst.FunctionDef, cst.Lambda)) else depth
+            stack.extend((child, inner) for child in reversed(list(children(node))))
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.depth -= 1
+    def visit(self, node: cst.CSTNode, depth: int) -> None:
+        if isinstance(node, cst.Call):
+            self.visit_call(node)
+        elif isinstance(node, cst.Return):
+            if depth == 0 and node.value is not None:
+                if not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+                    self.summary.returns.append(node)
+        elif isinstance(node, (cst.Yield,)):
+            if depth == 0:
+                self.summary.yields = True
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    name = target.target.value
+                    self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
+                    self.summary.single_assignments[name] = node.value
+                    if _reaches_context(node.value, self.context_names):
+                        self.context_names.add(name)
+                else:
+                    for name in _names_in(target.target):
+                        self.assign_counts[name] = 2
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+            for name in _names_in(node.target):
+                self.assign_counts[name] = 2
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            for name in _names_in(node.target):
+                self.assign_counts[name] = 2
+        elif isinstance(node, cst.AsName):
+            for name in _names_in(node.name):
+                self.assign_counts[name] = 2
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        self.depth += 1
-        return True
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self.depth -= 1
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if self.depth == 0 and node.value is not None:
-            if not (isinstance(node.value, cst.Name) and node.value.value == "None"):
-                self.summary.returns.append(node)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        if self.depth == 0:
-            self.summary.yields = True
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                name = target.target.value
-                self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
-                self.summary.single_assignments[name] = node.value
-                if _reaches_context(node.value, self.context_names):
-                    self.context_names.add(name)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self.assign_counts[node.target.value] = 2
-
-    def visit_For(self, node: cst.For) -> None:
-        for name in _names_in(node.target):
-            self.assign_counts[name] = 2
-
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("xcom_pull", "xcom_push"):
             static = _is_static_form(func.value)
@@ -185,8 +189,8 @@ def summarize_callable(function: cst.FunctionDef) -> CallableSummary:
         context_names.add(params.star_kwarg.name.value)
     if isinstance(params.star_arg, cst.Param):
         summary.params.add(params.star_arg.name.value)
-    visitor = _BodyVisitor(summary, context_names)
-    function.body.visit(visitor)
+    visitor = _BodyScanner(summary, context_names)
+    visitor.scan(function.body)
     summary.local_names = set(visitor.assign_counts)
     summary.single_assignments = {
         name: expr

@@ -14,6 +14,7 @@ import libcst as cst
 from .builder import Builder, Loc, PendingPull, PendingPush, pull_arguments
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
 from .positions import point_in_text, resolve_positions
+from .syntax import children
 from .records import ABSENT, UNKNOWN, ArgValue, Dag, Edge, Pull, Push, Span, Task
 from .values import ConstVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 
@@ -180,31 +181,21 @@ class Finisher:
         return tuple(result)
 
 
-class _PullCallCollector(cst.CSTVisitor):
-    """Every ``.xcom_pull(...)`` call, with the function it sits in."""
-
-    def __init__(self) -> None:
-        self.functions: List[cst.FunctionDef] = []
-        self.found: List[Tuple[cst.Call, Optional[cst.FunctionDef]]] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.functions.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.functions.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "xcom_pull":
-            self.found.append((node, self.functions[-1] if self.functions else None))
-
-
 def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, Optional[cst.FunctionDef]]]:
-    collector = _PullCallCollector()
-    module.visit(collector)
-    sites = []
-    for call, function in collector.found:
-        if id(call) in attached:
-            continue
-        positional, keywords, star = _split_args(call, _is_static_form(call.func.value))  # type: ignore[attr-defined]
-        sites.append((PullSite(call, positional, keywords, star), function))
+    """Every ``.xcom_pull(...)`` call no task is known to run, with its function."""
+    sites: List[Tuple[PullSite, Optional[cst.FunctionDef]]] = []
+    stack: List[Tuple[cst.CSTNode, Optional[cst.FunctionDef]]] = [(module, None)]
+    while stack:
+        node, function = stack.pop()
+        if isinstance(node, cst.FunctionDef):
+            function = node
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "xcom_pull"
+            and id(node) not in attached
+        ):
+            positional, keywords, star = _split_args(node, _is_static_form(node.func.value))
+            sites.append((PullSite(node, positional, keywords, star), function))
+        stack.extend((child, function) for child in reversed(list(children(node))))
     return sites

@@ -69,24 +69,36 @@ class ImportTable:
         return f"{base}.{rest}" if rest else base
 
 
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self, table: ImportTable) -> None:
-        self.table = table
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        self.table.add(node)
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        self.table.add(node)
-        return False
-
-    # expressions never hold imports; skipping them keeps the walk cheap
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in node.body)
-
-
 def collect_imports(module: cst.Module) -> ImportTable:
+    """Imports anywhere in the file: statements only, expressions never hold them."""
     table = ImportTable()
-    module.visit(_ImportCollector(table))
+    stack: list = list(module.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    table.add(small)
+        elif isinstance(node, cst.BaseCompoundStatement):
+            stack.extend(_blocks(node))
     return table
+
+
+def _blocks(node: cst.CSTNode) -> list:
+    """The statements of every suite of a compound statement (bodies, else, handlers)."""
+    found = []
+    for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+        part = getattr(node, name, None)
+        if part is None:
+            continue
+        parts = part if isinstance(part, (list, tuple)) else [part]
+        for item in parts:
+            if isinstance(item, cst.IndentedBlock):
+                found.extend(item.body)
+            elif isinstance(item, cst.SimpleStatementSuite):
+                found.append(cst.SimpleStatementLine(body=item.body))
+            elif isinstance(item, cst.BaseCompoundStatement):
+                found.append(item)
+            elif hasattr(item, "body"):  # else:, except:, finally:, case
+                found.extend(_blocks(item))
+    return found
