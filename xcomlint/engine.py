@@ -57,8 +57,8 @@ def _finding(rule: Rule, report: Report, path: str, dag_id: Optional[str]) -> Fi
         code=rule.code,
         name=rule.name,
         message=report.message,
-        severity=rule.severity,
-        dag_id=dag_id,
+        severity=report.severity or rule.severity,
+        dag_id=report.dag_id or dag_id,
         task_id=report.task_id,
         noqa_lines=report.extra_noqa_lines,
     )

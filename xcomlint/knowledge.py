@@ -110,3 +110,31 @@ def operator_info(qualified: Optional[str]) -> Optional[OperatorInfo]:
     """Knowledge about an operator class, only when it is imported from airflow."""
     name = airflow_name(qualified)
     return OPERATORS.get(name) if name else None
+
+
+# What Airflow's own XCom serializer accepts beyond plain JSON, per major
+# version (docs/xcom-semantics.md section 6.1: serde in 2.6-2.11 and 3.x).
+# Dataclasses, attrs and pydantic models are pushed but fail on the pull
+# unless allowed_deserialization_classes lists them, so they are never "accepted".
+AIRFLOW_SERIALIZER_ACCEPTS = {
+    2: frozenset({"set", "datetime", "decimal"}),
+    3: frozenset({"set", "datetime", "decimal", "uuid", "tuple_keys"}),
+}
+
+# how to turn each kind of value into something JSON can carry
+JSON_FIXES = {
+    "set": "push a sorted list instead",
+    "bytes": "decode it to text (or base64) first",
+    "complex": "push its real and imaginary parts",
+    "datetime": "push .isoformat() instead",
+    "decimal": "push str(value) instead",
+    "uuid": "push str(value) instead",
+    "generator": "materialise it with list(...) first",
+    "function": "push a name or import path instead",
+    "file": "push the file's path instead",
+    "client": "push the connection id or resource name instead and build the client in the consumer",
+    "user_class": "push a dict of its fields instead",
+    "dataclass": "push dataclasses.asdict(value) instead",
+    "tuple_keys": "use string keys",
+    "numpy": "push .tolist() instead",
+}

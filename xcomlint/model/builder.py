@@ -21,7 +21,7 @@ import libcst as cst
 from .. import knowledge as kb
 from .callables import CallableSummary, PullSite, summarize_callable
 from .imports import ImportTable, dotted_name
-from .records import ABSENT, RETURN_KEY, UNKNOWN, ArgValue, TaskId
+from .records import ABSENT, RETURN_KEY, UNKNOWN, ArgValue, TaskId, ValueInfo
 from .templates import find_template_calls
 from .values import (
     ClassVal,
@@ -37,6 +37,7 @@ from .values import (
     ListVal,
     PartialVal,
     Scope,
+    StrPiece,
     StrVal,
     TaskFlowVal,
     TaskGroupFuncVal,
@@ -68,6 +69,8 @@ _PURE_BUILTINS = frozenset(
 )
 _NON_TASK_KWARGS = frozenset({"task_id", "dag", "task_group"})
 _SUFFIX = re.compile(r"__\d+$")
+# a templated string that names a file Airflow renders (template_ext): pulls may hide there
+_TEMPLATE_FILE = re.compile(r"^[^\s{}]+\.(sql|hql|sh|bash|json|html|txt|yaml|yml|env|csh|zsh|ksh|dash)$", re.IGNORECASE)
 
 
 @dataclass(eq=False)
@@ -105,6 +108,21 @@ class PendingPush:
     loc: Loc
     function: Optional[FunctionVal] = None
     summary: Optional[CallableSummary] = None
+    value: Optional[cst.BaseExpression] = None  # analysed when finishing
+    value_info: Any = None  # a ValueInfo already known (a generator function's result)
+    block: Optional[int] = None
+    in_loop: bool = False
+
+
+@dataclass(eq=False)
+class PendingMisuse:
+    producer: TaskState
+    key: Any
+    how: str
+    loc: Loc
+    consumer: Optional[TaskState] = None
+    argument: Optional[str] = None
+    operator: Optional[str] = None
 
 
 class _Budget(Exception):
@@ -524,6 +542,9 @@ class Builder:
                 result = result + fstring_text_value(part, is_raw)
             else:
                 value = self.eval(part.expression, scope)
+                if isinstance(value, XComArgRef):
+                    result = result + xcomarg_string(value, "f-string", part)
+                    continue
                 text = _format_value(value) if part.conversion is None and part.format_spec is None else None
                 result = result + (StrVal(text, ()) if text is not None else unknown_str())
         return result
@@ -661,9 +682,22 @@ class Builder:
         if callee is UNKNOWN and "task_id" in kwargs:
             return self.create_classic_task(dotted_name(node.func) or "?", node, args, kwargs)
         if callee is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value in _PURE_BUILTINS:
+            if node.func.value == "str" and len(args) == 1 and isinstance(args[0], XComArgRef):
+                return xcomarg_string(args[0], "str()", node)
+            if node.func.value == "dict":
+                # dict(key=value): the values may be XComArgs that Airflow resolves
+                base = args[0] if len(args) == 1 and isinstance(args[0], DictVal) else DictVal([])
+                if len(args) > 1 or (args and not isinstance(args[0], DictVal)) or "**" in kwargs:
+                    return UNKNOWN if not _touches_graph(args, kwargs) else self._lost(args, kwargs)
+                return DictVal(list(base.items) + [(StrVal(k), v) for k, v in kwargs.items()])
             return _builtin(node.func.value, args)
         if _touches_graph(args, kwargs):
             self.mark_incomplete()
+        return UNKNOWN
+
+    def _lost(self, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+        """A graph object went somewhere the builder cannot follow: edges may be missing."""
+        self.mark_incomplete()
         return UNKNOWN
 
     def call_imported(self, qualified: str, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], statement: bool) -> Any:
@@ -951,6 +985,8 @@ class Builder:
             self.attach_class(task, local_class, explicit_no_push)
         elif info is None:
             task.pushes_known = False
+            if dag is not None:
+                dag.opaque_strings.update(_identifier_strings(kwargs.values()))
         elif info.pushes == kb.PUSHES_CALLABLE:
             if isinstance(callable_value, FunctionVal):
                 multiple = kwargs.get("multiple_outputs", ConstVal(False))
@@ -965,6 +1001,10 @@ class Builder:
             task.pushes_known = do_push is ABSENT or explicit_push or explicit_no_push
             if returns and not explicit_no_push:
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
+            elif explicit_no_push:
+                task.silent_reason = "do_xcom_push=False"
+            else:
+                task.silent_reason = "opt-in" if info.pushes == kb.PUSHES_OPT_IN else "operator"
             for key in info.extra_keys:
                 self.add_push(task, key, "operator", Loc(node))
         multiple = kwargs.get("multiple_outputs", ABSENT)
@@ -1017,8 +1057,9 @@ class Builder:
         self.scan_arguments(task, every, None)
         return XComArgRef(task, RETURN_KEY, node)
 
-    def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None, summary: Optional[CallableSummary] = None) -> None:
-        task.pending_pushes.append(PendingPush(task, key, via, loc, function, summary))
+    def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None,
+                 summary: Optional[CallableSummary] = None, **extra: Any) -> None:
+        task.pending_pushes.append(PendingPush(task, key, via, loc, function, summary, **extra))
 
     def summary(self, function: FunctionVal) -> CallableSummary:
         key = id(function.node)
@@ -1067,7 +1108,12 @@ class Builder:
         main = self.summary(function)
         if multiple_outputs is ABSENT:
             multiple_outputs = self.infers_multiple_outputs(function)
-        if returns_pushed and (main.returns or main.yields):
+        task.multiple_outputs = bool(multiple_outputs)
+        # a generator function's yields go to outlet events (Airflow 2.10+);
+        # only its ``return`` value is pushed, like any other callable's
+        if not returns_pushed:
+            task.silent_reason = "do_xcom_push=False"
+        elif main.returns:
             if multiple_outputs is None:
                 known = False  # multiple_outputs decided at runtime
             elif multiple_outputs:
@@ -1077,14 +1123,19 @@ class Builder:
                         known = False
                     for key in keys or ():
                         self.add_push(task, key, "multiple_outputs", Loc(ret))
-            self.add_push(task, RETURN_KEY, "return", Loc(main.returns[0] if main.returns else function.node.name))
+            for ret in main.returns:
+                self.add_push(task, RETURN_KEY, "return", Loc(ret.value or ret), function, main, value=ret.value)
+        else:
+            task.silent_reason = "no-return"
         for current in functions:
             summary = self.summary(current)
             for site in summary.pushes:
                 if site.has_star_args or site.key is None:
                     known = False
                     continue
-                self.add_push(task, site.key, "xcom_push", Loc(site.call), current, summary)
+                self.add_push(task, site.key, "xcom_push", Loc(site.call), current, summary,
+                              value=site.value, block=site.block if current is function or current.node is function.node else None,
+                              in_loop=site.in_loop)
         task.pushes_known = known
 
     def infers_multiple_outputs(self, function: FunctionVal) -> bool:
@@ -1132,8 +1183,49 @@ class Builder:
             if name in _NON_TASK_KWARGS or name == "python_callable":
                 continue
             if fields is not None and name not in fields:
+                # Airflow resolves XComArgs only in template fields: here the
+                # operator gets the XComArg object itself, and no edge exists
+                for found, node in self.xcomargs_in(value, self.node_of(value)):
+                    self.note_misuse(found, "argument", node, consumer=task, argument=name)
+                for found, how, node in self.formatted_xcomargs_in(value):
+                    self.note_misuse(found, how, node, consumer=task, argument=name)
                 continue
             self.scan_value(task, value, 0, self.node_of(value))
+
+    def xcomargs_in(self, value: Any, where: Optional[cst.CSTNode], depth: int = 0) -> List[Tuple[XComArgRef, cst.CSTNode]]:
+        if depth > 20:
+            return []
+        if isinstance(value, XComArgRef):
+            return [(value, where if where is not None else value.node)]
+        items: List[Any] = []
+        if isinstance(value, ListVal):
+            items = value.items
+        elif isinstance(value, DictVal):
+            items = [v for _, v in value.items]
+        found: List[Tuple[XComArgRef, cst.CSTNode]] = []
+        for item in items:
+            found.extend(self.xcomargs_in(item, self.node_of(item) or where, depth + 1))
+        return found
+
+    def formatted_xcomargs_in(self, value: Any, depth: int = 0) -> List[Tuple[XComArgRef, str, cst.CSTNode]]:
+        """XComArgs turned into Jinja strings (f-string, str()) inside a value."""
+        if depth > 20:
+            return []
+        if isinstance(value, StrVal):
+            return list(value.embedded)
+        items: List[Any] = []
+        if isinstance(value, ListVal):
+            items = value.items
+        elif isinstance(value, DictVal):
+            items = [v for _, v in value.items]
+        return [found for item in items for found in self.formatted_xcomargs_in(item, depth + 1)]
+
+    def note_misuse(self, value: XComArgRef, how: str, node: cst.CSTNode, consumer: Optional[TaskState] = None,
+                    argument: Optional[str] = None) -> None:
+        dag = value.task.dag or (consumer.dag if consumer is not None else None)
+        if dag is not None and not self.pure:
+            dag.misuses.append(PendingMisuse(value.task, value.key, how, Loc(node), consumer, argument,
+                                             consumer.operator if consumer is not None else None))
 
     def scan_value(self, task: TaskState, value: Any, depth: int, where: Optional[cst.CSTNode] = None) -> None:
         if depth > 20:
@@ -1145,6 +1237,8 @@ class Builder:
                 PendingPull(task, "xcomarg", Loc(node), task_ids=value.task.task_id, key=value.key)
             )
         elif isinstance(value, StrVal):
+            if value.known and task.dag is not None and _TEMPLATE_FILE.match(value.text.strip()):
+                task.dag.has_template_files = True
             self.scan_template(task, value)
         elif isinstance(value, ListVal):
             for item in value.items:
@@ -1168,6 +1262,8 @@ class Builder:
                 self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
                 continue
             bound = pull_arguments(pull.positional, pull.keywords)
+            if task.dag is not None and isinstance(task.dag.dag_id, str) and bound["dag_id"] == task.dag.dag_id:
+                bound["dag_id"] = ABSENT  # naming its own DAG, as str(xcomarg) does
             task.pending_pulls.append(
                 PendingPull(
                     task,
@@ -1298,7 +1394,41 @@ def _same_value(a: Any, b: Any) -> bool:
     return a is b
 
 
+_IDENTIFIER = re.compile(r"^[\w.\-]{1,100}$")
+
+
+def _identifier_strings(values: Iterable[Any], depth: int = 0) -> List[str]:
+    found: List[str] = []
+    for value in values:
+        if isinstance(value, StrVal) and value.known and _IDENTIFIER.match(value.text):
+            found.append(value.text)
+        elif isinstance(value, ListVal) and depth < 5:
+            found.extend(_identifier_strings(value.items, depth + 1))
+        elif isinstance(value, DictVal) and depth < 5:
+            found.extend(_identifier_strings([v for _, v in value.items], depth + 1))
+    return found
+
+
+def xcomarg_string(value: XComArgRef, how: str, node: cst.CSTNode) -> StrVal:
+    """``str(xcomarg)`` / ``f"{xcomarg}"``: the Jinja pull Airflow's ``XComArg.__str__``
+    writes. Rendered only in a templated field, and it creates no dependency."""
+    text = _xcomarg_template(value)
+    if text is None:
+        return StrVal("\x00", (), known=False, embedded=((value, how, node),))
+    return StrVal(text, (StrPiece(0, len(text), node, None),), embedded=((value, how, node),))
+
+
+def _xcomarg_template(value: XComArgRef) -> Optional[str]:
+    task = value.task
+    if not isinstance(task.task_id, str) or not isinstance(value.key, str):
+        return None
+    dag = f"dag_id='{task.dag.dag_id}', " if task.dag is not None and isinstance(task.dag.dag_id, str) else ""
+    return f"{{{{ task_instance.xcom_pull(task_ids='{task.task_id}', {dag}key='{value.key}') }}}}"
+
+
 def _format_value(value: Any) -> Optional[str]:
+    if isinstance(value, XComArgRef):
+        return _xcomarg_template(value)
     if isinstance(value, StrVal) and value.known:
         return value.text
     if isinstance(value, ConstVal) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):

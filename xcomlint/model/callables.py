@@ -38,6 +38,8 @@ class PushSite:
     key: Optional[cst.BaseExpression]
     value: Optional[cst.BaseExpression]
     has_star_args: bool
+    block: int = 0  # id() of the statement block holding the call
+    in_loop: bool = False
 
 
 @dataclass
@@ -52,6 +54,7 @@ class CallableSummary:
     called_names: Set[str] = field(default_factory=set)
     single_assignments: Dict[str, cst.BaseExpression] = field(default_factory=dict)
     local_names: Set[str] = field(default_factory=set)
+    file_names: Set[str] = field(default_factory=set)  # names bound by ``with open(...) as name``
     params: Set[str] = field(default_factory=set)
 
 
@@ -92,14 +95,22 @@ class _BodyScanner:
         self.summary = summary
         self.context_names = context_names
         self.assign_counts: Dict[str, int] = {}
+        self.block = 0
+        self.loop = False
 
     def scan(self, root: cst.CSTNode) -> None:
-        stack = [(root, 0)]
+        stack = [(root, 0, id(root), False)]
         while stack:
-            node, depth = stack.pop()
+            node, depth, block, loop = stack.pop()
+            self.block, self.loop = block, loop
             self.visit(node, depth)
-            inner = depth + 1 if isinstance(node, (cst.FunctionDef, cst.Lambda)) else depth
-            stack.extend((child, inner) for child in reversed(list(children(node))))
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                depth, loop = depth + 1, False
+            elif isinstance(node, (cst.For, cst.While)):
+                loop = True
+            if isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+                block = id(node)
+            stack.extend((child, depth, block, loop) for child in reversed(list(children(node))))
 
     def visit(self, node: cst.CSTNode, depth: int) -> None:
         if isinstance(node, cst.Call):
@@ -131,6 +142,11 @@ class _BodyScanner:
         elif isinstance(node, cst.AsName):
             for name in _names_in(node.name):
                 self.assign_counts[name] = 2
+        elif isinstance(node, cst.WithItem):
+            call = node.item
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "open":
+                if node.asname is not None and isinstance(node.asname.name, cst.Name):
+                    self.summary.file_names.add(node.asname.name.value)
 
     def visit_call(self, node: cst.Call) -> None:
         func = node.func
@@ -142,7 +158,7 @@ class _BodyScanner:
             else:
                 key = keywords.get("key", positional[0] if positional else None)
                 value = keywords.get("value", positional[1] if len(positional) > 1 else None)
-                self.summary.pushes.append(PushSite(node, key, value, star))
+                self.summary.pushes.append(PushSite(node, key, value, star, self.block, self.loop))
             return
         if isinstance(func, cst.Name):
             self.summary.called_names.add(func.value)

@@ -11,11 +11,12 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .builder import Builder, Loc, PendingPull, PendingPush, pull_arguments
+from .builder import Builder, Loc, PendingMisuse, PendingPull, PendingPush, pull_arguments
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
 from .positions import point_in_text, resolve_positions
 from .syntax import children
-from .records import ABSENT, UNKNOWN, ArgValue, Dag, Edge, Pull, Push, Span, Task
+from .records import ABSENT, UNKNOWN, UNKNOWN_VALUE, ArgValue, Dag, Edge, Pull, Push, Span, Task, XComArgMisuse
+from .value_analysis import ValueAnalyzer
 from .values import ConstVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 
 _ANCHOR = (1, 0)
@@ -37,6 +38,8 @@ class Finisher:
     def __init__(self, builder: Builder) -> None:
         self.builder = builder
         self.local_scopes: Dict[Tuple[int, int], Scope] = {}
+        self.values = ValueAnalyzer(builder)
+        self.blocks: Dict[int, int] = {}
 
     # -------------------------------------------------------- argument values
     def local_scope(self, function: Optional[FunctionVal], summary: Optional[CallableSummary]) -> Scope:
@@ -78,6 +81,7 @@ class Finisher:
             for task in dag.tasks:
                 nodes.extend(pull.loc.node for pull in task.pending_pulls)
                 nodes.extend(push.loc.node for push in task.pending_pushes)
+            nodes.extend(misuse.loc.node for misuse in dag.misuses)
         self.positions = resolve_positions(self.builder.module, nodes)
 
     def span(self, loc: Loc) -> Span:
@@ -134,7 +138,24 @@ class Finisher:
             key = _arg_value(self.pure_eval(key, self.local_scope(pending.function, pending.summary)))
         if not isinstance(key, str):
             key = UNKNOWN
-        return Push(pending.task.task_id, key, pending.via, self.span(pending.loc))
+        value = pending.value_info
+        if value is None:
+            value = self.values.analyze(pending.value, pending.function, pending.summary) if pending.value is not None else UNKNOWN_VALUE
+        block = None
+        if pending.block is not None:
+            block = self.blocks.setdefault(pending.block, len(self.blocks) + 1)
+        return Push(pending.task.task_id, key, pending.via, self.span(pending.loc), value, block, pending.in_loop)
+
+    def misuse(self, pending: PendingMisuse) -> XComArgMisuse:
+        return XComArgMisuse(
+            producer=pending.producer.task_id,
+            key=pending.key if isinstance(pending.key, str) else UNKNOWN,
+            how=pending.how,
+            span=self.span(pending.loc),
+            consumer=pending.consumer.task_id if pending.consumer is not None else None,
+            argument=pending.argument,
+            operator=pending.operator,
+        )
 
     def dags(self) -> Tuple[Dag, ...]:
         result = []
@@ -156,6 +177,8 @@ class Finisher:
                         pushes_nothing=known and id(task) not in pushed_tasks,
                         callable_name=task.callable_name,
                         mapped=task.mapped,
+                        silent_reason=task.silent_reason if known else None,
+                        multiple_outputs=task.multiple_outputs,
                     )
                 )
             edges = []
@@ -176,6 +199,9 @@ class Finisher:
                     group_ids=tuple(g for g in state.group_ids if isinstance(g, str)),
                     tasks_complete=state.tasks_complete,
                     edges_complete=edges_complete,
+                    xcomarg_misuses=tuple(self.misuse(m) for m in state.misuses),
+                    has_template_files=state.has_template_files,
+                    opaque_strings=tuple(sorted(state.opaque_strings)),
                 )
             )
         return tuple(result)

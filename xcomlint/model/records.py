@@ -69,6 +69,31 @@ NO_SPAN = Span(1, 1, 1, 1)
 
 
 @dataclass(frozen=True)
+class ValueInfo:
+    """What is statically known about a pushed or returned value.
+
+    ``non_json`` lists ``(kind, description)`` pairs for parts that are not
+    plain JSON (kinds: set, bytes, complex, datetime, decimal, uuid,
+    generator, function, file, client, user_class, dataclass, tuple_keys);
+    ``payload`` says why the value is bulk data rather than a reference
+    (``dataframe`` marks a data frame); ``secret`` names where a secret came
+    from; ``mapping`` is True/False when the value is known to be / not to be
+    a mapping; ``known`` is False when nothing could be worked out.
+    """
+
+    known: bool = False
+    non_json: Tuple[Tuple[str, str], ...] = ()
+    payload: Optional[str] = None
+    dataframe: bool = False
+    secret: Optional[str] = None
+    mapping: Optional[bool] = None
+    literal_bytes: Optional[int] = None
+
+
+UNKNOWN_VALUE = ValueInfo()
+
+
+@dataclass(frozen=True)
 class Task:
     """One task as Airflow would register it.
 
@@ -85,6 +110,10 @@ class Task:
     pushes_nothing: bool = False
     callable_name: Optional[str] = None
     mapped: bool = False
+    # why return_value is never pushed, when that is known: "do_xcom_push=False",
+    # "operator", "opt-in" (KubernetesPodOperator) or "no-return" (a callable)
+    silent_reason: Optional[str] = None
+    multiple_outputs: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -119,6 +148,11 @@ class Push:
     key: Union[str, _Sentinel]
     via: str
     span: Span
+    value: ValueInfo = UNKNOWN_VALUE
+    # where an explicit push sits: pushes in the same statement block of the
+    # same function run in order; one in a loop runs once per iteration
+    block: Optional[int] = None
+    in_loop: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +201,21 @@ class Pull:
 
 
 @dataclass(frozen=True)
+class XComArgMisuse:
+    """An XComArg Airflow never resolves: passed to an argument that is not
+    templated (``how="argument"``), or formatted into a string
+    (``how="f-string"``, ``"str()"``, ``"format"``), which creates no dependency."""
+
+    producer: TaskId
+    key: Union[str, _Sentinel]
+    how: str
+    span: Span
+    consumer: Optional[TaskId] = None
+    argument: Optional[str] = None
+    operator: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Dag:
     """One DAG and its XCom graph.
 
@@ -185,6 +234,12 @@ class Dag:
     group_ids: Tuple[str, ...] = ()
     tasks_complete: bool = True
     edges_complete: bool = True
+    xcomarg_misuses: Tuple["XComArgMisuse", ...] = ()
+    # a templated argument names a template file (``.sql``, ``.sh``...) that may hold pulls
+    has_template_files: bool = False
+    # identifier-like strings handed to operators xcomlint does not know: such an
+    # operator may pull an XCom key named by an argument (``..._via_xcom="key"``)
+    opaque_strings: Tuple[str, ...] = ()
 
     def task(self, task_id: TaskId) -> Optional[Task]:
         for task in self.tasks:

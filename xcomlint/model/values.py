@@ -47,6 +47,8 @@ class TaskState:
     groups: Tuple[GroupState, ...] = ()
     pending_pulls: List[Any] = field(default_factory=list)
     pending_pushes: List[Any] = field(default_factory=list)
+    silent_reason: Optional[str] = None
+    multiple_outputs: bool = False
     pushes_known: bool = False
     pushes_nothing: bool = False
     callable_name: Optional[str] = None
@@ -62,6 +64,9 @@ class DagState:
     group_ids: List[TaskId] = field(default_factory=list)
     tasks_complete: bool = True
     edges_complete: bool = True
+    misuses: List[Any] = field(default_factory=list)
+    has_template_files: bool = False
+    opaque_strings: set = field(default_factory=set)
 
     def has_task_id(self, task_id: str) -> bool:
         return any(t.task_id == task_id for t in self.tasks)
@@ -132,11 +137,14 @@ class StrVal:
     text: str
     pieces: Tuple[StrPiece, ...] = ()
     known: bool = True
+    # XComArgs formatted into this string: (XComArgRef, how, node)
+    embedded: Tuple[Tuple[Any, str, Any], ...] = ()
 
     def __add__(self, other: "StrVal") -> "StrVal":
         shift = len(self.text)
         moved = tuple(StrPiece(p.start + shift, p.length, p.node, p.raw) for p in other.pieces)
-        return StrVal(self.text + other.text, self.pieces + moved, self.known and other.known)
+        return StrVal(self.text + other.text, self.pieces + moved, self.known and other.known,
+                      self.embedded + other.embedded)
 
 
 @dataclass(eq=False)

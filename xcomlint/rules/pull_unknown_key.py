@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..knowledge import ALWAYS_ALLOWED_KEY_PREFIXES
-from ..model.records import Dag
+from ..model.records import RETURN_KEY, Dag
 from .context import RuleContext
-from .pulls import named_producers, string_end
+from .pulls import named_producers, pull_effect, string_end
 from .registry import Report, rule
 from .suggest import closest, quoted_list
 
@@ -19,11 +19,11 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
         key = pull.effective_key
         if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str):
             continue
-        if key.startswith(ALWAYS_ALLOWED_KEY_PREFIXES):
+        # a missing return value is XCL106's finding (the task is silent)
+        if key == RETURN_KEY or key.startswith(ALWAYS_ALLOWED_KEY_PREFIXES):
             continue
         for producer in named_producers(pull):
             task = tasks.get(producer)
-            # a task that pushes nothing at all is XCL106's finding, not this one's
             if task is None or not task.pushes_known or task.pushes_nothing:
                 continue
             pushed = {p.key for p in dag.pushes if p.task_id == producer and isinstance(p.key, str)}
@@ -31,14 +31,9 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
                 continue
             suggestion = closest(key, pushed)
             hint = f"; did you mean '{suggestion}'?" if suggestion else f"; it pushes only {quoted_list(pushed)}"
-            if pull.via == "xcomarg":
-                effect = "resolving the XComArg fails with XComNotFound on Airflow 2 and gives None on Airflow 3"
-            else:
-                effect = "the pull returns None"
-            what = "returns no value (key 'return_value')" if key == "return_value" else f"never pushes key '{key}'"
             yield Report(
                 pull.span,
-                f"task '{producer}' {what}{hint} ({effect})",
+                f"task '{producer}' never pushes key '{key}'{hint} ({pull_effect(pull)})",
                 task_id=pull.consumer if isinstance(pull.consumer, str) else None,
                 extra_noqa_lines=string_end(pull),
             )

@@ -28,3 +28,14 @@ def named_producers(pull: Pull) -> Tuple[str, ...]:
 def string_end(pull: Pull) -> tuple:
     """For a pull inside a multi-line string, the string's last line also takes a noqa."""
     return (pull.end_line_of_string,) if pull.end_line_of_string else ()
+
+
+def pull_effect(pull: Pull) -> str:
+    """What a pull that finds nothing does at runtime, for messages."""
+    if pull.via == "xcomarg":
+        if pull.effective_key == "return_value":
+            return "the XComArg resolves to None"
+        return "resolving the XComArg fails with XComNotFound on Airflow 2 and gives None on Airflow 3"
+    if pull.via == "template":
+        return "the template renders 'None'"
+    return "the pull returns None"

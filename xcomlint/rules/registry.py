@@ -21,6 +21,8 @@ class Report:
     task_id: Optional[str] = None
     extra_noqa_lines: Tuple[int, ...] = ()
     path: Optional[str] = None  # run-scope rules name the file
+    severity: Optional[str] = None  # overrides the rule's default (e.g. per Airflow version)
+    dag_id: Optional[str] = None  # run-scope rules name the DAG
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,31 @@
+"""XCL107 positional-pull-arguments: ``xcom_pull("t", "k")`` passes "k" as dag_id."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model.records import FileModel
+from .context import RuleContext
+from .pulls import string_end
+from .registry import FILE_SCOPE, Report, rule
+
+
+@rule(
+    "XCL107",
+    "positional-pull-arguments",
+    "A second positional argument to xcom_pull is dag_id, not key.",
+    scope=FILE_SCOPE,
+)
+def positional_pull_arguments(model: FileModel, context: RuleContext) -> Iterator[Report]:
+    for _, pull in model.all_pulls():
+        if pull.via == "xcomarg" or pull.positional_count < 2:
+            continue
+        second = f"'{pull.dag_id}'" if isinstance(pull.dag_id, str) else "the second argument"
+        task = f"'{pull.task_ids}'" if isinstance(pull.task_ids, str) else "..."
+        yield Report(
+            pull.span,
+            f"the second positional argument of xcom_pull is dag_id, not key: {second} is taken as a DAG id "
+            f"and the pull returns None; write xcom_pull(task_ids={task}, key={second})",
+            task_id=pull.consumer if isinstance(pull.consumer, str) else None,
+            extra_noqa_lines=string_end(pull),
+        )

@@ -1,0 +1,54 @@
+"""XCL106 pull-from-silent-task: the named task pushes nothing to pull."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ..model.records import RETURN_KEY, Dag, Task
+from .context import RuleContext
+from .pulls import named_producers, pull_effect, string_end
+from .registry import Report, rule
+
+
+def _why(task: Task) -> Optional[str]:
+    reason = task.silent_reason
+    if reason == "do_xcom_push=False":
+        return "has do_xcom_push=False, so it pushes no return value"
+    if reason == "operator":
+        return f"is an {task.operator}, which returns nothing and so pushes nothing"
+    if reason == "opt-in":
+        return f"is a {task.operator} without do_xcom_push=True, so it pushes no return value"
+    if reason == "no-return":
+        return f"runs '{task.callable_name}', which never returns a value, so nothing is pushed as 'return_value'"
+    return None
+
+
+@rule("XCL106", "pull-from-silent-task", "A pull from a task that pushes nothing under that key.")
+def pull_from_silent_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
+    tasks = {t.task_id: t for t in dag.tasks if isinstance(t.task_id, str)}
+    for pull in dag.pulls:
+        key = pull.effective_key
+        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str):
+            continue
+        for producer in named_producers(pull):
+            task = tasks.get(producer)
+            if task is None or not task.pushes_known:
+                continue
+            if key == RETURN_KEY:
+                if any(p.task_id == producer and p.key == RETURN_KEY for p in dag.pushes):
+                    continue
+                why = _why(task)
+            elif task.pushes_nothing:
+                why = _why(task) or "pushes nothing at all"
+                if task.silent_reason == "no-return":
+                    why = f"runs '{task.callable_name}', which pushes nothing at all"
+            else:
+                continue  # another key: XCL104's business
+            if why is None:
+                continue
+            yield Report(
+                pull.span,
+                f"task '{producer}' {why} ({pull_effect(pull)})",
+                task_id=pull.consumer if isinstance(pull.consumer, str) else None,
+                extra_noqa_lines=string_end(pull),
+            )

@@ -1,0 +1,62 @@
+"""XCL204 unused-push: an explicit ``xcom_push(key=K)`` no task ever pulls."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence, Set
+
+from ..model.records import ABSENT, RETURN_KEY, UNKNOWN, Dag, FileModel, Pull
+from .context import RuleContext
+from .registry import RUN_SCOPE, Report, rule
+
+EXPLICIT = ("xcom_push", "template")
+
+
+def _reads_any_key(pull: Pull) -> bool:
+    """A pull whose key is not known, or a key wildcard, may read any push."""
+    return pull.has_star_args or pull.key is UNKNOWN or pull.key is None or pull.key == ""
+
+
+def _dag_is_open(dag: Dag) -> bool:
+    """Pulls this run cannot see may read the DAG's keys."""
+    return dag.has_template_files or any(_reads_any_key(p) for p in dag.pulls)
+
+
+@rule(
+    "XCL204",
+    "unused-push",
+    "An explicit xcom_push of a key that no task in the linted files pulls.",
+    scope=RUN_SCOPE,
+    severity="warning",
+)
+def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[Report]:
+    pulled: Set[str] = set()
+    wildcard_outside = False
+    for model in models:
+        for dag in model.dags:
+            pulled.update(dag.opaque_strings)  # an unknown operator may pull a key it is given
+        for dag, pull in model.all_pulls():
+            key = pull.effective_key
+            if isinstance(key, str):
+                pulled.add(key)
+            # a loose helper or a cross-DAG pull with an unknown key may read anything
+            if _reads_any_key(pull) and (dag is None or pull.targets_other_dag):
+                wildcard_outside = True
+    if wildcard_outside:
+        return
+    for model in models:
+        for dag in model.dags:
+            if _dag_is_open(dag):
+                continue
+            for push in dag.pushes:
+                if push.via not in EXPLICIT or not isinstance(push.key, str) or push.key == RETURN_KEY:
+                    continue
+                if push.key in pulled:
+                    continue
+                yield Report(
+                    push.span,
+                    f"key '{push.key}' pushed by task '{push.task_id}' is never pulled in the linted files: "
+                    f"it only adds a row to the metadata database; drop the push or pull it where it is needed",
+                    task_id=push.task_id if isinstance(push.task_id, str) else None,
+                    path=model.path,
+                    dag_id=dag.dag_id if isinstance(dag.dag_id, str) else None,
+                )
