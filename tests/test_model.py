@@ -333,3 +333,58 @@ def test_syntax_error_is_recorded_not_raised() -> None:
     assert model.syntax_error is not None
     message, span = model.syntax_error
     assert (span.line, span.column) == (1, 12) and message
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        '"echo \\\\n \\\\t {{ ti.xcom_pull(task_ids=\'a\') }}"',  # escapes before the pull
+        "r'echo \\\\d {{ ti.xcom_pull(task_ids=\"a\") }}'",  # raw string
+        "f'{PREFIX} {{{{ ti.xcom_pull(task_ids=\"a\") }}}}'",  # f-string text part, braces doubled
+        "'''\n  first line\n  {{ ti.xcom_pull(task_ids=\"a\") }}'''",  # triple-quoted, second line
+        "('echo '\n        '{{ ti.xcom_pull(task_ids=\"a\") }}')",  # implicit concatenation over lines
+    ],
+)
+def test_template_pull_location_points_at_xcom_pull(literal: str) -> None:
+    source = AF2 + f'PREFIX = "run"\nwith DAG("x"):\n    BashOperator(task_id="t", bash_command={literal})\n'
+    pulls = model_of(source).dags[0].pulls
+    assert len(pulls) == 1
+    span = pulls[0].span
+    line = source.splitlines()[span.line - 1]
+    assert line[span.column - 1:].startswith("xcom_pull"), (line, span)
+
+
+def test_xcomarg_misuses_are_recorded() -> None:
+    source = AF2 + """
+from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
+with DAG("x"):
+    extract = BashOperator(task_id="extract", bash_command="echo 1")
+    SQLExecuteQueryOperator(task_id="q", sql="select 1", split_statements=extract.output)
+    SQLExecuteQueryOperator(task_id="r", sql="select 1", return_last=f"{extract.output}")
+    BashOperator(task_id="s", bash_command=f"echo {extract.output}")
+"""
+    dag = model_of(source).dags[0]
+    assert sorted((m.consumer, m.argument, m.how) for m in dag.xcomarg_misuses) == [
+        ("q", "split_statements", "argument"), ("r", "return_last", "f-string"),
+    ]
+    # in a templated field the f-string is the Jinja pull Airflow writes: a pull with no edge
+    assert [(p.consumer, p.task_ids, p.via) for p in dag.pulls] == [("s", "extract", "template")]
+    assert not any(e.downstream == "s" for e in dag.edges)
+
+
+def test_generator_callables_push_their_return_value_only() -> None:
+    source = AF3 + """
+with DAG("x"):
+    @task
+    def events():
+        yield 1
+    @task
+    def events_then_result():
+        yield 1
+        return "done"
+    events(); events_then_result()
+"""
+    dag = model_of(source).dags[0]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert tasks["events"].pushes_nothing and tasks["events"].silent_reason == "no-return"
+    assert [(p.task_id, p.key) for p in dag.pushes] == [("events_then_result", "return_value")]

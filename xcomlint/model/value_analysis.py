@@ -317,7 +317,7 @@ class ValueAnalyzer:
         if name == "dict":
             return merge([_materialised(sub(a)) for a in args], False, True)
         if name in ("list", "tuple", "sorted"):
-            return merge([_materialised(sub(a)) for a in args], False, False)
+            return merge([_materialised(sub(a), ("generator", "set")) for a in args], False, False)
         if name in ("str", "repr", "int", "float", "bool", "len", "round", "abs", "sum", "min", "max"):
             holes = [sub(a) for a in args]
             return ValueInfo(known=True, mapping=False, secret=next((h.secret for h in holes if h.secret), None))
@@ -337,11 +337,11 @@ class ValueAnalyzer:
         if root == "uuid" and last in ("uuid1", "uuid3", "uuid4", "uuid5", "UUID"):
             return _kind("uuid", f"a UUID from {qualified}()")
         if root in ("pandas", "polars", "modin", "dask") and (last.startswith(("read_", "scan_")) or last in ("DataFrame", "concat", "merge", "from_dict", "from_records", "json_normalize")):
-            return ValueInfo(dataframe=True, payload=f"a DataFrame from {_short(qualified)}()")
+            return ValueInfo(dataframe=True, payload=f"a DataFrame from {dotted_name(expr.func) or _short(qualified)}()")
         if qualified in _CLIENT_CALLS:
             return _kind("client", _CLIENT_CALLS[qualified])
         if root in ("requests", "httpx") and last in _HTTP_CALLS:
-            return _kind("client", f"an HTTP response object from {_short(qualified)}()")
+            return _kind("client", f"an HTTP response object from {dotted_name(expr.func) or _short(qualified)}()")
         if root == "json" and last == "dumps":
             holes = [self._sub(a, function, summary, depth) for a in args]
             return ValueInfo(known=True, mapping=False, secret=next((h.secret for h in holes if h.secret), None))
@@ -369,9 +369,9 @@ def _connection(conn_id: str) -> str:
     return f"connection '{conn_id}'" if conn_id else "a connection"
 
 
-def _materialised(info: ValueInfo) -> ValueInfo:
-    """``list(iterator)`` holds the items, not the iterator."""
-    kept = tuple(item for item in info.non_json if item[0] != "generator")
+def _materialised(info: ValueInfo, containers: Tuple[str, ...] = ("generator",)) -> ValueInfo:
+    """``list(iterator)`` holds the items, not the iterator (or the set)."""
+    kept = tuple(item for item in info.non_json if item[0] not in containers)
     return replace(info, non_json=kept) if kept != info.non_json else info
 
 
