@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from collections import Counter
 from typing import List, Optional, Sequence, Tuple
 
 import click
 
 from . import __version__
+from .allowlist import AllowListError
 from .config import ConfigError, FileConfig, check_code, find_config, load_config_file, parse_airflow_version
 from .docs import document
 from .engine import FileResult, RunResult, default_jobs, lint_paths, lint_source, selected_rules
@@ -135,7 +137,10 @@ def check(
         result = lint_source(name, sys.stdin.buffer.read(), settings)
         run = RunResult([name], sorted(result.findings, key=lambda f: f.sort_key), result.errors, [], [result.model] if result.model else [])
     else:
-        run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs())
+        try:
+            run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs())
+        except AllowListError as error:
+            raise _fail(str(error))
     REPORTERS[output_format](run.findings, sys.stdout)
     sys.stdout.flush()  # findings first, then the summary and errors on stderr
     if statistics:
@@ -196,3 +201,39 @@ def graph(paths: Tuple[str, ...], output_format: str, dag_id: Optional[str], con
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
     if run.path_errors:
         sys.exit(EXIT_ERROR)
+
+
+@main.group(name="allowlist")
+def allowlist_group() -> None:
+    """Work with the allow-list of permitted XCom flows."""
+
+
+@allowlist_group.command(name="init")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output", "-o", default="xcomlint-allowlist.yaml", show_default=True, metavar="FILE",
+              help="Where to write the allow-list ('-' for standard output).")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@common
+def allowlist_init(paths: Tuple[str, ...], output: str, force: bool, config_path: Optional[str],
+                   airflow_version: Optional[str]) -> None:
+    """Write an allow-list that permits exactly the XCom flows the code has today."""
+    from .allowlist.baseline import render_baseline
+
+    if output != "-" and os.path.exists(output) and not force:
+        raise _fail(f"{output} exists; pass --force to overwrite it")
+    try:
+        settings = load_settings(config_path, airflow_version=airflow_version)
+    except ConfigError as error:
+        raise _fail(str(error))
+    run = lint_paths(list(paths) or ["."], replace(settings, allowlist=None), 1)
+    for error in run.path_errors:
+        click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
+    if run.path_errors:
+        sys.exit(EXIT_ERROR)
+    text, dags, entries = render_baseline(run.models)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"Wrote {entries} entr{'y' if entries == 1 else 'ies'} for {dags} DAG{'s' if dags != 1 else ''} to {output}.", err=True)

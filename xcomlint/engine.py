@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
+from .allowlist import AllowList, load_allowlist
 from .discovery import PathError, discover
 from .findings import Finding, InternalError
 from .model import build_file_model
@@ -138,10 +139,11 @@ def selected_rules(settings: Settings) -> List[Rule]:
     return [rule for rule in all_rules() if rule.code in settings.selected]
 
 
-def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: Sequence[Rule]) -> Tuple[List[Finding], List[InternalError]]:
+def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: Sequence[Rule],
+                        allowlist: Optional[AllowList] = None) -> Tuple[List[Finding], List[InternalError]]:
     findings: List[Finding] = []
     errors: List[InternalError] = []
-    context = RuleContext(settings)
+    context = RuleContext(settings, allowlist)
     noqa_by_path = {m.path: m.noqa for m in models}
     for rule in rules:
         if rule.scope != RUN_SCOPE:
@@ -160,6 +162,9 @@ def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: 
 
 
 def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1) -> RunResult:
+    """Lint files and directories. A broken allow-list raises AllowListError
+    before any file is read: nothing is half-applied."""
+    allowlist = load_allowlist(settings.allowlist) if settings.allowlist else None
     files, path_errors = discover(paths, settings.exclude)
     results: List[FileResult]
     if jobs > 1 and len(files) > jobs:
@@ -170,7 +175,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1) -> RunRe
     findings = [f for r in results for f in r.findings]
     errors = [e for r in results for e in r.errors]
     models = [r.model for r in results if r.model is not None]
-    extra_findings, extra_errors = run_whole_run_rules(models, settings, selected_rules(settings))
+    extra_findings, extra_errors = run_whole_run_rules(models, settings, selected_rules(settings), allowlist)
     findings.extend(extra_findings)
     errors.extend(extra_errors)
     findings.sort(key=lambda f: f.sort_key)

@@ -1,6 +1,7 @@
 """Importing this module registers every rule."""
 
 from . import (  # noqa: F401
+    allowlist_rules,
     duplicate_push,
     dynamic_pull,
     empty_key,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet
+from typing import TYPE_CHECKING, Dict, FrozenSet, Optional
 
 from ..model.graph import upstream_closure
 from ..model.records import Dag
 from ..settings import Settings
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..allowlist import AllowList
+
 
 class RuleContext:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, allowlist: "Optional[AllowList]" = None) -> None:
         self.settings = settings
+        self.allowlist = allowlist
         self._upstream: Dict[int, Dict[str, FrozenSet[str]]] = {}
 
     @property

@@ -1,0 +1,172 @@
+"""Load and validate an allow-list file, reporting every error with file, line and column.
+
+The rules enforced here are the ones ``schema.json`` states (editors validate
+the YAML with it); the tests check that both agree. Nothing is half-applied:
+the first error stops the load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional, Set, Tuple
+
+import yaml
+
+from .records import RETURN_KEY, AllowList, CrossDagRule, DagRules, XComRule
+
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+_TOP = ("version", "dags")
+_DAG = ("xcoms", "cross_dag")
+_XCOM = ("from", "key", "to", "exclusive")
+_CROSS = ("dag", "from", "key", "to")
+
+
+class AllowListError(Exception):
+    def __init__(self, path: str, line: int, column: int, where: str, message: str) -> None:
+        self.path, self.line, self.column, self.where, self.message = path, line, column, where, message
+        prefix = f"{where}: " if where else ""
+        super().__init__(f"{path}:{line}:{column}: {prefix}{message}")
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, node: yaml.Node, where: str, message: str) -> AllowListError:
+        mark = node.start_mark
+        return AllowListError(self.path, mark.line + 1, mark.column + 1, where, message)
+
+    def mapping(self, node: yaml.Node, where: str, allowed: Tuple[str, ...]) -> Dict[str, Tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, where, f"expected a mapping with keys {', '.join(allowed)}")
+        found: Dict[str, Tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar_text(key_node, where)
+            if key in found:
+                raise self.fail(key_node, where, f"duplicate field '{key}'")
+            if allowed and key not in allowed:
+                raise self.fail(key_node, where, f"unknown field '{key}'; expected one of {', '.join(allowed)}")
+            found[key] = (key_node, value_node)
+        return found
+
+    def scalar_text(self, node: yaml.Node, where: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            raise self.fail(node, where, "expected a string")
+        if not node.value:
+            raise self.fail(node, where, "expected a non-empty string")
+        return node.value
+
+    def string(self, node: yaml.Node, where: str) -> str:
+        return self.scalar_text(node, where)
+
+    def strings(self, node: yaml.Node, where: str) -> Tuple[str, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, where, "expected a list of task ids, e.g. [transform]")
+        return tuple(self.string(item, f"{where}[{i}]") for i, item in enumerate(node.value))
+
+    def boolean(self, node: yaml.Node, where: str) -> bool:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
+            raise self.fail(node, where, "expected true or false")
+        return node.value.lower() in ("true", "yes", "on")
+
+    def sequence(self, node: yaml.Node, where: str) -> List[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, where, "expected a list of entries")
+        return list(node.value)
+
+
+def parse_allowlist(text: str, path: str) -> AllowList:
+    reader = _Reader(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = getattr(error, "problem", None) or str(error)
+        raise AllowListError(path, line, column, "", f"invalid YAML: {problem}") from None
+    if root is None:
+        raise AllowListError(path, 1, 1, "", "the allow-list is empty; it needs 'version: 1' and 'dags:'")
+    top = reader.mapping(root, "", _TOP)
+    for required in _TOP:
+        if required not in top:
+            raise reader.fail(root, "", f"missing required field '{required}'")
+    version_node = top["version"][1]
+    if not (isinstance(version_node, yaml.ScalarNode) and version_node.tag == "tag:yaml.org,2002:int" and version_node.value == "1"):
+        raise reader.fail(version_node, "version", "expected 1 (the only allow-list format version)")
+    dags_node = top["dags"][1]
+    dags: Dict[str, DagRules] = {}
+    for dag_id, (key_node, value_node) in reader.mapping(dags_node, "dags", ()).items():
+        dags[dag_id] = _dag(reader, dag_id, key_node, value_node)
+    return AllowList(path=path, version=1, dags=dags)
+
+
+def _dag(reader: _Reader, dag_id: str, key_node: yaml.Node, node: yaml.Node) -> DagRules:
+    where = f"dags.{dag_id}"
+    if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+        return DagRules(dag_id, line=key_node.start_mark.line + 1)  # a DAG with no XComs at all
+    fields = reader.mapping(node, where, _DAG)
+    xcoms: List[XComRule] = []
+    seen: Set[Tuple[str, str]] = set()
+    if "xcoms" in fields:
+        for index, entry in enumerate(reader.sequence(fields["xcoms"][1], f"{where}.xcoms")):
+            rule = _xcom(reader, entry, f"{where}.xcoms[{index}]")
+            if (rule.producer, rule.key) in seen:
+                raise reader.fail(entry, f"{where}.xcoms[{index}]",
+                                  f"duplicate entry for from '{rule.producer}', key '{rule.key}'; merge their 'to' lists")
+            seen.add((rule.producer, rule.key))
+            xcoms.append(rule)
+    cross: List[CrossDagRule] = []
+    cross_seen: Set[Tuple[str, str, str]] = set()
+    if "cross_dag" in fields:
+        for index, entry in enumerate(reader.sequence(fields["cross_dag"][1], f"{where}.cross_dag")):
+            rule = _cross(reader, entry, f"{where}.cross_dag[{index}]")
+            if (rule.dag, rule.producer, rule.key) in cross_seen:
+                raise reader.fail(entry, f"{where}.cross_dag[{index}]", "duplicate entry; merge their 'to' lists")
+            cross_seen.add((rule.dag, rule.producer, rule.key))
+            cross.append(rule)
+    return DagRules(dag_id, tuple(xcoms), tuple(cross), line=key_node.start_mark.line + 1)
+
+
+def _xcom(reader: _Reader, entry: yaml.Node, where: str) -> XComRule:
+    fields = reader.mapping(entry, where, _XCOM)
+    if "from" not in fields:
+        raise reader.fail(entry, where, "missing required field 'from' (the producer task id)")
+    producer = reader.string(fields["from"][1], f"{where}.from")
+    key = reader.string(fields["key"][1], f"{where}.key") if "key" in fields else RETURN_KEY
+    consumers = reader.strings(fields["to"][1], f"{where}.to") if "to" in fields else ()
+    exclusive = reader.boolean(fields["exclusive"][1], f"{where}.exclusive") if "exclusive" in fields else False
+    mark = entry.start_mark
+    return XComRule(producer, key, consumers, exclusive, mark.line + 1, mark.column + 1)
+
+
+def _cross(reader: _Reader, entry: yaml.Node, where: str) -> CrossDagRule:
+    fields = reader.mapping(entry, where, _CROSS)
+    for required, what in (("dag", "the other DAG's id"), ("from", "the producer task id"), ("to", "the consumers")):
+        if required not in fields:
+            raise reader.fail(entry, where, f"missing required field '{required}' ({what})")
+    mark = entry.start_mark
+    return CrossDagRule(
+        dag=reader.string(fields["dag"][1], f"{where}.dag"),
+        producer=reader.string(fields["from"][1], f"{where}.from"),
+        key=reader.string(fields["key"][1], f"{where}.key") if "key" in fields else RETURN_KEY,
+        consumers=reader.strings(fields["to"][1], f"{where}.to"),
+        line=mark.line + 1,
+        column=mark.column + 1,
+    )
+
+
+def load_allowlist(path: str) -> AllowList:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AllowListError(path, 1, 1, "", "allow-list file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise AllowListError(path, 1, 1, "", f"cannot read the allow-list: {error}") from None
+    return parse_allowlist(text, path)
+
+
+def schema_text() -> Optional[str]:
+    try:
+        return SCHEMA_PATH.read_text(encoding="utf-8")
+    except OSError:
+        return None
