@@ -181,3 +181,14 @@ def test_allowlist_from_config(project: Path) -> None:
     assert result.exit_code == 1
     codes = sorted({line.split(": ")[1].split()[0] for line in _xcl3(result.stdout)})
     assert codes == ["XCL301", "XCL303"]
+
+
+def test_the_readme_allowlist_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README shows this exact output for examples/allowlist."""
+    monkeypatch.chdir(EXAMPLES.parent / "allowlist")
+    result = run("check", "dags", "--allowlist", "xcomlint-allowlist.yaml")
+    assert result.exit_code == 1
+    readme = (EXAMPLES.parent.parent / "README.md").read_text()
+    for line in result.stdout.splitlines():
+        assert line in readme
+    assert len(result.stdout.splitlines()) == 2
