@@ -237,7 +237,7 @@ class Builder:
         elif isinstance(statement, cst.For):
             self.exec_for(statement, scope)
         elif isinstance(statement, cst.If):
-            self.eval(statement.test, scope)
+            self.evaluate(statement.test, scope)
             self.exec_suite(statement.body, scope)
             orelse = statement.orelse
             while orelse is not None:
@@ -272,17 +272,17 @@ class Builder:
 
     def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
-            self.eval(small.value, scope, statement=True)
+            self.evaluate(small.value, scope, statement=True)
         elif isinstance(small, cst.Assign):
             # an assigned result is judged where it is used: an unknown value in
             # ``>>`` or a graph object handed to a factory marks the DAG incomplete
-            value = self.eval(small.value, scope)
+            value = self.evaluate(small.value, scope)
             for target in small.targets:
                 self.assign(target.target, value, scope)
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
-            self.assign(small.target, self.eval(small.value, scope), scope)
+            self.assign(small.target, self.evaluate(small.value, scope), scope)
         elif isinstance(small, cst.AugAssign):
-            value = self.eval(small.value, scope)
+            value = self.evaluate(small.value, scope)
             if isinstance(small.target, cst.Name):
                 current = scope.lookup(small.target.value)
                 if isinstance(small.operator, cst.AddAssign) and isinstance(current, ListVal) and isinstance(value, ListVal):
@@ -294,7 +294,7 @@ class Builder:
                 else:
                     scope.bind(small.target.value, UNKNOWN)
         elif isinstance(small, cst.Return):
-            value = self.eval(small.value, scope) if small.value is not None else ConstVal(None)
+            value = self.evaluate(small.value, scope) if small.value is not None else ConstVal(None)
             if self.return_frames:
                 self.return_frames[-1].append(value)
 
@@ -309,7 +309,7 @@ class Builder:
                 self.assign(element, item, scope)
         elif isinstance(target, cst.Attribute):
             # ``op.bash_command = xcomarg`` wires the XComArg like an __init__ argument
-            owner = self.eval(target.value, scope)
+            owner = self.evaluate(target.value, scope)
             if isinstance(owner, TaskRef):
                 self.scan_arguments(owner.task, {target.attr.value: value}, self.templated_fields(owner.task))
 
@@ -317,7 +317,7 @@ class Builder:
         pushed_dags = pushed_groups = 0
         saved_groups: Optional[List[GroupState]] = None
         for item in statement.items:
-            value = self.eval(item.item, scope)
+            value = self.evaluate(item.item, scope)
             if item.asname is not None:
                 self.assign(item.asname.name, value, scope)
             if isinstance(value, DagRef):
@@ -343,7 +343,7 @@ class Builder:
                 self.group_stack = saved_groups
 
     def exec_for(self, statement: cst.For, scope: Scope) -> None:
-        iterable = self.eval(statement.iter, scope)
+        iterable = self.evaluate(statement.iter, scope)
         if isinstance(iterable, ListVal) and len(iterable.items) <= MAX_UNROLL:
             for item in list(iterable.items):
                 self.assign(statement.target, item, scope)
@@ -367,9 +367,9 @@ class Builder:
         if isinstance(expr, cst.Call):
             for arg in expr.args:
                 if arg.keyword is not None:
-                    options[arg.keyword.value] = self.eval(arg.value, scope)
+                    options[arg.keyword.value] = self.evaluate(arg.value, scope)
                 elif not arg.star:
-                    positional.append(self.eval(arg.value, scope))
+                    positional.append(self.evaluate(arg.value, scope))
             expr = expr.func
         dotted = dotted_name(expr) or ""
         head, _, rest = dotted.partition(".")
@@ -425,7 +425,7 @@ class Builder:
         return result
 
     def define_class(self, node: cst.ClassDef, scope: Scope) -> ClassVal:
-        bases = tuple(self.eval(arg.value, scope) for arg in node.bases if arg.keyword is None)
+        bases = tuple(self.evaluate(arg.value, scope) for arg in node.bases if arg.keyword is None)
         fields = None
         for statement in node.body.body:
             if isinstance(statement, cst.SimpleStatementLine):
@@ -433,21 +433,21 @@ class Builder:
                     if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
                         targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
                         if any(isinstance(t, cst.Name) and t.value == "template_fields" for t in targets):
-                            value = self.eval(small.value, scope)
+                            value = self.evaluate(small.value, scope)
                             names = value.items if isinstance(value, ListVal) else [value]
                             if all(isinstance(n, StrVal) and n.known for n in names):
                                 fields = frozenset(n.text for n in names)
         return ClassVal(node, bases, scope, fields)
 
     # -------------------------------------------------------------- expressions
-    def eval(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any:
+    def evaluate(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any:
         if node is None:
             return UNKNOWN
         self.tick()
         if isinstance(node, cst.SimpleString):
             return simple_string_value(node) or UNKNOWN
         if isinstance(node, cst.ConcatenatedString):
-            left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+            left, right = self.evaluate(node.left, scope), self.evaluate(node.right, scope)
             if isinstance(left, StrVal) and isinstance(right, StrVal):
                 return left + right
             return UNKNOWN
@@ -469,7 +469,7 @@ class Builder:
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
             items: List[Any] = []
             for element in node.elements:
-                value = self.eval(element.value, scope)
+                value = self.evaluate(element.value, scope)
                 if isinstance(element, cst.StarredElement):
                     if isinstance(value, ListVal):
                         items.extend(value.items)
@@ -483,11 +483,11 @@ class Builder:
             pairs: List[Tuple[Any, Any]] = []
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
-                    item = self.eval(element.value, scope)
+                    item = self.evaluate(element.value, scope)
                     self.remember_node(item, element.value)
-                    pairs.append((self.eval(element.key, scope), item))
+                    pairs.append((self.evaluate(element.key, scope), item))
                 else:
-                    value = self.eval(element.value, scope)
+                    value = self.evaluate(element.value, scope)
                     if isinstance(value, DictVal):
                         pairs.extend(value.items)
                     else:
@@ -503,24 +503,24 @@ class Builder:
             self.eval_comprehension(node, scope)
             return UNKNOWN
         if isinstance(node, cst.IfExp):
-            self.eval(node.test, scope)
-            body, orelse = self.eval(node.body, scope), self.eval(node.orelse, scope)
+            self.evaluate(node.test, scope)
+            body, orelse = self.evaluate(node.body, scope), self.evaluate(node.orelse, scope)
             return body if _same_value(body, orelse) else UNKNOWN
         if isinstance(node, cst.BooleanOperation):
-            self.eval(node.left, scope)
-            self.eval(node.right, scope)
+            self.evaluate(node.left, scope)
+            self.evaluate(node.right, scope)
             return UNKNOWN
         if isinstance(node, cst.NamedExpr):
-            value = self.eval(node.value, scope)
+            value = self.evaluate(node.value, scope)
             self.assign(node.target, value, scope)
             return value
         if isinstance(node, cst.UnaryOperation):
-            operand = self.eval(node.expression, scope)
+            operand = self.evaluate(node.expression, scope)
             if isinstance(node.operator, cst.Minus) and isinstance(operand, ConstVal) and isinstance(operand.value, int):
                 return ConstVal(-operand.value)
             return UNKNOWN
         if isinstance(node, cst.Await):
-            return self.eval(node.expression, scope)
+            return self.evaluate(node.expression, scope)
         return UNKNOWN
 
     def eval_name(self, name: str, scope: Scope) -> Any:
@@ -541,7 +541,7 @@ class Builder:
             if isinstance(part, cst.FormattedStringText):
                 result = result + fstring_text_value(part, is_raw)
             else:
-                value = self.eval(part.expression, scope)
+                value = self.evaluate(part.expression, scope)
                 if isinstance(value, XComArgRef):
                     result = result + xcomarg_string(value, "f-string", part)
                     continue
@@ -550,7 +550,7 @@ class Builder:
         return result
 
     def eval_attribute(self, node: cst.Attribute, scope: Scope) -> Any:
-        base = self.eval(node.value, scope)
+        base = self.evaluate(node.value, scope)
         attr = node.attr.value
         if isinstance(base, TaskRef):
             if attr == "output":
@@ -573,10 +573,10 @@ class Builder:
         return UNKNOWN
 
     def eval_subscript(self, node: cst.Subscript, scope: Scope) -> Any:
-        base = self.eval(node.value, scope)
+        base = self.evaluate(node.value, scope)
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
             return UNKNOWN
-        index = self.eval(node.slice[0].slice.value, scope)
+        index = self.evaluate(node.slice[0].slice.value, scope)
         if isinstance(base, XComArgRef):
             key = index.text if isinstance(index, StrVal) and index.known else UNKNOWN
             return XComArgRef(base.task, key, node)
@@ -590,8 +590,8 @@ class Builder:
         return UNKNOWN
 
     def eval_binary(self, node: cst.BinaryOperation, scope: Scope) -> Any:
-        left = self.eval(node.left, scope)
-        right = self.eval(node.right, scope)
+        left = self.evaluate(node.left, scope)
+        right = self.evaluate(node.right, scope)
         if self.pure:
             pass
         elif isinstance(node.operator, cst.RightShift):
@@ -613,14 +613,14 @@ class Builder:
         """``[Op(task_id=f"t_{x}") for x in [...]]``: unrolled over a literal list."""
         inner = Scope(scope)
         clause = node.for_in
-        iterable = self.eval(clause.iter, scope)
+        iterable = self.evaluate(clause.iter, scope)
         element = node.key if isinstance(node, cst.DictComp) else node.elt
         simple = clause.inner_for_in is None and not clause.ifs
         if simple and isinstance(iterable, ListVal) and len(iterable.items) <= MAX_UNROLL:
             items = []
             for item in iterable.items:
                 self.assign(clause.target, item, inner)
-                items.append(self.eval(element, inner))
+                items.append(self.evaluate(element, inner))
             return ListVal(items)
         self.assign(clause.target, UNKNOWN, inner)
         for_in: Optional[cst.CompFor] = clause
@@ -628,14 +628,14 @@ class Builder:
             self.assign(for_in.target, UNKNOWN, inner)
             for_in = for_in.inner_for_in
         created_before = sum(len(d.tasks) for d in self.dags)
-        self.eval(element, inner)
+        self.evaluate(element, inner)
         if sum(len(d.tasks) for d in self.dags) != created_before:
             self.mark_incomplete()
         return UNKNOWN
 
     # -------------------------------------------------------------------- calls
     def eval_call(self, node: cst.Call, scope: Scope, statement: bool = False) -> Any:
-        callee = self.eval(node.func, scope)
+        callee = self.evaluate(node.func, scope)
         args, kwargs = self.eval_args(node, scope)
         return self.call(callee, node, args, kwargs, scope, statement)
 
@@ -643,7 +643,7 @@ class Builder:
         args: List[Any] = []
         kwargs: Dict[str, Any] = {}
         for arg in node.args:
-            value = self.eval(arg.value, scope)
+            value = self.evaluate(arg.value, scope)
             if arg.star == "*":
                 if isinstance(value, ListVal):
                     args.extend(value.items)
@@ -838,7 +838,7 @@ class Builder:
             elif name in kwargs:
                 value = kwargs[name]
             elif param.default is not None:
-                value = self.eval(param.default, defaults_scope)
+                value = self.evaluate(param.default, defaults_scope)
             else:
                 value = UNKNOWN
             scope.bind(name, UNKNOWN if isinstance(value, _Star) else value)
@@ -847,7 +847,7 @@ class Builder:
             if name in kwargs:
                 scope.bind(name, kwargs[name])
             elif param.default is not None:
-                scope.bind(name, self.eval(param.default, defaults_scope))
+                scope.bind(name, self.evaluate(param.default, defaults_scope))
             else:
                 scope.bind(name, UNKNOWN)
         if isinstance(node.params.star_arg, cst.Param):
@@ -958,7 +958,9 @@ class Builder:
         without ``dag=`` is wired to one that has a DAG (``_set_relatives``)."""
         task.dag = dag
         dag.tasks.append(task)
-        if not isinstance(task.task_id, str):
+        if isinstance(task.task_id, str):
+            dag.known_ids.add(task.task_id)
+        else:
             dag.tasks_complete = False
 
     def create_classic_task(
@@ -1518,7 +1520,7 @@ def _literal_dict_keys(expr: Optional[cst.BaseExpression], function: FunctionVal
     for element in expr.elements:
         if not isinstance(element, cst.DictElement):
             return None
-        key = builder.eval(element.key, Scope(function.scope)) if isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString)) else UNKNOWN
+        key = builder.evaluate(element.key, Scope(function.scope)) if isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString)) else UNKNOWN
         if not (isinstance(key, StrVal) and key.known):
             return None
         keys.append(key.text)

@@ -61,7 +61,7 @@ class Finisher:
         builder = self.builder
         builder.pure, saved = True, builder.pure
         try:
-            return builder.eval(expr, scope)
+            return builder.evaluate(expr, scope)
         except Exception:  # evaluation of odd code must never break the model
             return UNKNOWN
         finally:

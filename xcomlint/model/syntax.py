@@ -29,16 +29,28 @@ def _fields(kind: Type[cst.CSTNode]) -> Tuple[str, ...]:
     return names
 
 
+_KEEP: Dict[type, bool] = {}
+
+
+def _kept(kind: type) -> bool:
+    # isinstance against libcst's abstract bases is slow; decide once per class
+    keep = _KEEP.get(kind)
+    if keep is None:
+        keep = issubclass(kind, cst.CSTNode) and not issubclass(kind, _SKIPPED)
+        _KEEP[kind] = keep
+    return keep
+
+
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _SKIPPED):
-                yield value
-        elif isinstance(value, (tuple, list)):
+        kind = type(value)
+        if kind is tuple or kind is list:
             for item in value:
-                if isinstance(item, cst.CSTNode) and not isinstance(item, _SKIPPED):
+                if _kept(type(item)):
                     yield item
+        elif _kept(kind):
+            yield value
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -200,7 +200,7 @@ class ValueAnalyzer:
         saved = self.builder.pure
         self.builder.pure = True
         try:
-            value = self.builder.eval(expr, scope)
+            value = self.builder.evaluate(expr, scope)
         except Exception:
             return None
         finally:

@@ -68,8 +68,10 @@ class DagState:
     has_template_files: bool = False
     opaque_strings: set = field(default_factory=set)
 
+    known_ids: set = field(default_factory=set)
+
     def has_task_id(self, task_id: str) -> bool:
-        return any(t.task_id == task_id for t in self.tasks)
+        return task_id in self.known_ids
 
 
 @dataclass(eq=False)
