@@ -606,7 +606,9 @@ class Builder:
             if isinstance(left, ListVal) and isinstance(right, ListVal):
                 return ListVal(left.items + right.items)
         if isinstance(node.operator, cst.Modulo) and isinstance(left, StrVal):
-            return unknown_str()
+            values = right.items if isinstance(right, ListVal) else [right]
+            embedded = tuple((v, "format", node) for v in values if isinstance(v, XComArgRef))
+            return StrVal("\x00", (), known=False, embedded=embedded)
         return UNKNOWN
 
     def eval_comprehension(self, node: Any, scope: Scope) -> Any:
@@ -783,7 +785,9 @@ class Builder:
                 owner.items.extend(args[0].items if isinstance(args[0], ListVal) else [UNKNOWN])
                 return ConstVal(None)
         if isinstance(owner, StrVal) and name == "format":
-            return _format_call(owner, args, kwargs)
+            formatted = _format_call(owner, args, kwargs)
+            embedded = tuple((v, "format", node) for v in list(args) + list(kwargs.values()) if isinstance(v, XComArgRef))
+            return StrVal(formatted.text, formatted.pieces, formatted.known, formatted.embedded + embedded) if embedded else formatted
         if isinstance(owner, StrVal) and name in ("upper", "lower", "strip") and owner.known:
             return StrVal(getattr(owner.text, name)())
         if isinstance(owner, (TaskRef, XComArgRef)):

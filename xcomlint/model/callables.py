@@ -106,11 +106,12 @@ class _BodyScanner:
             self.visit(node, depth)
             if isinstance(node, (cst.FunctionDef, cst.Lambda)):
                 depth, loop = depth + 1, False
-            elif isinstance(node, (cst.For, cst.While)):
-                loop = True
             if isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
                 block = id(node)
-            stack.extend((child, depth, block, loop) for child in reversed(list(children(node))))
+            for child in reversed(list(children(node))):
+                # a loop's body repeats; its ``else:`` runs at most once
+                repeats = loop or (isinstance(node, (cst.For, cst.While)) and child is node.body)
+                stack.append((child, depth, block, repeats))
 
     def visit(self, node: cst.CSTNode, depth: int) -> None:
         if isinstance(node, cst.Call):

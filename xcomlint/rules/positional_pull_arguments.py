@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model.records import FileModel
+from ..model.records import ABSENT, FileModel
 from .context import RuleContext
 from .pulls import string_end
 from .registry import FILE_SCOPE, Report, rule
@@ -18,7 +18,9 @@ from .registry import FILE_SCOPE, Report, rule
 )
 def positional_pull_arguments(model: FileModel, context: RuleContext) -> Iterator[Report]:
     for _, pull in model.all_pulls():
-        if pull.via == "xcomarg" or pull.positional_count < 2:
+        # exactly (task_ids, dag_id) with no key: the classic slip; with a third
+        # positional or key= the caller clearly knows the signature
+        if pull.via == "xcomarg" or pull.positional_count != 2 or pull.key is not ABSENT or pull.dag_id is None:
             continue
         second = f"'{pull.dag_id}'" if isinstance(pull.dag_id, str) else "the second argument"
         task = f"'{pull.task_ids}'" if isinstance(pull.task_ids, str) else "..."

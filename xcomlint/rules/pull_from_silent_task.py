@@ -10,14 +10,18 @@ from .pulls import named_producers, pull_effect, string_end
 from .registry import Report, rule
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _why(task: Task) -> Optional[str]:
     reason = task.silent_reason
     if reason == "do_xcom_push=False":
         return "has do_xcom_push=False, so it pushes no return value"
     if reason == "operator":
-        return f"is an {task.operator}, which returns nothing and so pushes nothing"
+        return f"is {_article(task.operator)} {task.operator}, which returns no value, so no 'return_value' is pushed"
     if reason == "opt-in":
-        return f"is a {task.operator} without do_xcom_push=True, so it pushes no return value"
+        return f"is {_article(task.operator)} {task.operator} without do_xcom_push=True, so it pushes no return value"
     if reason == "no-return":
         return f"runs '{task.callable_name}', which never returns a value, so nothing is pushed as 'return_value'"
     return None
@@ -28,8 +32,8 @@ def pull_from_silent_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
     tasks = {t.task_id: t for t in dag.tasks if isinstance(t.task_id, str)}
     for pull in dag.pulls:
         key = pull.effective_key
-        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str):
-            continue
+        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key:
+            continue  # key="" / key=None is XCL108's finding
         for producer in named_producers(pull):
             task = tasks.get(producer)
             if task is None or not task.pushes_known:

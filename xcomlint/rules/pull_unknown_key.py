@@ -17,8 +17,8 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
     tasks = {t.task_id: t for t in dag.tasks if isinstance(t.task_id, str)}
     for pull in dag.pulls:
         key = pull.effective_key
-        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str):
-            continue
+        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key:
+            continue  # key="" / key=None is XCL108's finding
         # a missing return value is XCL106's finding (the task is silent)
         if key == RETURN_KEY or key.startswith(ALWAYS_ALLOWED_KEY_PREFIXES):
             continue

@@ -1,0 +1,90 @@
+"""Rule behaviour beyond the rule documents: edge cases that once misfired."""
+
+from __future__ import annotations
+
+from conftest import lint
+
+HEAD = """\
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
+
+
+def extract(ti):
+    ti.xcom_push(key="s3_path", value="s3://x")
+    return "done"
+
+
+def use(ti):
+    {body}
+
+
+with DAG(dag_id="etl", schedule=None):
+    start = EmptyOperator(task_id="start")
+    trigger = TriggerDagRunOperator(task_id="trigger", trigger_dag_id="other")
+    first = PythonOperator(task_id="extract", python_callable=extract)
+    later = PythonOperator(task_id="use", python_callable=use)
+    start >> trigger >> first >> later
+"""
+
+
+def codes(body: str, select=None) -> list:
+    return [(f.code, f.line) for f in lint(HEAD.replace("{body}", body), select=select)]
+
+
+def test_xcl107_only_for_exactly_task_ids_and_dag_id() -> None:
+    assert codes('ti.xcom_pull("extract", "s3_path")') == [("XCL107", 13)]
+    assert codes('ti.xcom_pull("extract", "etl", "s3_path")') == []
+    assert codes('ti.xcom_pull("extract", None, "s3_path")') == []
+    assert codes('ti.xcom_pull("extract", "etl", key="s3_path")') == []
+
+
+def test_an_empty_key_is_xcl108_only() -> None:
+    assert codes('ti.xcom_pull(task_ids="extract", key="")') == [("XCL108", 13)]
+    assert codes('ti.xcom_pull(task_ids="start", key="")') == [("XCL108", 13)]
+    assert codes('ti.xcom_pull(task_ids="start", key=None)') == [("XCL108", 13)]
+
+
+def test_silent_task_messages() -> None:
+    found = lint(HEAD.replace("{body}", 'ti.xcom_pull(task_ids="trigger")'))
+    assert [f.code for f in found] == ["XCL106"]
+    assert "is a TriggerDagRunOperator, which returns no value" in found[0].message
+    found = lint(HEAD.replace("{body}", 'ti.xcom_pull(task_ids="start")'))
+    assert "is an EmptyOperator" in found[0].message
+    assert codes('ti.xcom_pull(task_ids="trigger", key="trigger_run_id")') == []
+
+
+def test_xcl205_loop_else_runs_once_and_loops_repeat() -> None:
+    body = (
+        'for url in ["a", "b"]:\n'
+        '        if url:\n'
+        '            break\n'
+        '    else:\n'
+        '        ti.xcom_push(key="healthy", value=False)\n'
+        '    return ti.xcom_pull(task_ids="use", key="healthy")'
+    )
+    assert codes(body, select=["XCL205"]) == []
+    looped = 'for url in ["a", "b"]:\n        ti.xcom_push(key="healthy", value=url)'
+    assert codes(looped, select=["XCL205"]) == [("XCL205", 14)]
+
+
+def test_xcl205_same_block_twice() -> None:
+    body = 'ti.xcom_push(key="k", value=1)\n    ti.xcom_push(key="k", value=2)'
+    assert codes(body, select=["XCL205"]) == [("XCL205", 14)]
+    branches = 'if ti:\n        ti.xcom_push(key="k", value=1)\n    else:\n        ti.xcom_push(key="k", value=2)'
+    assert codes(branches, select=["XCL205"]) == []
+
+
+def test_xcl109_format_and_percent_in_a_non_templated_argument() -> None:
+    source = """\
+from airflow.sdk import DAG
+from airflow.providers.docker.operators.docker import DockerOperator
+
+with DAG(dag_id="d", schedule=None):
+    first = DockerOperator(task_id="first", image="busybox")
+    DockerOperator(task_id="a", image="busybox", working_dir="{}".format(first.output))
+    DockerOperator(task_id="b", image="busybox", working_dir="%s" % first.output)
+    DockerOperator(task_id="c", image="busybox", working_dir=first.output)
+"""
+    assert [(f.code, f.line) for f in lint(source, select=["XCL109"])] == [("XCL109", 6), ("XCL109", 7), ("XCL109", 8)]
