@@ -293,3 +293,39 @@ def test_installed_console_script_runs_the_examples() -> None:
     codes = sorted(line.split(": ")[1].split()[0] for line in result.stdout.splitlines())
     assert codes == ["XCL101", "XCL102", "XCL103", "XCL103", "XCL104"]
     assert "orders_taskflow.py" not in result.stdout
+
+
+UNUSED = """\
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.python import PythonOperator
+
+
+def publish(ti):
+    ti.xcom_push(key="run_manifest", value="s3://manifests/1.json")
+
+
+with DAG(dag_id="etl", schedule=None):
+    PythonOperator(task_id="publish", python_callable=publish)
+"""
+
+
+def test_rule_options_reach_the_rule(project: Path) -> None:
+    (project / "dag.py").write_text(UNUSED)
+    assert "XCL204" in run("check", "dag.py").stdout
+    (project / "pyproject.toml").write_text('[tool.xcomlint.rule-options.XCL204]\nignore-keys = ["run_manifest"]\n')
+    assert run("check", "dag.py").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ('[tool.xcomlint.rule-options.XCL204]\nignore-kees = ["x"]\n', "pyproject.toml:2: key 'rule-options.XCL204.ignore-kees': unknown option for XCL204"),
+        ('[tool.xcomlint.rule-options.XCL204]\nignore-keys = "x"\n', "pyproject.toml:2: key 'rule-options.XCL204.ignore-keys': expected list"),
+        ('[tool.xcomlint.rule-options.XCL999]\nx = 1\n', "key 'rule-options.XCL999': not a rule code"),
+    ],
+)
+def test_bad_rule_options(project: Path, text: str, needle: str) -> None:
+    (project / "dag.py").write_text(UNUSED)
+    (project / "pyproject.toml").write_text(text)
+    result = run("check", "dag.py")
+    assert result.exit_code == 2 and needle in result.stderr, result.stderr

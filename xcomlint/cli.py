@@ -62,6 +62,10 @@ def load_settings(
         exclude=tuple(values.get("exclude", ())),
         per_file_ignores=tuple((k, tuple(v)) for k, v in values.get("per-file-ignores", {}).items()),
         allowlist=allowlist or values.get("allowlist"),
+        rule_options=tuple(
+            (code, tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in sorted(options.items())))
+            for code, options in sorted(values.get("rule-options", {}).items())
+        ),
     )
 
 

@@ -194,6 +194,8 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
             if value not in ("json", "airflow"):
                 raise ConfigError(path, line, key, f"expected 'json' or 'airflow', got {value!r}")
             values[key] = value
+        elif key == "rule-options":
+            values[key] = _rule_options(value, path, lines, str(raw_key), line)
         elif key == "large-value-bytes":
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ConfigError(path, line, key, f"expected a positive number of bytes, got {value!r}")
@@ -204,7 +206,38 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
 
 
 KNOWN_KEYS = ("select", "ignore", "extend-select", "exclude", "per-file-ignores", "allowlist",
-              "airflow-version", "serialization", "large-value-bytes")
+              "airflow-version", "serialization", "large-value-bytes", "rule-options")
+
+
+def _rule_options(value: Any, path: str, lines: Dict[str, int], raw_key: str, line: Optional[int]) -> Dict[str, Dict[str, Any]]:
+    """``rule-options: {XCL204: {ignore-keys: [...]}}``, checked against what each rule declares."""
+    from .rules import all_rules
+
+    if not isinstance(value, dict):
+        raise ConfigError(path, line, raw_key, "expected a table of rule codes to their options")
+    declared = {rule.code: {option.name: option for option in rule.options} for rule in all_rules()}
+    result: Dict[str, Dict[str, Any]] = {}
+    for code, options in value.items():
+        where = f"{raw_key}.{code}"
+        code_line = lines.get(where, line)
+        if code not in declared:
+            raise ConfigError(path, code_line, where, "not a rule code; see 'xcomlint rules'")
+        if not isinstance(options, dict):
+            raise ConfigError(path, code_line, where, "expected a table of option names to values")
+        for name, option_value in options.items():
+            option_where = f"{where}.{name}"
+            option_line = lines.get(option_where, code_line)
+            option = declared[code].get(str(name))
+            if option is None:
+                known = ", ".join(sorted(declared[code])) or "none"
+                raise ConfigError(path, option_line, option_where, f"unknown option for {code}; its options: {known}")
+            ok = isinstance(option_value, option.kind) and not (option.kind is int and isinstance(option_value, bool))
+            if option.kind is list:
+                ok = isinstance(option_value, list) and all(isinstance(v, str) for v in option_value)
+            if not ok:
+                raise ConfigError(path, option_line, option_where, f"expected {option.kind.__name__}, got {option_value!r}")
+            result.setdefault(code, {})[str(name)] = option_value
+    return result
 
 
 def parse_airflow_version(value: Any, error: Any) -> int:

@@ -26,6 +26,16 @@ class Report:
 
 
 @dataclass(frozen=True)
+class RuleOption:
+    """A per-rule setting: ``[tool.xcomlint.rule-options.XCL204] ignore-keys = [...]``."""
+
+    name: str
+    kind: type  # list (of strings), int, bool or str
+    default: object
+    help: str
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     name: str
@@ -34,18 +44,20 @@ class Rule:
     severity: str
     scope: str
     check: Callable[..., Iterable[Report]]
+    options: Tuple[RuleOption, ...] = ()
 
 
 RULES: Dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, summary: str, *, default: bool = True, severity: str = "error", scope: str = DAG_SCOPE):
+def rule(code: str, name: str, summary: str, *, default: bool = True, severity: str = "error", scope: str = DAG_SCOPE,
+         options: Tuple[RuleOption, ...] = ()):
     """Register a rule function: ``check(subject, context) -> Iterator[Report]``."""
 
     def register(check: Callable[..., Iterator[Report]]) -> Callable[..., Iterator[Report]]:
         if code in RULES:
             raise ValueError(f"duplicate rule code {code}")
-        RULES[code] = Rule(code, name, summary, default, severity, scope, check)
+        RULES[code] = Rule(code, name, summary, default, severity, scope, check, options)
         return check
 
     return register

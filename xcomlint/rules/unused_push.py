@@ -6,7 +6,7 @@ from typing import Iterator, Sequence, Set
 
 from ..model.records import ABSENT, RETURN_KEY, UNKNOWN, Dag, FileModel, Pull
 from .context import RuleContext
-from .registry import RUN_SCOPE, Report, rule
+from .registry import RUN_SCOPE, Report, RuleOption, rule
 
 EXPLICIT = ("xcom_push", "template")
 
@@ -27,9 +27,10 @@ def _dag_is_open(dag: Dag) -> bool:
     "An explicit xcom_push of a key that no task in the linted files pulls.",
     scope=RUN_SCOPE,
     severity="warning",
+    options=(RuleOption("ignore-keys", list, [], "keys read outside the linted files (other repositories, the API)"),),
 )
 def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[Report]:
-    pulled: Set[str] = set()
+    pulled: Set[str] = set(context.settings.rule_option("XCL204", "ignore-keys", []))  # type: ignore[arg-type]
     wildcard_outside = False
     for model in models:
         for dag in model.dags:
