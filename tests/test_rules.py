@@ -88,3 +88,25 @@ with DAG(dag_id="d", schedule=None):
     DockerOperator(task_id="c", image="busybox", working_dir=first.output)
 """
     assert [(f.code, f.line) for f in lint(source, select=["XCL109"])] == [("XCL109", 6), ("XCL109", 7), ("XCL109", 8)]
+
+
+def test_xcl206_non_string_keys() -> None:
+    source = """\
+from airflow.sdk import DAG, task
+
+with DAG(dag_id="d", schedule=None):
+    @task(multiple_outputs=True)
+    def numbered():
+        return {1: "x", "two": 2}
+
+    @task(multiple_outputs=True)
+    def named():
+        return {"one": 1, "two": 2}
+
+    @task(multiple_outputs=True)
+    def listed():
+        return [1, 2]
+
+    numbered(); named(); listed()
+"""
+    assert [(f.code, f.line) for f in lint(source, select=["XCL206"])] == [("XCL206", 6), ("XCL206", 14)]

@@ -78,7 +78,8 @@ class ValueInfo:
     ``payload`` says why the value is bulk data rather than a reference
     (``dataframe`` marks a data frame); ``secret`` names where a secret came
     from; ``mapping`` is True/False when the value is known to be / not to be
-    a mapping; ``known`` is False when nothing could be worked out.
+    a mapping (``str_keys`` False when a dict literal has a non-str key);
+    ``known`` is False when nothing could be worked out.
     """
 
     known: bool = False
@@ -88,6 +89,8 @@ class ValueInfo:
     secret: Optional[str] = None
     mapping: Optional[bool] = None
     literal_bytes: Optional[int] = None
+    # for a dict literal: False when some key is a literal that is not a str
+    str_keys: Optional[bool] = None
 
 
 UNKNOWN_VALUE = ValueInfo()

@@ -128,14 +128,22 @@ class ValueAnalyzer:
             return merge([inner, _kind("set", "a set")], True, False)
         if isinstance(expr, cst.Dict):
             parts = []
+            str_keys: Optional[bool] = True
             for element in expr.elements:
                 if isinstance(element, cst.DictElement):
                     if isinstance(element.key, cst.Tuple):
                         parts.append(_kind("tuple_keys", "a dict with tuple keys", True))
+                    if isinstance(element.key, (cst.Integer, cst.Float, cst.Tuple, cst.Imaginary)) or (
+                        isinstance(element.key, cst.Name) and element.key.value in ("True", "False", "None")
+                    ):
+                        str_keys = False
+                    elif not isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) and str_keys:
+                        str_keys = None
                     parts.append(sub(element.value))
                 else:
                     parts.append(sub(element.value))
-            return merge(parts, True, True)
+                    str_keys = None if str_keys else str_keys
+            return replace(merge(parts, True, True), str_keys=str_keys)
         if isinstance(expr, (cst.ListComp,)):
             return merge([sub(expr.elt)], False, False)
         if isinstance(expr, cst.SetComp):

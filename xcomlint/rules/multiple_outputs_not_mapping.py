@@ -14,12 +14,14 @@ def multiple_outputs_not_mapping(dag: Dag, context: RuleContext) -> Iterator[Rep
     tasks = {t.task_id: t for t in dag.tasks}
     for push in dag.pushes:
         task = tasks.get(push.task_id)
-        if push.via != "return" or task is None or not task.multiple_outputs or push.value.mapping is not False:
+        if push.via != "return" or task is None or not task.multiple_outputs:
             continue
-        if push.value.non_json and push.value.non_json[0][0] == "generator":
-            what = "a generator"
-        else:
+        if push.value.mapping is False:
             what = "a value that is not a mapping"
+        elif push.value.mapping and push.value.str_keys is False:
+            what = "a dict with a key that is not a string"
+        else:
+            continue
         yield Report(
             push.span,
             f"task '{task.task_id}' has multiple_outputs on (set, or inferred from a dict return annotation) "
