@@ -5,17 +5,24 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import replace
 from collections import Counter
+from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
 import click
 
 from . import __version__
 from .allowlist import AllowListError
-from .config import ConfigError, FileConfig, check_code, find_config, load_config_file, parse_airflow_version
+from .config import (
+    ConfigError,
+    FileConfig,
+    check_code,
+    find_config,
+    load_config_file,
+    parse_airflow_version,
+)
 from .docs import document
-from .engine import FileResult, RunResult, default_jobs, lint_paths, lint_source, selected_rules
+from .engine import RunResult, default_jobs, lint_paths, lint_source
 from .reporters import REPORTERS
 from .rules import all_rules
 from .settings import Settings, select_codes

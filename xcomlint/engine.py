@@ -7,7 +7,7 @@ import os
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Iterable, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 from .allowlist import AllowList, load_allowlist
 from .discovery import PathError, discover

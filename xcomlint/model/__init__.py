@@ -8,9 +8,9 @@ import libcst as cst
 
 from ..noqa import parse_noqa
 from .builder import Builder
-from .callables import summarize_callable
 from .finish import Finisher, loose_pull_sites
 from .imports import collect_imports
+from .pending import Loc
 from .records import (
     ABSENT,
     RETURN_KEY,
@@ -98,7 +98,7 @@ def build_file_model(path: str, source: str, module: Optional[cst.Module] = None
                 task_ids=bound["task_ids"],
                 key=bound["key"],
                 via="xcom_pull",
-                span=finisher.span(_loc(site.call)),
+                span=finisher.span(Loc(site.call)),
                 dag_id=bound["dag_id"],
                 include_prior_dates=bound["include_prior_dates"],
                 run_id=bound["run_id"],
@@ -108,8 +108,3 @@ def build_file_model(path: str, source: str, module: Optional[cst.Module] = None
         )
     return FileModel(path=path, dags=dags, loose_pulls=tuple(loose_pulls), noqa=noqa)
 
-
-def _loc(node: cst.CSTNode):
-    from .builder import Loc
-
-    return Loc(node)

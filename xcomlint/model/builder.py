@@ -13,16 +13,26 @@ whose tasks or edges may be incomplete says so, so that rules stay silent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from .. import knowledge as kb
-from .callables import CallableSummary, PullSite, summarize_callable
+from .callables import CallableSummary
 from .imports import ImportTable, dotted_name
-from .records import ABSENT, RETURN_KEY, UNKNOWN, ArgValue, TaskId, ValueInfo
-from .templates import find_template_calls
+from .literals import (
+    MAX_UNROLL,
+    SUFFIX,
+    call_builtin,
+    format_call,
+    format_value,
+    id_text,
+    same_value,
+    xcomarg_string,
+)
+from .pending import BoundMethod, LabelVal, Star
+from .records import RETURN_KEY, UNKNOWN
+from .tasks import TaskBuilding
 from .values import (
     ClassVal,
     ConstVal,
@@ -37,19 +47,17 @@ from .values import (
     ListVal,
     PartialVal,
     Scope,
-    StrPiece,
     StrVal,
     TaskFlowVal,
     TaskGroupFuncVal,
     TaskRef,
-    TaskState,
     XComArgRef,
     fstring_text_value,
     simple_string_value,
     unknown_str,
 )
+from .wiring import Wiring, touches_graph
 
-MAX_UNROLL = 64  # literal loops longer than this are not unrolled
 MAX_INLINE_DEPTH = 8
 MAX_STEPS = 200_000  # statements and expressions evaluated per file, a guard against blow-ups
 
@@ -67,87 +75,25 @@ _PURE_BUILTINS = frozenset(
      "isinstance", "getattr", "hasattr", "range", "min", "max", "sum", "any", "all", "format", "open",
      "enumerate", "zip", "abs", "round", "type", "iter", "next", "frozenset", "reversed", "id", "hash"}
 )
-_NON_TASK_KWARGS = frozenset({"task_id", "dag", "task_group"})
-_SUFFIX = re.compile(r"__\d+$")
-# a templated string that names a file Airflow renders (template_ext): pulls may hide there
-_TEMPLATE_FILE = re.compile(r"^[^\s{}]+\.(sql|hql|sh|bash|json|html|txt|yaml|yml|env|csh|zsh|ksh|dash)$", re.IGNORECASE)
 
 
-@dataclass(eq=False)
-class Loc:
-    """A place in the source: a node, or an offset inside a string node's text."""
-
-    node: cst.CSTNode
-    raw_offset: Optional[int] = None
-    length: int = 0
 
 
-@dataclass(eq=False)
-class PendingPull:
-    consumer: TaskState
-    via: str
-    loc: Loc
-    task_ids: ArgValue = ABSENT
-    key: ArgValue = ABSENT
-    dag_id: ArgValue = ABSENT
-    include_prior_dates: ArgValue = ABSENT
-    run_id: ArgValue = ABSENT
-    positional_count: int = 0
-    has_star_args: bool = False
-    string_node: Optional[cst.CSTNode] = None
-    site: Optional[PullSite] = None
-    function: Optional[FunctionVal] = None
-    summary: Optional[CallableSummary] = None
 
 
-@dataclass(eq=False)
-class PendingPush:
-    task: TaskState
-    key: Any  # str, UNKNOWN, or a syntax node evaluated when finishing
-    via: str
-    loc: Loc
-    function: Optional[FunctionVal] = None
-    summary: Optional[CallableSummary] = None
-    value: Optional[cst.BaseExpression] = None  # analysed when finishing
-    value_info: Any = None  # a ValueInfo already known (a generator function's result)
-    block: Optional[int] = None
-    in_loop: bool = False
 
 
-@dataclass(eq=False)
-class PendingMisuse:
-    producer: TaskState
-    key: Any
-    how: str
-    loc: Loc
-    consumer: Optional[TaskState] = None
-    argument: Optional[str] = None
-    operator: Optional[str] = None
 
 
 class _Budget(Exception):
     """Raised when a file takes more evaluation steps than MAX_STEPS."""
 
 
-PULL_PARAMS = ("task_ids", "dag_id", "key", "include_prior_dates")
 
 
-def pull_arguments(
-    positional: Sequence[ArgValue], keywords: Dict[str, ArgValue]
-) -> Dict[str, ArgValue]:
-    """Bind ``xcom_pull`` arguments: ``(task_ids, dag_id, key, include_prior_dates)``
-    in both Airflow 2 and 3, so a second positional argument is ``dag_id``."""
-    bound: Dict[str, ArgValue] = {name: ABSENT for name in PULL_PARAMS}
-    bound["run_id"] = ABSENT
-    for name, value in zip(PULL_PARAMS, positional):
-        bound[name] = value
-    for name, value in keywords.items():
-        if name in bound:
-            bound[name] = value
-    return bound
 
 
-class Builder:
+class Builder(TaskBuilding, Wiring):
     def __init__(self, module: cst.Module, imports: ImportTable) -> None:
         self.module = module
         self.imports = imports
@@ -505,7 +451,7 @@ class Builder:
         if isinstance(node, cst.IfExp):
             self.evaluate(node.test, scope)
             body, orelse = self.evaluate(node.body, scope), self.evaluate(node.orelse, scope)
-            return body if _same_value(body, orelse) else UNKNOWN
+            return body if same_value(body, orelse) else UNKNOWN
         if isinstance(node, cst.BooleanOperation):
             self.evaluate(node.left, scope)
             self.evaluate(node.right, scope)
@@ -545,7 +491,7 @@ class Builder:
                 if isinstance(value, XComArgRef):
                     result = result + xcomarg_string(value, "f-string", part)
                     continue
-                text = _format_value(value) if part.conversion is None and part.format_spec is None else None
+                text = format_value(value) if part.conversion is None and part.format_spec is None else None
                 result = result + (StrVal(text, ()) if text is not None else unknown_str())
         return result
 
@@ -557,19 +503,19 @@ class Builder:
                 return XComArgRef(base.task, RETURN_KEY, node)
             if attr == "task_id":
                 return StrVal(base.task.task_id) if isinstance(base.task.task_id, str) else UNKNOWN
-            return _BoundMethod(base, attr)
+            return BoundMethod(base, attr)
         if isinstance(base, XComArgRef) and attr == "operator":
             return TaskRef(base.task)
         if isinstance(base, ImportedVal):
             if attr == "partial":
-                return _BoundMethod(base, attr)
+                return BoundMethod(base, attr)
             return ImportedVal(f"{base.qualified}.{attr}")
         if isinstance(base, (TaskFlowVal, ClassVal, PartialVal)):
-            return _BoundMethod(base, attr)
+            return BoundMethod(base, attr)
         if isinstance(base, (TaskRef, XComArgRef, GroupRef, ListVal, StrVal, TaskGroupFuncVal, DagRef)):
-            return _BoundMethod(base, attr)
+            return BoundMethod(base, attr)
         if isinstance(base, DagFuncVal):
-            return _BoundMethod(base, attr)
+            return BoundMethod(base, attr)
         return UNKNOWN
 
     def eval_subscript(self, node: cst.Subscript, scope: Scope) -> Any:
@@ -650,12 +596,12 @@ class Builder:
                 if isinstance(value, ListVal):
                     args.extend(value.items)
                 else:
-                    args.append(_Star(value))
+                    args.append(Star(value))
             elif arg.star == "**":
                 if isinstance(value, DictVal) and all(isinstance(k, StrVal) and k.known for k, _ in value.items):
                     kwargs.update({k.text: v for k, v in value.items})
                 else:
-                    kwargs["**"] = _Star(value)
+                    kwargs["**"] = Star(value)
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
                 self.remember_node(value, arg.value)
@@ -665,7 +611,7 @@ class Builder:
         return args, kwargs
 
     def call(self, callee: Any, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], scope: Scope, statement: bool) -> Any:
-        if isinstance(callee, _BoundMethod):
+        if isinstance(callee, BoundMethod):
             return self.call_method(callee, node, args, kwargs, scope, statement)
         if isinstance(callee, TaskFlowVal):
             return self.create_taskflow_task(callee, node, args, kwargs)
@@ -690,10 +636,10 @@ class Builder:
                 # dict(key=value): the values may be XComArgs that Airflow resolves
                 base = args[0] if len(args) == 1 and isinstance(args[0], DictVal) else DictVal([])
                 if len(args) > 1 or (args and not isinstance(args[0], DictVal)) or "**" in kwargs:
-                    return UNKNOWN if not _touches_graph(args, kwargs) else self._lost(args, kwargs)
+                    return UNKNOWN if not touches_graph(args, kwargs) else self._lost(args, kwargs)
                 return DictVal(list(base.items) + [(StrVal(k), v) for k, v in kwargs.items()])
-            return _builtin(node.func.value, args)
-        if _touches_graph(args, kwargs):
+            return call_builtin(node.func.value, args)
+        if touches_graph(args, kwargs):
             self.mark_incomplete()
         return UNKNOWN
 
@@ -739,11 +685,11 @@ class Builder:
         root = qualified.split(".")[0]
         if statement and self.current_dag is not None and root not in _PURE_MODULES:
             self.mark_incomplete()  # a bare call to an imported factory may add tasks and edges
-        elif _touches_graph(args, kwargs):
+        elif touches_graph(args, kwargs):
             self.mark_incomplete()
         return UNKNOWN
 
-    def call_method(self, method: "_BoundMethod", node: cst.Call, args: List[Any], kwargs: Dict[str, Any], scope: Scope, statement: bool) -> Any:
+    def call_method(self, method: "BoundMethod", node: cst.Call, args: List[Any], kwargs: Dict[str, Any], scope: Scope, statement: bool) -> Any:
         owner, name = method.owner, method.name
         if name in ("set_downstream", "set_upstream") and args:
             if name == "set_downstream":
@@ -785,7 +731,7 @@ class Builder:
                 owner.items.extend(args[0].items if isinstance(args[0], ListVal) else [UNKNOWN])
                 return ConstVal(None)
         if isinstance(owner, StrVal) and name == "format":
-            formatted = _format_call(owner, args, kwargs)
+            formatted = format_call(owner, args, kwargs)
             embedded = tuple((v, "format", node) for v in list(args) + list(kwargs.values()) if isinstance(v, XComArgRef))
             return StrVal(formatted.text, formatted.pieces, formatted.known, formatted.embedded + embedded) if embedded else formatted
         if isinstance(owner, StrVal) and name in ("upper", "lower", "strip") and owner.known:
@@ -815,7 +761,7 @@ class Builder:
         """Run a local helper function's body with its arguments bound."""
         node = function.node
         if len(self.inline_stack) >= MAX_INLINE_DEPTH or node in self.inline_stack:
-            if _touches_graph(args, kwargs) or self.current_dag is not None:
+            if touches_graph(args, kwargs) or self.current_dag is not None:
                 self.mark_incomplete()
             return UNKNOWN
         scope = Scope(function.scope)
@@ -845,7 +791,7 @@ class Builder:
                 value = self.evaluate(param.default, defaults_scope)
             else:
                 value = UNKNOWN
-            scope.bind(name, UNKNOWN if isinstance(value, _Star) else value)
+            scope.bind(name, UNKNOWN if isinstance(value, Star) else value)
         for param in node.params.kwonly_params:
             name = param.name.value
             if name in kwargs:
@@ -862,7 +808,7 @@ class Builder:
     # --------------------------------------------------------------------- DAGs
     def create_dag(self, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> DagState:
         dag_id = kwargs.get("dag_id", args[0] if args else UNKNOWN)
-        dag = DagState(_id_text(dag_id), node)
+        dag = DagState(id_text(dag_id), node)
         self.dags.append(dag)
         return dag
 
@@ -871,7 +817,7 @@ class Builder:
             return dag_function.built
         function = dag_function.function
         dag_id = dag_function.options.get("dag_id", StrVal(function.name))
-        dag = DagState(_id_text(dag_id), function.node.name)
+        dag = DagState(id_text(dag_id), function.node.name)
         dag_function.built = dag
         self.dags.append(dag)
         scope = Scope(function.scope)
@@ -892,7 +838,7 @@ class Builder:
 
     # ------------------------------------------------------------------- groups
     def create_group(self, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any], suffix_on_collision: bool) -> Any:
-        own = _id_text(kwargs.get("group_id", args[0] if args else UNKNOWN))
+        own = id_text(kwargs.get("group_id", args[0] if args else UNKNOWN))
         parent_value = kwargs.get("parent_group")
         parent = parent_value.group if isinstance(parent_value, GroupRef) else self.current_group
         dag_value = kwargs.get("dag")
@@ -901,7 +847,7 @@ class Builder:
         prefix = prefix_value.value if isinstance(prefix_value, ConstVal) else True
         full = parent.child_id(own) if parent is not None else own
         if suffix_on_collision and dag is not None and isinstance(full, str) and full in dag.group_ids:
-            base = _SUFFIX.split(full)[0]
+            base = SUFFIX.split(full)[0]
             suffixes = [int(g.rsplit("__", 1)[1]) for g in dag.group_ids
                         if isinstance(g, str) and re.match(rf"^{re.escape(base)}__\d+$", g)]
             new_full = f"{base}__{max(suffixes) + 1 if suffixes else 1}"
@@ -928,604 +874,63 @@ class Builder:
             return group_ref
         return result
 
-    def is_operator_class(self, cls: ClassVal, depth: int = 0) -> bool:
-        for base in cls.bases:
-            if isinstance(base, ImportedVal):
-                name = kb.airflow_name(base.qualified) or ""
-                if name.endswith(("Operator", "Sensor")) or name in ("BaseOperator", "BaseSensorOperator"):
-                    return True
-            if isinstance(base, ClassVal) and depth < 8 and self.is_operator_class(base, depth + 1):
-                return True
-        return False
-
-    # -------------------------------------------------------------------- tasks
-    def place(self, kwargs: Dict[str, Any]) -> Tuple[Optional[DagState], Optional[GroupState]]:
-        group_value = kwargs.get("task_group")
-        group = group_value.group if isinstance(group_value, GroupRef) else self.current_group
-        dag_value = kwargs.get("dag")
-        if isinstance(dag_value, DagRef):
-            return dag_value.dag, group
-        return self.current_dag, group
-
-    def register(self, task: TaskState, group: Optional[GroupState]) -> None:
-        groups = []
-        while group is not None:
-            groups.append(group)
-            group.members.append(task)
-            group = group.parent
-        task.groups = tuple(groups)
-        if task.dag is not None:
-            self.adopt(task, task.dag)
-
-    def adopt(self, task: TaskState, dag: DagState) -> None:
-        """Attach a task to a DAG. Airflow also does this when a task created
-        without ``dag=`` is wired to one that has a DAG (``_set_relatives``)."""
-        task.dag = dag
-        dag.tasks.append(task)
-        if isinstance(task.task_id, str):
-            dag.known_ids.add(task.task_id)
-        else:
-            dag.tasks_complete = False
-
-    def create_classic_task(
-        self,
-        operator: str,
-        node: cst.Call,
-        args: List[Any],
-        kwargs: Dict[str, Any],
-        qualified: Optional[str] = None,
-        local_class: Optional[ClassVal] = None,
-        mapped: bool = False,
-    ) -> Any:
-        dag, group = self.place(kwargs)  # no DAG yet: it may be adopted through an edge
-        label = _id_text(kwargs.get("task_id", UNKNOWN))
-        task_id = group.child_id(label) if group is not None else label
-        task = TaskState(task_id, operator, node, dag, mapped=mapped)
-        self.register(task, group)
-        info = kb.operator_info(qualified)
-        callable_value = kwargs.get("python_callable")
-        do_push = kwargs.get("do_xcom_push", ABSENT)
-        explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
-        explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
-        if local_class is not None:
-            self.attach_class(task, local_class, explicit_no_push)
-        elif info is None:
-            task.pushes_known = False
-            if dag is not None:
-                dag.opaque_strings.update(_identifier_strings(kwargs.values()))
-        elif info.pushes == kb.PUSHES_CALLABLE:
-            if isinstance(callable_value, FunctionVal):
-                multiple = kwargs.get("multiple_outputs", ConstVal(False))
-                self.attach_callable(task, callable_value, returns_pushed=not explicit_no_push,
-                                     multiple_outputs=multiple.value if isinstance(multiple, ConstVal) else None)
-                if do_push is not ABSENT and not isinstance(do_push, ConstVal):
-                    task.pushes_known = False
-                for key in info.extra_keys:
-                    self.add_push(task, key, "operator", Loc(node))
-        else:
-            returns = info.pushes == kb.PUSHES_RETURN or (info.pushes == kb.PUSHES_OPT_IN and explicit_push)
-            task.pushes_known = do_push is ABSENT or explicit_push or explicit_no_push
-            if returns and not explicit_no_push:
-                self.add_push(task, RETURN_KEY, "operator", Loc(node))
-            elif explicit_no_push:
-                task.silent_reason = "do_xcom_push=False"
-            else:
-                task.silent_reason = "opt-in" if info.pushes == kb.PUSHES_OPT_IN else "operator"
-            for key in info.extra_keys:
-                self.add_push(task, key, "operator", Loc(node))
-        multiple = kwargs.get("multiple_outputs", ABSENT)
-        if info is not None and info.pushes != kb.PUSHES_CALLABLE and not (
-            multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
-        ):
-            task.pushes_known = False  # BaseOperator(multiple_outputs=True), Airflow 2.9+
-        if isinstance(callable_value, FunctionVal) and task.callable_name is None:
-            task.callable_name = callable_value.name
-            if info is None or info.pushes != kb.PUSHES_CALLABLE:
-                self.attach_pulls(task, callable_value)
-        fields = self.templated_fields(task, info, local_class)
-        self.scan_arguments(task, kwargs, fields)
-        return TaskRef(task)
-
-    def templated_fields(self, task: TaskState, info: Optional[kb.OperatorInfo] = None, local_class: Optional[ClassVal] = None) -> Optional[frozenset]:
-        """The argument names Airflow renders and resolves; None means "any"."""
-        if local_class is not None:
-            return local_class.template_fields
-        return info.template_fields if info is not None else None
-
-    def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], mapped: bool = False) -> Any:
-        options = taskflow.options
-        dag, group = self.place(options)
-        if dag is None:
-            return UNKNOWN
-        core = _id_text(options.get("task_id", StrVal(taskflow.function.name)))
-        if isinstance(core, str):
-            core = _unique_task_id(dag, group, core)
-        task_id = group.child_id(core) if group is not None else core
-        operator = "@task" if taskflow.flavour == "python" else f"@task.{taskflow.flavour}"
-        task = TaskState(task_id, operator, node, dag, callable_name=taskflow.function.name, mapped=mapped)
-        self.register(task, group)
-        do_push = options.get("do_xcom_push", ABSENT)
-        explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
-        if taskflow.flavour in kb.CALLABLE_FLAVOURS:
-            multiple = options.get("multiple_outputs", ABSENT)
-            multiple_value = multiple.value if isinstance(multiple, ConstVal) else (None if multiple is not ABSENT else ABSENT)
-            self.attach_callable(task, taskflow.function, returns_pushed=not explicit_no_push, multiple_outputs=multiple_value)
-            if taskflow.flavour in kb.BRANCH_FLAVOURS:
-                self.add_push(task, "skipmixin_key", "operator", Loc(node))
-        else:
-            self.attach_pulls(task, taskflow.function)
-            if taskflow.flavour in kb.RETURN_FLAVOURS and not explicit_no_push:
-                task.pushes_known = do_push is ABSENT
-                self.add_push(task, RETURN_KEY, "operator", Loc(node))
-        every = dict(kwargs)
-        for index, value in enumerate(args):
-            every[f"#{index}"] = value
-        self.scan_arguments(task, every, None)
-        return XComArgRef(task, RETURN_KEY, node)
-
-    def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None,
-                 summary: Optional[CallableSummary] = None, **extra: Any) -> None:
-        task.pending_pushes.append(PendingPush(task, key, via, loc, function, summary, **extra))
-
-    def summary(self, function: FunctionVal) -> CallableSummary:
-        key = id(function.node)
-        if key not in self.summaries:
-            self.summaries[key] = summarize_callable(function.node)
-        return self.summaries[key]
-
-    def reachable_functions(self, function: FunctionVal) -> Tuple[List[FunctionVal], bool]:
-        """The callable and the local helpers it calls; and whether the task
-        instance or context escapes into code the builder cannot see."""
-        seen: List[FunctionVal] = []
-        escapes = False
-        todo = [function]
-        while todo:
-            current = todo.pop()
-            if any(f.node is current.node for f in seen):
-                continue
-            seen.append(current)
-            summary = self.summary(current)
-            for name in summary.called_names | {c for c in summary.context_callees if c}:
-                target = current.scope.lookup(name)
-                if isinstance(target, FunctionVal):
-                    todo.append(target)
-            for callee in summary.context_callees:
-                target = current.scope.lookup(callee) if callee else None
-                if not isinstance(target, FunctionVal):
-                    escapes = True
-        return seen, escapes
-
-    def attach_pulls(self, task: TaskState, function: FunctionVal) -> None:
-        functions, _ = self.reachable_functions(function)
-        for current in functions:
-            summary = self.summary(current)
-            for site in summary.pulls:
-                self.attached_pull_calls.add(id(site.call))
-                task.pending_pulls.append(
-                    PendingPull(task, "xcom_pull", Loc(site.call), site=site, function=current, summary=summary)
-                )
-
-    def attach_callable(self, task: TaskState, function: FunctionVal, returns_pushed: bool, multiple_outputs: Any) -> None:
-        """The pushes and pulls of a python callable / TaskFlow body run by ``task``."""
-        task.callable_name = function.name
-        self.attach_pulls(task, function)
-        functions, escapes = self.reachable_functions(function)
-        known = not escapes
-        main = self.summary(function)
-        if multiple_outputs is ABSENT:
-            multiple_outputs = self.infers_multiple_outputs(function)
-        task.multiple_outputs = bool(multiple_outputs)
-        # a generator function's yields go to outlet events (Airflow 2.10+);
-        # only its ``return`` value is pushed, like any other callable's
-        if not returns_pushed:
-            task.silent_reason = "do_xcom_push=False"
-        elif main.returns:
-            if multiple_outputs is None:
-                known = False  # multiple_outputs decided at runtime
-            elif multiple_outputs:
-                for ret in main.returns:
-                    keys = _literal_dict_keys(ret.value, function, self)
-                    if keys is None:
-                        known = False
-                    for key in keys or ():
-                        self.add_push(task, key, "multiple_outputs", Loc(ret))
-            for ret in main.returns:
-                self.add_push(task, RETURN_KEY, "return", Loc(ret.value or ret), function, main, value=ret.value)
-        else:
-            task.silent_reason = "no-return"
-        for current in functions:
-            summary = self.summary(current)
-            for site in summary.pushes:
-                if site.has_star_args or site.key is None:
-                    known = False
-                    continue
-                self.add_push(task, site.key, "xcom_push", Loc(site.call), current, summary,
-                              value=site.value, block=site.block if current is function or current.node is function.node else None,
-                              in_loop=site.in_loop)
-        task.pushes_known = known
-
-    def infers_multiple_outputs(self, function: FunctionVal) -> bool:
-        """TaskFlow infers ``multiple_outputs`` from a Mapping return annotation (2.8+)."""
-        returns = function.node.returns
-        if returns is None:
-            return False
-        annotation = returns.annotation
-        if isinstance(annotation, cst.Subscript):
-            annotation = annotation.value
-        name = dotted_name(annotation) or ""
-        last = name.rsplit(".", 1)[-1]
-        if last in ("dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "TypedDict"):
-            return True
-        local = function.scope.lookup(name) if name else None
-        if isinstance(local, ClassVal):
-            return any(isinstance(b, ImportedVal) and b.qualified.endswith("TypedDict") for b in local.bases)
-        return False
-
-    def attach_class(self, task: TaskState, cls: ClassVal, explicit_no_push: bool) -> None:
-        """A custom operator defined in the file: its ``execute`` runs as the task."""
-        execute = None
-        current: Optional[ClassVal] = cls
-        depth = 0
-        while current is not None and execute is None and depth < 8:
-            execute = current.method("execute")
-            if execute is None:
-                current = next((b for b in current.bases if isinstance(b, ClassVal)), None)
-            depth += 1
-        if execute is None or current is None:
-            task.pushes_known = False
-            return
-        function = FunctionVal(execute, current.scope, owner_class=current)
-        self.attach_callable(task, function, returns_pushed=not explicit_no_push, multiple_outputs=False)
-        task.callable_name = f"{current.name}.execute"
-        # a subclass of another operator inherits pushes we cannot see
-        direct_bases = [b for b in current.bases if isinstance(b, ImportedVal)]
-        if any((kb.airflow_name(b.qualified) or "") not in ("BaseOperator", "") for b in direct_bases):
-            task.pushes_known = False
-
-    # ------------------------------------------------------- arguments and edges
-    def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None:
-        """Wire XComArgs and collect template pulls in templated arguments."""
-        for name, value in kwargs.items():
-            if name in _NON_TASK_KWARGS or name == "python_callable":
-                continue
-            if fields is not None and name not in fields:
-                # Airflow resolves XComArgs only in template fields: here the
-                # operator gets the XComArg object itself, and no edge exists
-                for found, node in self.xcomargs_in(value, self.node_of(value)):
-                    self.note_misuse(found, "argument", node, consumer=task, argument=name)
-                for found, how, node in self.formatted_xcomargs_in(value):
-                    self.note_misuse(found, how, node, consumer=task, argument=name)
-                continue
-            self.scan_value(task, value, 0, self.node_of(value))
-
-    def xcomargs_in(self, value: Any, where: Optional[cst.CSTNode], depth: int = 0) -> List[Tuple[XComArgRef, cst.CSTNode]]:
-        if depth > 20:
-            return []
-        if isinstance(value, XComArgRef):
-            return [(value, where if where is not None else value.node)]
-        items: List[Any] = []
-        if isinstance(value, ListVal):
-            items = value.items
-        elif isinstance(value, DictVal):
-            items = [v for _, v in value.items]
-        found: List[Tuple[XComArgRef, cst.CSTNode]] = []
-        for item in items:
-            found.extend(self.xcomargs_in(item, self.node_of(item) or where, depth + 1))
-        return found
-
-    def formatted_xcomargs_in(self, value: Any, depth: int = 0) -> List[Tuple[XComArgRef, str, cst.CSTNode]]:
-        """XComArgs turned into Jinja strings (f-string, str()) inside a value."""
-        if depth > 20:
-            return []
-        if isinstance(value, StrVal):
-            return list(value.embedded)
-        items: List[Any] = []
-        if isinstance(value, ListVal):
-            items = value.items
-        elif isinstance(value, DictVal):
-            items = [v for _, v in value.items]
-        return [found for item in items for found in self.formatted_xcomargs_in(item, depth + 1)]
-
-    def note_misuse(self, value: XComArgRef, how: str, node: cst.CSTNode, consumer: Optional[TaskState] = None,
-                    argument: Optional[str] = None) -> None:
-        dag = value.task.dag or (consumer.dag if consumer is not None else None)
-        if dag is not None and not self.pure:
-            dag.misuses.append(PendingMisuse(value.task, value.key, how, Loc(node), consumer, argument,
-                                             consumer.operator if consumer is not None else None))
-
-    def scan_value(self, task: TaskState, value: Any, depth: int, where: Optional[cst.CSTNode] = None) -> None:
-        if depth > 20:
-            return
-        if isinstance(value, XComArgRef):
-            self.add_edge(value.task, task, "xcomarg")
-            node = where if isinstance(where, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) else value.node
-            task.pending_pulls.append(
-                PendingPull(task, "xcomarg", Loc(node), task_ids=value.task.task_id, key=value.key)
-            )
-        elif isinstance(value, StrVal):
-            if value.known and task.dag is not None and _TEMPLATE_FILE.match(value.text.strip()):
-                task.dag.has_template_files = True
-            self.scan_template(task, value)
-        elif isinstance(value, ListVal):
-            for item in value.items:
-                self.scan_value(task, item, depth + 1, self.node_of(item))
-        elif isinstance(value, DictVal):
-            for _, item in value.items:
-                self.scan_value(task, item, depth + 1, self.node_of(item))
-        elif isinstance(value, _Star):
-            self.scan_value(task, value.value, depth + 1)
-
-    def scan_template(self, task: TaskState, value: StrVal) -> None:
-        for pull in find_template_calls(value.text):
-            piece = next((p for p in value.pieces if p.start <= pull.offset < p.start + p.length), None)
-            if piece is None:
-                continue
-            relative = pull.offset - piece.start
-            raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
-            loc = Loc(piece.node, raw if raw is not None else 0, len(pull.method))
-            if pull.method == "xcom_push":
-                key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
-                self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
-                continue
-            bound = pull_arguments(pull.positional, pull.keywords)
-            if task.dag is not None and isinstance(task.dag.dag_id, str) and bound["dag_id"] == task.dag.dag_id:
-                bound["dag_id"] = ABSENT  # naming its own DAG, as str(xcomarg) does
-            task.pending_pulls.append(
-                PendingPull(
-                    task,
-                    "template",
-                    loc,
-                    task_ids=bound["task_ids"],
-                    key=bound["key"],
-                    dag_id=bound["dag_id"],
-                    include_prior_dates=bound["include_prior_dates"],
-                    run_id=bound["run_id"],
-                    positional_count=len(pull.positional),
-                    has_star_args=pull.has_star_args,
-                    string_node=piece.node,
-                )
-            )
-
-    def endpoints(self, value: Any, downstream: bool) -> Optional[List[TaskState]]:
-        """The tasks a ``>>`` operand stands for; None when not known."""
-        if isinstance(value, TaskRef):
-            return [value.task]
-        if isinstance(value, XComArgRef):
-            return [value.task]
-        if isinstance(value, GroupRef):
-            return self.group_edge_tasks(value.group, roots=downstream)
-        if isinstance(value, ListVal):
-            tasks: List[TaskState] = []
-            for item in value.items:
-                found = self.endpoints(item, downstream)
-                if found is None:
-                    return None
-                tasks.extend(found)
-            return tasks
-        return None
-
-    def group_edge_tasks(self, group: GroupState, roots: bool) -> List[TaskState]:
-        """A group's roots (no upstream inside it) or leaves (no downstream inside)."""
-        members = group.members
-        member_ids = {id(t) for t in members}
-        result = []
-        for task in members:
-            edges = task.dag.edges
-            if roots:
-                linked = any((up, task) in edges for up in members if id(up) in member_ids)
-            else:
-                linked = any((task, down) in edges for down in members if id(down) in member_ids)
-            if not linked:
-                result.append(task)
-        return result
-
-    def depend(self, upstream: Any, downstream: Any) -> None:
-        if isinstance(downstream, LabelVal):
-            # ``a >> Label("x") >> b``: the label remembers a, then wires a >> b
-            found = self.endpoints(upstream, downstream=False)
-            if found is None:
-                self.mark_incomplete()
-            else:
-                downstream.upstreams.extend(found)
-            return
-        if isinstance(upstream, LabelVal):
-            upstream = ListVal([TaskRef(t) for t in upstream.upstreams])
-        ups = self.endpoints(upstream, downstream=False)
-        downs = self.endpoints(downstream, downstream=True)
-        if ups is None or downs is None:
-            known = [t.dag for t in (ups or []) + (downs or [])]
-            self.mark_incomplete(*known)
-            return
-        for up in ups:
-            for down in downs:
-                self.add_edge(up, down, ">>")
-
-    def add_edge(self, up: TaskState, down: TaskState, via: str) -> None:
-        if up.dag is None and down.dag is not None:
-            self.adopt(up, down.dag)
-        elif down.dag is None and up.dag is not None:
-            self.adopt(down, up.dag)
-        if up.dag is None or up.dag is not down.dag:
-            return
-        up.dag.edges.setdefault((up, down), via)
-
-    def chain(self, items: List[Any], linear: bool) -> None:
-        if any(isinstance(item, _Star) for item in items):
-            self.mark_incomplete()
-            return
-        for left, right in zip(items, items[1:]):
-            if not linear and isinstance(left, ListVal) and isinstance(right, ListVal):
-                if len(left.items) != len(right.items):
-                    self.mark_incomplete()
-                    continue
-                for up, down in zip(left.items, right.items):
-                    self.depend(up, down)
-            else:
-                self.depend(left, right)
 
 
-@dataclass(eq=False)
-class LabelVal:
-    """``Label("text")``: an edge modifier that passes dependencies through."""
-
-    upstreams: List[TaskState]
 
 
-@dataclass(eq=False)
-class _BoundMethod:
-    owner: Any
-    name: str
 
 
-@dataclass(eq=False)
-class _Star:
-    """A ``*args`` / ``**kwargs`` argument whose contents are not known."""
 
-    value: Any
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 def _suite_statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:
     return suite.body if isinstance(suite, cst.IndentedBlock) else []
 
 
-def _id_text(value: Any) -> TaskId:
-    if isinstance(value, StrVal) and value.known:
-        return value.text
-    return UNKNOWN
 
 
-def _same_value(a: Any, b: Any) -> bool:
-    if isinstance(a, StrVal) and isinstance(b, StrVal):
-        return a.known and b.known and a.text == b.text
-    return a is b
 
 
-_IDENTIFIER = re.compile(r"^[\w.\-]{1,100}$")
 
 
-def _identifier_strings(values: Iterable[Any], depth: int = 0) -> List[str]:
-    found: List[str] = []
-    for value in values:
-        if isinstance(value, StrVal) and value.known and _IDENTIFIER.match(value.text):
-            found.append(value.text)
-        elif isinstance(value, ListVal) and depth < 5:
-            found.extend(_identifier_strings(value.items, depth + 1))
-        elif isinstance(value, DictVal) and depth < 5:
-            found.extend(_identifier_strings([v for _, v in value.items], depth + 1))
-    return found
 
 
-def xcomarg_string(value: XComArgRef, how: str, node: cst.CSTNode) -> StrVal:
-    """``str(xcomarg)`` / ``f"{xcomarg}"``: the Jinja pull Airflow's ``XComArg.__str__``
-    writes. Rendered only in a templated field, and it creates no dependency."""
-    text = _xcomarg_template(value)
-    if text is None:
-        return StrVal("\x00", (), known=False, embedded=((value, how, node),))
-    return StrVal(text, (StrPiece(0, len(text), node, None),), embedded=((value, how, node),))
 
 
-def _xcomarg_template(value: XComArgRef) -> Optional[str]:
-    task = value.task
-    if not isinstance(task.task_id, str) or not isinstance(value.key, str):
-        return None
-    dag = f"dag_id='{task.dag.dag_id}', " if task.dag is not None and isinstance(task.dag.dag_id, str) else ""
-    return f"{{{{ task_instance.xcom_pull(task_ids='{task.task_id}', {dag}key='{value.key}') }}}}"
 
 
-def _format_value(value: Any) -> Optional[str]:
-    if isinstance(value, XComArgRef):
-        return _xcomarg_template(value)
-    if isinstance(value, StrVal) and value.known:
-        return value.text
-    if isinstance(value, ConstVal) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
-        return str(value.value)
-    return None
 
 
-def _format_call(template: StrVal, args: List[Any], kwargs: Dict[str, Any]) -> Any:
-    if not template.known:
-        return unknown_str()
-    plain_args = [_format_value(a) for a in args]
-    plain_kwargs = {k: _format_value(v) for k, v in kwargs.items()}
-    if any(a is None for a in plain_args) or any(v is None for v in plain_kwargs.values()):
-        return unknown_str()
-    try:
-        return StrVal(template.text.format(*plain_args, **plain_kwargs))
-    except (IndexError, KeyError, ValueError, AttributeError):
-        return unknown_str()
 
 
-def _builtin(name: str, args: List[Any]) -> Any:
-    if name == "range":
-        return _range(args)
-    if name == "str" and len(args) == 1:
-        text = _format_value(args[0])
-        return StrVal(text) if text is not None else unknown_str()
-    if name in ("list", "tuple") and len(args) == 1 and isinstance(args[0], ListVal):
-        return ListVal(list(args[0].items))
-    return UNKNOWN
 
 
-def _range(args: List[Any]) -> Any:
-    numbers = [a.value for a in args if isinstance(a, ConstVal) and isinstance(a.value, int)]
-    if len(numbers) != len(args) or not 1 <= len(numbers) <= 3:
-        return UNKNOWN
-    try:
-        values = range(*numbers)
-    except ValueError:
-        return UNKNOWN
-    if len(values) > MAX_UNROLL:
-        return UNKNOWN
-    return ListVal([ConstVal(v) for v in values])
 
 
-def _touches_graph(args: List[Any], kwargs: Dict[str, Any]) -> bool:
-    """A call handed a DAG, group or task may add tasks or edges to it."""
-    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef)
-
-    def touches(value: Any) -> bool:
-        if isinstance(value, graph_types):
-            return True
-        if isinstance(value, ListVal):
-            return any(touches(v) for v in value.items)
-        if isinstance(value, _Star):
-            return True
-        return False
-
-    return any(touches(v) for v in list(args) + list(kwargs.values()))
 
 
-def _unique_task_id(dag: DagState, group: Optional[GroupState], core: str) -> str:
-    """``get_unique_task_id``: ``name__N`` when the group-prefixed id is taken."""
-    prefixed = group.child_id(core) if group is not None else core
-    if not isinstance(prefixed, str) or not dag.has_task_id(prefixed):
-        return core
-    base = _SUFFIX.split(prefixed)[0]
-    pattern = re.compile(rf"^{re.escape(base)}__(\d+)$")
-    suffixes = [int(m.group(1)) for t in dag.tasks if isinstance(t.task_id, str) for m in [pattern.match(t.task_id)] if m]
-    return f"{_SUFFIX.split(core)[0]}__{max(suffixes + [0]) + 1}"
 
 
-def _literal_dict_keys(expr: Optional[cst.BaseExpression], function: FunctionVal, builder: Builder) -> Optional[List[str]]:
-    """The keys of a returned dict literal, when all are literal strings."""
-    summary = builder.summary(function)
-    if isinstance(expr, cst.Name) and expr.value in summary.single_assignments:
-        expr = summary.single_assignments[expr.value]
-    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict" and not expr.args[:0]:
-        keys = []
-        for arg in expr.args:
-            if arg.keyword is None or arg.star:
-                return None
-            keys.append(arg.keyword.value)
-        return keys
-    if not isinstance(expr, cst.Dict):
-        return None
-    keys = []
-    for element in expr.elements:
-        if not isinstance(element, cst.DictElement):
-            return None
-        key = builder.evaluate(element.key, Scope(function.scope)) if isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString)) else UNKNOWN
-        if not (isinstance(key, StrVal) and key.known):
-            return None
-        keys.append(key.text)
-    return keys

@@ -12,9 +12,8 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from .syntax import children
-
 from ..knowledge import TI_NAMES
+from .syntax import children
 
 # callees that may receive the task instance or context without pushing for it
 _HARMLESS_CALLEES = frozenset({"print", "str", "repr", "len", "type", "isinstance", "dict", "list", "pprint", "vars"})

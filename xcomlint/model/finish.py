@@ -11,11 +11,24 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .builder import Builder, Loc, PendingMisuse, PendingPull, PendingPush, pull_arguments
+from .builder import Builder
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
+from .pending import Loc, PendingMisuse, PendingPull, PendingPush, pull_arguments
 from .positions import point_in_text, resolve_positions
+from .records import (
+    ABSENT,
+    UNKNOWN,
+    UNKNOWN_VALUE,
+    ArgValue,
+    Dag,
+    Edge,
+    Pull,
+    Push,
+    Span,
+    Task,
+    XComArgMisuse,
+)
 from .syntax import children
-from .records import ABSENT, UNKNOWN, UNKNOWN_VALUE, ArgValue, Dag, Edge, Pull, Push, Span, Task, XComArgMisuse
 from .value_analysis import ValueAnalyzer
 from .values import ConstVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 

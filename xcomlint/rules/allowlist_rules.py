@@ -8,10 +8,9 @@ reported in the allow-list file itself.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, Iterator, List, Sequence, Set, Tuple
+from typing import Dict, Iterator, List, Sequence, Tuple
 
 from ..allowlist.flows import Flow, dag_flows, declared_pushes, run_dags
-from ..allowlist.records import matches
 from ..model.records import FileModel, Span
 from .context import RuleContext
 from .registry import RUN_SCOPE, Report, rule

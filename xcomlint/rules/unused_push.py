@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence, Set
 
-from ..model.records import ABSENT, RETURN_KEY, UNKNOWN, Dag, FileModel, Pull
+from ..model.records import RETURN_KEY, UNKNOWN, Dag, FileModel, Pull
 from .context import RuleContext
 from .registry import RUN_SCOPE, Report, RuleOption, rule
 

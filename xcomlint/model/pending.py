@@ -1,0 +1,102 @@
+"""Records the builder keeps while it works: places, pending pulls and pushes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence
+
+import libcst as cst
+
+from .callables import CallableSummary, PullSite
+from .records import ABSENT, ArgValue
+from .values import FunctionVal, TaskState
+
+PULL_PARAMS = ("task_ids", "dag_id", "key", "include_prior_dates")
+
+
+@dataclass(eq=False)
+class Loc:
+    """A place in the source: a node, or an offset inside a string node's text."""
+
+    node: cst.CSTNode
+    raw_offset: Optional[int] = None
+    length: int = 0
+
+
+@dataclass(eq=False)
+class PendingPull:
+    consumer: TaskState
+    via: str
+    loc: Loc
+    task_ids: ArgValue = ABSENT
+    key: ArgValue = ABSENT
+    dag_id: ArgValue = ABSENT
+    include_prior_dates: ArgValue = ABSENT
+    run_id: ArgValue = ABSENT
+    positional_count: int = 0
+    has_star_args: bool = False
+    string_node: Optional[cst.CSTNode] = None
+    site: Optional[PullSite] = None
+    function: Optional[FunctionVal] = None
+    summary: Optional[CallableSummary] = None
+
+
+@dataclass(eq=False)
+class PendingPush:
+    task: TaskState
+    key: Any  # str, UNKNOWN, or a syntax node evaluated when finishing
+    via: str
+    loc: Loc
+    function: Optional[FunctionVal] = None
+    summary: Optional[CallableSummary] = None
+    value: Optional[cst.BaseExpression] = None  # analysed when finishing
+    value_info: Any = None  # a ValueInfo already known (a generator function's result)
+    block: Optional[int] = None
+    in_loop: bool = False
+
+
+@dataclass(eq=False)
+class PendingMisuse:
+    producer: TaskState
+    key: Any
+    how: str
+    loc: Loc
+    consumer: Optional[TaskState] = None
+    argument: Optional[str] = None
+    operator: Optional[str] = None
+
+
+def pull_arguments(
+    positional: Sequence[ArgValue], keywords: Dict[str, ArgValue]
+) -> Dict[str, ArgValue]:
+    """Bind ``xcom_pull`` arguments: ``(task_ids, dag_id, key, include_prior_dates)``
+    in both Airflow 2 and 3, so a second positional argument is ``dag_id``."""
+    bound: Dict[str, ArgValue] = {name: ABSENT for name in PULL_PARAMS}
+    bound["run_id"] = ABSENT
+    for name, value in zip(PULL_PARAMS, positional):
+        bound[name] = value
+    for name, value in keywords.items():
+        if name in bound:
+            bound[name] = value
+    return bound
+
+
+@dataclass(eq=False)
+class LabelVal:
+    """``Label("text")``: an edge modifier that passes dependencies through."""
+
+    upstreams: List[TaskState]
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    owner: Any
+    name: str
+
+
+@dataclass(eq=False)
+class Star:
+    """A ``*args`` / ``**kwargs`` argument whose contents are not known."""
+
+    value: Any
+

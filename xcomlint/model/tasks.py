@@ -1,0 +1,346 @@
+"""How the builder creates tasks and works out what each one pushes.
+
+A mixin of ``Builder``: classic operators, TaskFlow calls and custom operator
+classes become ``TaskState`` records with Airflow's own task ids, and their
+callables' pushes and pulls are attached to them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import libcst as cst
+
+from .. import knowledge as kb
+from .callables import CallableSummary, summarize_callable
+from .imports import dotted_name
+from .literals import SUFFIX, id_text
+from .pending import Loc, PendingPull, PendingPush
+from .records import ABSENT, RETURN_KEY, UNKNOWN
+from .values import (
+    ClassVal,
+    ConstVal,
+    DagRef,
+    DagState,
+    DictVal,
+    FunctionVal,
+    GroupRef,
+    GroupState,
+    ImportedVal,
+    ListVal,
+    Scope,
+    StrVal,
+    TaskFlowVal,
+    TaskRef,
+    TaskState,
+    XComArgRef,
+)
+
+IDENTIFIER = re.compile(r"^[\w.\-]{1,100}$")
+
+
+class TaskBuilding:
+    """Task creation; mixed into ``Builder``, whose state and evaluation it uses."""
+
+    # -------------------------------------------------------------------- tasks
+    def place(self, kwargs: Dict[str, Any]) -> Tuple[Optional[DagState], Optional[GroupState]]:
+        group_value = kwargs.get("task_group")
+        group = group_value.group if isinstance(group_value, GroupRef) else self.current_group
+        dag_value = kwargs.get("dag")
+        if isinstance(dag_value, DagRef):
+            return dag_value.dag, group
+        return self.current_dag, group
+
+    def register(self, task: TaskState, group: Optional[GroupState]) -> None:
+        groups = []
+        while group is not None:
+            groups.append(group)
+            group.members.append(task)
+            group = group.parent
+        task.groups = tuple(groups)
+        if task.dag is not None:
+            self.adopt(task, task.dag)
+
+    def adopt(self, task: TaskState, dag: DagState) -> None:
+        """Attach a task to a DAG. Airflow also does this when a task created
+        without ``dag=`` is wired to one that has a DAG (``_set_relatives``)."""
+        task.dag = dag
+        dag.tasks.append(task)
+        if isinstance(task.task_id, str):
+            dag.known_ids.add(task.task_id)
+        else:
+            dag.tasks_complete = False
+
+    def create_classic_task(
+        self,
+        operator: str,
+        node: cst.Call,
+        args: List[Any],
+        kwargs: Dict[str, Any],
+        qualified: Optional[str] = None,
+        local_class: Optional[ClassVal] = None,
+        mapped: bool = False,
+    ) -> Any:
+        dag, group = self.place(kwargs)  # no DAG yet: it may be adopted through an edge
+        label = id_text(kwargs.get("task_id", UNKNOWN))
+        task_id = group.child_id(label) if group is not None else label
+        task = TaskState(task_id, operator, node, dag, mapped=mapped)
+        self.register(task, group)
+        info = kb.operator_info(qualified)
+        callable_value = kwargs.get("python_callable")
+        do_push = kwargs.get("do_xcom_push", ABSENT)
+        explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
+        explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
+        if local_class is not None:
+            self.attach_class(task, local_class, explicit_no_push)
+        elif info is None:
+            task.pushes_known = False
+            if dag is not None:
+                dag.opaque_strings.update(identifier_strings(kwargs.values()))
+        elif info.pushes == kb.PUSHES_CALLABLE:
+            if isinstance(callable_value, FunctionVal):
+                multiple = kwargs.get("multiple_outputs", ConstVal(False))
+                self.attach_callable(task, callable_value, returns_pushed=not explicit_no_push,
+                                     multiple_outputs=multiple.value if isinstance(multiple, ConstVal) else None)
+                if do_push is not ABSENT and not isinstance(do_push, ConstVal):
+                    task.pushes_known = False
+                for key in info.extra_keys:
+                    self.add_push(task, key, "operator", Loc(node))
+        else:
+            returns = info.pushes == kb.PUSHES_RETURN or (info.pushes == kb.PUSHES_OPT_IN and explicit_push)
+            task.pushes_known = do_push is ABSENT or explicit_push or explicit_no_push
+            if returns and not explicit_no_push:
+                self.add_push(task, RETURN_KEY, "operator", Loc(node))
+            elif explicit_no_push:
+                task.silent_reason = "do_xcom_push=False"
+            else:
+                task.silent_reason = "opt-in" if info.pushes == kb.PUSHES_OPT_IN else "operator"
+            for key in info.extra_keys:
+                self.add_push(task, key, "operator", Loc(node))
+        multiple = kwargs.get("multiple_outputs", ABSENT)
+        if info is not None and info.pushes != kb.PUSHES_CALLABLE and not (
+            multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
+        ):
+            task.pushes_known = False  # BaseOperator(multiple_outputs=True), Airflow 2.9+
+        if isinstance(callable_value, FunctionVal) and task.callable_name is None:
+            task.callable_name = callable_value.name
+            if info is None or info.pushes != kb.PUSHES_CALLABLE:
+                self.attach_pulls(task, callable_value)
+        fields = self.templated_fields(task, info, local_class)
+        self.scan_arguments(task, kwargs, fields)
+        return TaskRef(task)
+
+    def templated_fields(self, task: TaskState, info: Optional[kb.OperatorInfo] = None, local_class: Optional[ClassVal] = None) -> Optional[frozenset]:
+        """The argument names Airflow renders and resolves; None means "any"."""
+        if local_class is not None:
+            return local_class.template_fields
+        return info.template_fields if info is not None else None
+
+    def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], mapped: bool = False) -> Any:
+        options = taskflow.options
+        dag, group = self.place(options)
+        if dag is None:
+            return UNKNOWN
+        core = id_text(options.get("task_id", StrVal(taskflow.function.name)))
+        if isinstance(core, str):
+            core = unique_task_id(dag, group, core)
+        task_id = group.child_id(core) if group is not None else core
+        operator = "@task" if taskflow.flavour == "python" else f"@task.{taskflow.flavour}"
+        task = TaskState(task_id, operator, node, dag, callable_name=taskflow.function.name, mapped=mapped)
+        self.register(task, group)
+        do_push = options.get("do_xcom_push", ABSENT)
+        explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
+        if taskflow.flavour in kb.CALLABLE_FLAVOURS:
+            multiple = options.get("multiple_outputs", ABSENT)
+            multiple_value = multiple.value if isinstance(multiple, ConstVal) else (None if multiple is not ABSENT else ABSENT)
+            self.attach_callable(task, taskflow.function, returns_pushed=not explicit_no_push, multiple_outputs=multiple_value)
+            if taskflow.flavour in kb.BRANCH_FLAVOURS:
+                self.add_push(task, "skipmixin_key", "operator", Loc(node))
+        else:
+            self.attach_pulls(task, taskflow.function)
+            if taskflow.flavour in kb.RETURN_FLAVOURS and not explicit_no_push:
+                task.pushes_known = do_push is ABSENT
+                self.add_push(task, RETURN_KEY, "operator", Loc(node))
+        every = dict(kwargs)
+        for index, value in enumerate(args):
+            every[f"#{index}"] = value
+        self.scan_arguments(task, every, None)
+        return XComArgRef(task, RETURN_KEY, node)
+
+    def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None,
+                 summary: Optional[CallableSummary] = None, **extra: Any) -> None:
+        task.pending_pushes.append(PendingPush(task, key, via, loc, function, summary, **extra))
+
+    def summary(self, function: FunctionVal) -> CallableSummary:
+        key = id(function.node)
+        if key not in self.summaries:
+            self.summaries[key] = summarize_callable(function.node)
+        return self.summaries[key]
+
+    def reachable_functions(self, function: FunctionVal) -> Tuple[List[FunctionVal], bool]:
+        """The callable and the local helpers it calls; and whether the task
+        instance or context escapes into code the builder cannot see."""
+        seen: List[FunctionVal] = []
+        escapes = False
+        todo = [function]
+        while todo:
+            current = todo.pop()
+            if any(f.node is current.node for f in seen):
+                continue
+            seen.append(current)
+            summary = self.summary(current)
+            for name in summary.called_names | {c for c in summary.context_callees if c}:
+                target = current.scope.lookup(name)
+                if isinstance(target, FunctionVal):
+                    todo.append(target)
+            for callee in summary.context_callees:
+                target = current.scope.lookup(callee) if callee else None
+                if not isinstance(target, FunctionVal):
+                    escapes = True
+        return seen, escapes
+
+    def attach_pulls(self, task: TaskState, function: FunctionVal) -> None:
+        functions, _ = self.reachable_functions(function)
+        for current in functions:
+            summary = self.summary(current)
+            for site in summary.pulls:
+                self.attached_pull_calls.add(id(site.call))
+                task.pending_pulls.append(
+                    PendingPull(task, "xcom_pull", Loc(site.call), site=site, function=current, summary=summary)
+                )
+
+    def attach_callable(self, task: TaskState, function: FunctionVal, returns_pushed: bool, multiple_outputs: Any) -> None:
+        """The pushes and pulls of a python callable / TaskFlow body run by ``task``."""
+        task.callable_name = function.name
+        self.attach_pulls(task, function)
+        functions, escapes = self.reachable_functions(function)
+        known = not escapes
+        main = self.summary(function)
+        if multiple_outputs is ABSENT:
+            multiple_outputs = self.infers_multiple_outputs(function)
+        task.multiple_outputs = bool(multiple_outputs)
+        # a generator function's yields go to outlet events (Airflow 2.10+);
+        # only its ``return`` value is pushed, like any other callable's
+        if not returns_pushed:
+            task.silent_reason = "do_xcom_push=False"
+        elif main.returns:
+            if multiple_outputs is None:
+                known = False  # multiple_outputs decided at runtime
+            elif multiple_outputs:
+                for ret in main.returns:
+                    keys = literal_dict_keys(ret.value, function, self)
+                    if keys is None:
+                        known = False
+                    for key in keys or ():
+                        self.add_push(task, key, "multiple_outputs", Loc(ret))
+            for ret in main.returns:
+                self.add_push(task, RETURN_KEY, "return", Loc(ret.value or ret), function, main, value=ret.value)
+        else:
+            task.silent_reason = "no-return"
+        for current in functions:
+            summary = self.summary(current)
+            for site in summary.pushes:
+                if site.has_star_args or site.key is None:
+                    known = False
+                    continue
+                self.add_push(task, site.key, "xcom_push", Loc(site.call), current, summary,
+                              value=site.value, block=site.block if current is function or current.node is function.node else None,
+                              in_loop=site.in_loop)
+        task.pushes_known = known
+
+    def infers_multiple_outputs(self, function: FunctionVal) -> bool:
+        """TaskFlow infers ``multiple_outputs`` from a Mapping return annotation (2.8+)."""
+        returns = function.node.returns
+        if returns is None:
+            return False
+        annotation = returns.annotation
+        if isinstance(annotation, cst.Subscript):
+            annotation = annotation.value
+        name = dotted_name(annotation) or ""
+        last = name.rsplit(".", 1)[-1]
+        if last in ("dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "TypedDict"):
+            return True
+        local = function.scope.lookup(name) if name else None
+        if isinstance(local, ClassVal):
+            return any(isinstance(b, ImportedVal) and b.qualified.endswith("TypedDict") for b in local.bases)
+        return False
+
+    def attach_class(self, task: TaskState, cls: ClassVal, explicit_no_push: bool) -> None:
+        """A custom operator defined in the file: its ``execute`` runs as the task."""
+        execute = None
+        current: Optional[ClassVal] = cls
+        depth = 0
+        while current is not None and execute is None and depth < 8:
+            execute = current.method("execute")
+            if execute is None:
+                current = next((b for b in current.bases if isinstance(b, ClassVal)), None)
+            depth += 1
+        if execute is None or current is None:
+            task.pushes_known = False
+            return
+        function = FunctionVal(execute, current.scope, owner_class=current)
+        self.attach_callable(task, function, returns_pushed=not explicit_no_push, multiple_outputs=False)
+        task.callable_name = f"{current.name}.execute"
+        # a subclass of another operator inherits pushes we cannot see
+        direct_bases = [b for b in current.bases if isinstance(b, ImportedVal)]
+        if any((kb.airflow_name(b.qualified) or "") not in ("BaseOperator", "") for b in direct_bases):
+            task.pushes_known = False
+
+    def is_operator_class(self, cls: ClassVal, depth: int = 0) -> bool:
+        for base in cls.bases:
+            if isinstance(base, ImportedVal):
+                name = kb.airflow_name(base.qualified) or ""
+                if name.endswith(("Operator", "Sensor")) or name in ("BaseOperator", "BaseSensorOperator"):
+                    return True
+            if isinstance(base, ClassVal) and depth < 8 and self.is_operator_class(base, depth + 1):
+                return True
+        return False
+
+
+def unique_task_id(dag: DagState, group: Optional[GroupState], core: str) -> str:
+    """``get_unique_task_id``: ``name__N`` when the group-prefixed id is taken."""
+    prefixed = group.child_id(core) if group is not None else core
+    if not isinstance(prefixed, str) or not dag.has_task_id(prefixed):
+        return core
+    base = SUFFIX.split(prefixed)[0]
+    pattern = re.compile(rf"^{re.escape(base)}__(\d+)$")
+    suffixes = [int(m.group(1)) for t in dag.tasks if isinstance(t.task_id, str) for m in [pattern.match(t.task_id)] if m]
+    return f"{SUFFIX.split(core)[0]}__{max(suffixes + [0]) + 1}"
+
+
+def literal_dict_keys(expr: Optional[cst.BaseExpression], function: FunctionVal, builder: "TaskBuilding") -> Optional[List[str]]:
+    """The keys of a returned dict literal, when all are literal strings."""
+    summary = builder.summary(function)
+    if isinstance(expr, cst.Name) and expr.value in summary.single_assignments:
+        expr = summary.single_assignments[expr.value]
+    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict" and not expr.args[:0]:
+        keys = []
+        for arg in expr.args:
+            if arg.keyword is None or arg.star:
+                return None
+            keys.append(arg.keyword.value)
+        return keys
+    if not isinstance(expr, cst.Dict):
+        return None
+    keys = []
+    for element in expr.elements:
+        if not isinstance(element, cst.DictElement):
+            return None
+        key = builder.evaluate(element.key, Scope(function.scope)) if isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString)) else UNKNOWN
+        if not (isinstance(key, StrVal) and key.known):
+            return None
+        keys.append(key.text)
+    return keys
+
+
+def identifier_strings(values: Iterable[Any], depth: int = 0) -> List[str]:
+    found: List[str] = []
+    for value in values:
+        if isinstance(value, StrVal) and value.known and IDENTIFIER.match(value.text):
+            found.append(value.text)
+        elif isinstance(value, ListVal) and depth < 5:
+            found.extend(identifier_strings(value.items, depth + 1))
+        elif isinstance(value, DictVal) and depth < 5:
+            found.extend(identifier_strings([v for _, v in value.items], depth + 1))
+    return found
+

@@ -1,0 +1,234 @@
+"""How the builder wires dependencies and reads templated arguments.
+
+A mixin of ``Builder``: ``>>``, ``chain*`` and group roots/leaves become edges
+exactly as Airflow creates them; XComArgs in templated arguments become
+edges and pulls; Jinja templates become pulls and pushes; XComArgs Airflow
+never resolves are recorded as misuses."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from .pending import LabelVal, Loc, PendingMisuse, PendingPull, Star, pull_arguments
+from .records import ABSENT, UNKNOWN
+from .templates import find_template_calls
+from .values import (
+    DagRef,
+    DictVal,
+    GroupRef,
+    GroupState,
+    ListVal,
+    StrVal,
+    TaskRef,
+    TaskState,
+    XComArgRef,
+)
+
+NON_TASK_KWARGS = frozenset({"task_id", "dag", "task_group"})
+# a templated string that names a file Airflow renders (template_ext): pulls may hide there
+TEMPLATE_FILE = re.compile(r"^[^\s{}]+\.(sql|hql|sh|bash|json|html|txt|yaml|yml|env|csh|zsh|ksh|dash)$", re.IGNORECASE)
+
+
+class Wiring:
+    """Edges, templated arguments and misuses; mixed into ``Builder``."""
+
+    # ------------------------------------------------------- arguments and edges
+    def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None:
+        """Wire XComArgs and collect template pulls in templated arguments."""
+        for name, value in kwargs.items():
+            if name in NON_TASK_KWARGS or name == "python_callable":
+                continue
+            if fields is not None and name not in fields:
+                # Airflow resolves XComArgs only in template fields: here the
+                # operator gets the XComArg object itself, and no edge exists
+                for found, node in self.xcomargs_in(value, self.node_of(value)):
+                    self.note_misuse(found, "argument", node, consumer=task, argument=name)
+                for found, how, node in self.formatted_xcomargs_in(value):
+                    self.note_misuse(found, how, node, consumer=task, argument=name)
+                continue
+            self.scan_value(task, value, 0, self.node_of(value))
+
+    def xcomargs_in(self, value: Any, where: Optional[cst.CSTNode], depth: int = 0) -> List[Tuple[XComArgRef, cst.CSTNode]]:
+        if depth > 20:
+            return []
+        if isinstance(value, XComArgRef):
+            return [(value, where if where is not None else value.node)]
+        items: List[Any] = []
+        if isinstance(value, ListVal):
+            items = value.items
+        elif isinstance(value, DictVal):
+            items = [v for _, v in value.items]
+        found: List[Tuple[XComArgRef, cst.CSTNode]] = []
+        for item in items:
+            found.extend(self.xcomargs_in(item, self.node_of(item) or where, depth + 1))
+        return found
+
+    def formatted_xcomargs_in(self, value: Any, depth: int = 0) -> List[Tuple[XComArgRef, str, cst.CSTNode]]:
+        """XComArgs turned into Jinja strings (f-string, str()) inside a value."""
+        if depth > 20:
+            return []
+        if isinstance(value, StrVal):
+            return list(value.embedded)
+        items: List[Any] = []
+        if isinstance(value, ListVal):
+            items = value.items
+        elif isinstance(value, DictVal):
+            items = [v for _, v in value.items]
+        return [found for item in items for found in self.formatted_xcomargs_in(item, depth + 1)]
+
+    def note_misuse(self, value: XComArgRef, how: str, node: cst.CSTNode, consumer: Optional[TaskState] = None,
+                    argument: Optional[str] = None) -> None:
+        dag = value.task.dag or (consumer.dag if consumer is not None else None)
+        if dag is not None and not self.pure:
+            dag.misuses.append(PendingMisuse(value.task, value.key, how, Loc(node), consumer, argument,
+                                             consumer.operator if consumer is not None else None))
+
+    def scan_value(self, task: TaskState, value: Any, depth: int, where: Optional[cst.CSTNode] = None) -> None:
+        if depth > 20:
+            return
+        if isinstance(value, XComArgRef):
+            self.add_edge(value.task, task, "xcomarg")
+            node = where if isinstance(where, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) else value.node
+            task.pending_pulls.append(
+                PendingPull(task, "xcomarg", Loc(node), task_ids=value.task.task_id, key=value.key)
+            )
+        elif isinstance(value, StrVal):
+            if value.known and task.dag is not None and TEMPLATE_FILE.match(value.text.strip()):
+                task.dag.has_template_files = True
+            self.scan_template(task, value)
+        elif isinstance(value, ListVal):
+            for item in value.items:
+                self.scan_value(task, item, depth + 1, self.node_of(item))
+        elif isinstance(value, DictVal):
+            for _, item in value.items:
+                self.scan_value(task, item, depth + 1, self.node_of(item))
+        elif isinstance(value, Star):
+            self.scan_value(task, value.value, depth + 1)
+
+    def scan_template(self, task: TaskState, value: StrVal) -> None:
+        for pull in find_template_calls(value.text):
+            piece = next((p for p in value.pieces if p.start <= pull.offset < p.start + p.length), None)
+            if piece is None:
+                continue
+            relative = pull.offset - piece.start
+            raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
+            loc = Loc(piece.node, raw if raw is not None else 0, len(pull.method))
+            if pull.method == "xcom_push":
+                key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
+                self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
+                continue
+            bound = pull_arguments(pull.positional, pull.keywords)
+            if task.dag is not None and isinstance(task.dag.dag_id, str) and bound["dag_id"] == task.dag.dag_id:
+                bound["dag_id"] = ABSENT  # naming its own DAG, as str(xcomarg) does
+            task.pending_pulls.append(
+                PendingPull(
+                    task,
+                    "template",
+                    loc,
+                    task_ids=bound["task_ids"],
+                    key=bound["key"],
+                    dag_id=bound["dag_id"],
+                    include_prior_dates=bound["include_prior_dates"],
+                    run_id=bound["run_id"],
+                    positional_count=len(pull.positional),
+                    has_star_args=pull.has_star_args,
+                    string_node=piece.node,
+                )
+            )
+
+    def endpoints(self, value: Any, downstream: bool) -> Optional[List[TaskState]]:
+        """The tasks a ``>>`` operand stands for; None when not known."""
+        if isinstance(value, TaskRef):
+            return [value.task]
+        if isinstance(value, XComArgRef):
+            return [value.task]
+        if isinstance(value, GroupRef):
+            return self.group_edge_tasks(value.group, roots=downstream)
+        if isinstance(value, ListVal):
+            tasks: List[TaskState] = []
+            for item in value.items:
+                found = self.endpoints(item, downstream)
+                if found is None:
+                    return None
+                tasks.extend(found)
+            return tasks
+        return None
+
+    def group_edge_tasks(self, group: GroupState, roots: bool) -> List[TaskState]:
+        """A group's roots (no upstream inside it) or leaves (no downstream inside)."""
+        members = group.members
+        member_ids = {id(t) for t in members}
+        result = []
+        for task in members:
+            edges = task.dag.edges
+            if roots:
+                linked = any((up, task) in edges for up in members if id(up) in member_ids)
+            else:
+                linked = any((task, down) in edges for down in members if id(down) in member_ids)
+            if not linked:
+                result.append(task)
+        return result
+
+    def depend(self, upstream: Any, downstream: Any) -> None:
+        if isinstance(downstream, LabelVal):
+            # ``a >> Label("x") >> b``: the label remembers a, then wires a >> b
+            found = self.endpoints(upstream, downstream=False)
+            if found is None:
+                self.mark_incomplete()
+            else:
+                downstream.upstreams.extend(found)
+            return
+        if isinstance(upstream, LabelVal):
+            upstream = ListVal([TaskRef(t) for t in upstream.upstreams])
+        ups = self.endpoints(upstream, downstream=False)
+        downs = self.endpoints(downstream, downstream=True)
+        if ups is None or downs is None:
+            known = [t.dag for t in (ups or []) + (downs or [])]
+            self.mark_incomplete(*known)
+            return
+        for up in ups:
+            for down in downs:
+                self.add_edge(up, down, ">>")
+
+    def add_edge(self, up: TaskState, down: TaskState, via: str) -> None:
+        if up.dag is None and down.dag is not None:
+            self.adopt(up, down.dag)
+        elif down.dag is None and up.dag is not None:
+            self.adopt(down, up.dag)
+        if up.dag is None or up.dag is not down.dag:
+            return
+        up.dag.edges.setdefault((up, down), via)
+
+    def chain(self, items: List[Any], linear: bool) -> None:
+        if any(isinstance(item, Star) for item in items):
+            self.mark_incomplete()
+            return
+        for left, right in zip(items, items[1:]):
+            if not linear and isinstance(left, ListVal) and isinstance(right, ListVal):
+                if len(left.items) != len(right.items):
+                    self.mark_incomplete()
+                    continue
+                for up, down in zip(left.items, right.items):
+                    self.depend(up, down)
+            else:
+                self.depend(left, right)
+
+
+def touches_graph(args: List[Any], kwargs: Dict[str, Any]) -> bool:
+    """A call handed a DAG, group or task may add tasks or edges to it."""
+    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef)
+
+    def touches(value: Any) -> bool:
+        if isinstance(value, graph_types):
+            return True
+        if isinstance(value, ListVal):
+            return any(touches(v) for v in value.items)
+        if isinstance(value, Star):
+            return True
+        return False
+
+    return any(touches(v) for v in list(args) + list(kwargs.values()))
+
