@@ -6,8 +6,8 @@ import pickle
 from typing import Any, Dict
 
 import pytest
-
 from conftest import model_of
+
 from xcomlint.model import ABSENT, UNKNOWN, FileModel
 
 

@@ -16,9 +16,10 @@ from typing import List
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import settings_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from xcomlint.engine import lint_source
 
 EXAMPLES = int(os.environ.get("XCOMLINT_FUZZ_EXAMPLES", "40"))

@@ -7,8 +7,8 @@ import textwrap
 from typing import List, Optional
 
 import pytest
-
 from conftest import model_of
+
 from xcomlint.engine import lint_source
 from xcomlint.rules import all_rules
 from xcomlint.settings import Settings, select_codes
