@@ -174,7 +174,7 @@ def check(
 
 @main.command(name="rules")
 def list_rules() -> None:
-    """List every rule with its code, name and whether it runs by default."""
+    """List the rules: code, name, default and summary."""
     for rule in all_rules():
         default = "on " if rule.default else "off"
         click.echo(f"{rule.code}  {rule.name:<30} {default}  {rule.summary}")
@@ -183,7 +183,7 @@ def list_rules() -> None:
 @main.command(name="rule")
 @click.argument("code")
 def show_rule(code: str) -> None:
-    """Print the documentation of rule CODE (e.g. XCL103)."""
+    """Print a rule's documentation: xcomlint rule XCL103."""
     rule = next((r for r in all_rules() if r.code == code.upper() or r.name == code), None)
     if rule is None:
         raise _fail(f"unknown rule '{code}'; see 'xcomlint rules'")
@@ -199,7 +199,7 @@ def show_rule(code: str) -> None:
 @click.option("--dag", "dag_id", metavar="DAG_ID", help="Only this DAG.")
 @common
 def graph(paths: Tuple[str, ...], output_format: str, dag_id: Optional[str], config_path: Optional[str], airflow_version: Optional[str]) -> None:
-    """Print the producer/consumer XCom graph: the model the rules read."""
+    """Print the producer/consumer XCom graph, the model the rules read."""
     from .graphs import graph_document
 
     try:
