@@ -388,3 +388,24 @@ with DAG("x"):
     tasks = {t.task_id: t for t in dag.tasks}
     assert tasks["events"].pushes_nothing and tasks["events"].silent_reason == "no-return"
     assert [(p.task_id, p.key) for p in dag.pushes] == [("events_then_result", "return_value")]
+
+
+def test_default_args_do_xcom_push_reaches_operators() -> None:
+    template = AF2 + """
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+{prelude}
+with DAG("x", default_args={default_args}):
+    KubernetesPodOperator(task_id="kpo", image="x")
+    BashOperator(task_id="bash", bash_command="x")
+"""
+
+    def tasks(default_args: str, prelude: str = ""):
+        dag = model_of(template.format(default_args=default_args, prelude=prelude)).dags[0]
+        pushes = {(p.task_id, p.key) for p in dag.pushes}
+        return {t.task_id: (t.pushes_known, (t.task_id, "return_value") in pushes) for t in dag.tasks}
+
+    assert tasks("{'retries': 2}") == {"kpo": (True, False), "bash": (True, True)}
+    assert tasks("{'do_xcom_push': True}") == {"kpo": (True, True), "bash": (True, True)}
+    assert tasks("{'do_xcom_push': False}") == {"kpo": (True, False), "bash": (True, False)}
+    unknown = tasks("DEFAULTS", prelude="from company.settings import DEFAULTS")
+    assert unknown == {"kpo": (False, False), "bash": (False, True)}

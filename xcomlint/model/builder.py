@@ -809,6 +809,8 @@ class Builder(TaskBuilding, Wiring):
     def create_dag(self, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> DagState:
         dag_id = kwargs.get("dag_id", args[0] if args else UNKNOWN)
         dag = DagState(id_text(dag_id), node)
+        if "default_args" in kwargs:
+            dag.default_args = kwargs["default_args"]
         self.dags.append(dag)
         return dag
 
@@ -818,6 +820,8 @@ class Builder(TaskBuilding, Wiring):
         function = dag_function.function
         dag_id = dag_function.options.get("dag_id", StrVal(function.name))
         dag = DagState(id_text(dag_id), function.node.name)
+        if "default_args" in dag_function.options:
+            dag.default_args = dag_function.options["default_args"]
         dag_function.built = dag
         self.dags.append(dag)
         scope = Scope(function.scope)

@@ -88,7 +88,7 @@ class TaskBuilding:
         self.register(task, group)
         info = kb.operator_info(qualified)
         callable_value = kwargs.get("python_callable")
-        do_push = kwargs.get("do_xcom_push", ABSENT)
+        do_push = kwargs.get("do_xcom_push", dag.default_arg("do_xcom_push") if dag is not None else ABSENT)
         explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
         explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
         if local_class is not None:
@@ -148,7 +148,7 @@ class TaskBuilding:
         operator = "@task" if taskflow.flavour == "python" else f"@task.{taskflow.flavour}"
         task = TaskState(task_id, operator, node, dag, callable_name=taskflow.function.name, mapped=mapped)
         self.register(task, group)
-        do_push = options.get("do_xcom_push", ABSENT)
+        do_push = options.get("do_xcom_push", dag.default_arg("do_xcom_push"))
         explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
         if taskflow.flavour in kb.CALLABLE_FLAVOURS:
             multiple = options.get("multiple_outputs", ABSENT)

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 import libcst as cst
 
-from .records import UNKNOWN, TaskId, _Sentinel
+from .records import ABSENT, UNKNOWN, TaskId, _Sentinel
 
 
 @dataclass(eq=False)
@@ -67,6 +67,17 @@ class DagState:
     misuses: List[Any] = field(default_factory=list)
     has_template_files: bool = False
     opaque_strings: set = field(default_factory=set)
+    # DAG(default_args=...): a DictVal, UNKNOWN when not static, None when absent
+    default_args: Any = None
+
+    def default_arg(self, name: str) -> Any:
+        """What ``default_args`` gives an operator parameter: ABSENT, a value or UNKNOWN."""
+        if self.default_args is None:
+            return ABSENT
+        if isinstance(self.default_args, DictVal) and all(isinstance(k, StrVal) and k.known for k, _ in self.default_args.items):
+            found = [v for k, v in self.default_args.items if k.text == name]
+            return found[-1] if found else ABSENT
+        return UNKNOWN
 
     known_ids: set = field(default_factory=set)
 
