@@ -19,8 +19,10 @@ _PLACEHOLDER_NOTES = {MISSING: "no such task", UNNAMED: "pull without a producer
 
 def dot_string(text: str) -> str:
     """A DOT quoted string. Backslashes are doubled so that escapes such as
-    ``\\N`` (the node's name) in user text are not expanded by Graphviz."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    ``\\N`` (the node's name) in user text are not expanded, and ``&`` is
+    written ``&amp;`` because Graphviz decodes HTML entities in every label."""
+    text = text.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("\n", "\\n") + '"'
 
 
 def _attributes(values: Dict[str, str]) -> str:

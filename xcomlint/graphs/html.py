@@ -37,7 +37,7 @@ svg.graph {{ display: block; }}
 svg.graph text {{ font-family: {MONO}; }}
 .group rect {{ fill: #f1f5f9; stroke: #cbd5e1; stroke-width: 1.2; }}
 .group.depth1 rect {{ fill: #e6ecf3; }}
-.group text {{ font: 600 12.5px {SANS}; fill: #475569; }}
+.group text {{ font-size: 12.5px; font-weight: 700; fill: #475569; }}
 .node rect {{ fill: #ffffff; stroke: #94a3b8; stroke-width: 1.3; }}
 .node.flagged rect {{ fill: #fef2f2; stroke: {COLORS["finding"]}; stroke-width: 2; }}
 .node.missing rect {{ fill: #fffafa; stroke: {COLORS["finding"]}; stroke-dasharray: 5 3; }}
@@ -47,6 +47,7 @@ svg.graph text {{ font-family: {MONO}; }}
 .node.missing text.tid {{ fill: #b91c1c; }}
 .node text.op {{ font-size: 11px; fill: #64748b; }}
 .node.missing text.op {{ fill: #dc2626; font-style: italic; }}
+.node text.self {{ font-size: 11px; fill: {COLORS["xcom_pull"]}; }}
 .node text.codes {{ font-size: 11px; font-weight: 700; fill: #b91c1c; }}
 path.edge {{ fill: none; }}
 path.dependency {{ stroke: {COLORS["dependency"]}; stroke-width: 1.5; }}
@@ -74,6 +75,21 @@ SCRIPT = """
 (function () {
   "use strict";
   var tip = document.getElementById("tip");
+  // A graph a little wider than the window is scaled to fit; a much wider one
+  // keeps its size (text stays readable) and scrolls.
+  document.querySelectorAll(".canvas").forEach(function (canvas) {
+    var svg = canvas.querySelector("svg.graph");
+    if (!svg) { return; }
+    var width = parseFloat(svg.getAttribute("width")), height = parseFloat(svg.getAttribute("height"));
+    function fit() {
+      var room = canvas.clientWidth - 14, scale = room / width;
+      var fitted = scale < 1 && scale >= 0.7;
+      svg.style.width = fitted ? room + "px" : "";
+      svg.style.height = fitted ? height * scale + "px" : "";
+    }
+    fit();
+    window.addEventListener("resize", fit);
+  });
   // Move each SVG <title> into data-tip so the styled tooltip replaces the browser's own.
   document.querySelectorAll("svg.graph [class] > title").forEach(function (title) {
     title.parentNode.setAttribute("data-tip", title.textContent);

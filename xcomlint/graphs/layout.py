@@ -120,13 +120,13 @@ ROOT: Optional[str] = None
 class _Element:
     """One slot in a layer: an item, an edge's dummy point, or a border port."""
 
-    __slots__ = ("kind", "item", "edge", "width", "height", "layer", "top", "weight")
+    __slots__ = ("kind", "item", "port", "width", "height", "layer", "top", "weight")
 
     def __init__(self, kind: str, layer: int, width: float = 0.0, height: float = 0.0,
-                 item: Optional[Item] = None, edge: int = -1) -> None:
+                 item: Optional[Item] = None, port: Optional[tuple] = None) -> None:
         self.kind = kind  # "item" | "dummy" | "port"
         self.item = item
-        self.edge = edge
+        self.port = port  # a port's key (see _EdgePlan.out_port)
         self.width = width
         self.height = height
         self.layer = layer
@@ -147,8 +147,8 @@ class _BlockResult:
     width: float
     height: float
     items: Dict[Item, Box]
-    in_ports: Dict[int, float] = field(default_factory=dict)  # edge -> y on the left border
-    out_ports: Dict[int, float] = field(default_factory=dict)  # edge -> y on the right border
+    in_ports: Dict[tuple, float] = field(default_factory=dict)  # port key -> y on the left border
+    out_ports: Dict[tuple, float] = field(default_factory=dict)  # port key -> y on the right border
     pieces: Dict[int, List[Point]] = field(default_factory=dict)  # edge -> its points inside this block
     labels: Dict[int, Box] = field(default_factory=dict)
 
@@ -193,8 +193,9 @@ class _Hierarchy:
 class _EdgePlan:
     """Where an edge lives: the block where it joins two items, and the blocks it crosses."""
 
-    def __init__(self, index: int, source: str, target: str, hierarchy: _Hierarchy) -> None:
+    def __init__(self, index: int, source: str, target: str, hierarchy: _Hierarchy, mergeable: bool) -> None:
         self.index = index
+        self.mergeable = mergeable
         self.source, self.target = source, target
         self.reversed = False
         up, down = hierarchy.chain(source), hierarchy.chain(target)
@@ -209,6 +210,16 @@ class _EdgePlan:
         self.source, self.target = self.target, self.source
         self.source_side, self.target_side = self.target_side, self.source_side
         self.source_item, self.target_item = self.target_item, self.source_item
+
+    # Unlabelled edges that leave a group for the same item (or come from the
+    # same item) share one port on each border they cross and one route between
+    # them: TaskGroup edges join every leaf to every root, and drawn one by one
+    # they would fill the page with parallel lines.
+    def out_port(self) -> tuple:
+        return ("out", self.lca, self.target_item) if self.mergeable else ("edge", self.index)
+
+    def in_port(self) -> tuple:
+        return ("in", self.lca, self.source_item) if self.mergeable else ("edge", self.index)
 
 
 def _item_in(block: Optional[str], node_id: str, chain: List[Optional[str]]) -> Item:
@@ -314,7 +325,9 @@ class _BlockLayout:
         self.edges = edges
         self.layers: List[List[_Element]] = []
         self.segments: List[List[_Segment]] = []  # segments[l]: between layer l and l + 1
-        self.chains: Dict[int, List[_Element]] = {}
+        self.chains: Dict[int, List[_Element]] = {}  # edge -> its chain, shared by merged edges
+        self.shared_chains: Dict[tuple, List[_Element]] = {}
+        self.ports: Dict[tuple, _Element] = {}
         self.item_elements: Dict[Item, _Element] = {}
 
     # ---------------------------------------------------------------- structure
@@ -324,10 +337,10 @@ class _BlockLayout:
         full = chain + [plan.lca]
         return _item_in(self.block, node, full)  # type: ignore[arg-type]
 
-    def _anchor(self, element: _Element, edge: int, as_source: bool) -> float:
+    def _anchor(self, element: _Element, plan: _EdgePlan, as_source: bool) -> float:
         if element.kind == "item" and element.item is not None and element.item[0] == "g":
             child = self.children[element.item[1]]
-            return child.out_ports[edge] if as_source else child.in_ports[edge]
+            return child.out_ports[plan.out_port()] if as_source else child.in_ports[plan.in_port()]
         if element.kind == "port":
             return 0.0
         return element.height / 2
@@ -344,29 +357,49 @@ class _BlockLayout:
             element = _Element("item", 1 + 2 * rank[item], width, height, item=item)
             self.item_elements[item] = element
             self.layers[element.layer].append(element)
+        self.plans: Dict[int, _EdgePlan] = {}
         for plan in self.incoming:
-            self._chain(plan.index, None, self.item_elements[self._item_of(plan, "target")])
+            self._chain(plan, None, self.item_elements[self._item_of(plan, "target")])
         for plan in self.internal:
-            self._chain(plan.index, self.item_elements[plan.source_item], self.item_elements[plan.target_item])
+            self._chain(plan, self.item_elements[plan.source_item], self.item_elements[plan.target_item])
         for plan in self.outgoing:
-            self._chain(plan.index, self.item_elements[self._item_of(plan, "source")], None)
+            self._chain(plan, self.item_elements[self._item_of(plan, "source")], None)
 
-    def _chain(self, edge: int, start: Optional[_Element], end: Optional[_Element]) -> None:
-        first = start if start is not None else self._add(_Element("port", 0, edge=edge))
-        last = end if end is not None else self._add(_Element("port", len(self.layers) - 1, edge=edge))
+    def _port(self, key: tuple, layer: int) -> _Element:
+        if key not in self.ports:
+            self.ports[key] = self._add(_Element("port", layer, port=key))
+        return self.ports[key]
+
+    def _end_key(self, element: _Element, plan: _EdgePlan, as_source: bool) -> tuple:
+        if element.kind == "port":
+            return (id(element),)
+        if element.item is not None and element.item[0] == "g":
+            return (id(element), plan.out_port() if as_source else plan.in_port())
+        return (id(element),)
+
+    def _chain(self, plan: _EdgePlan, start: Optional[_Element], end: Optional[_Element]) -> None:
+        self.plans[plan.index] = plan
+        first = start if start is not None else self._port(plan.in_port(), 0)
+        last = end if end is not None else self._port(plan.out_port(), len(self.layers) - 1)
+        key = self._end_key(first, plan, True) + self._end_key(last, plan, False)
+        if plan.mergeable and key in self.shared_chains:
+            self.chains[plan.index] = self.shared_chains[key]
+            return
         label_layer = -1
-        spec = self.edges[edge]
+        spec = self.edges[plan.index]
         if start is not None and end is not None and spec.label_width > 0:
             middle = (first.layer + last.layer) // 2
             label_layer = middle - 1 if middle % 2 else middle  # label columns are the even layers
         chain = [first]
         for layer in range(first.layer + 1, last.layer):
             if layer == label_layer:
-                chain.append(self._add(_Element("dummy", layer, spec.label_width, spec.label_height, edge=edge)))
+                chain.append(self._add(_Element("dummy", layer, spec.label_width, spec.label_height)))
             else:
-                chain.append(self._add(_Element("dummy", layer, edge=edge)))
+                chain.append(self._add(_Element("dummy", layer)))
         chain.append(last)
-        self.chains[edge] = chain
+        self.chains[plan.index] = chain
+        if plan.mergeable:
+            self.shared_chains[key] = chain
 
     def _add(self, element: _Element) -> _Element:
         self.layers[element.layer].append(element)
@@ -374,10 +407,15 @@ class _BlockLayout:
 
     def _make_segments(self) -> None:
         self.segments = [[] for _ in range(len(self.layers) - 1)]
+        seen = set()
         for edge, chain in self.chains.items():
-            for index, (upper, lower) in enumerate(zip(chain, chain[1:])):
+            if id(chain) in seen:
+                continue  # a merged route counts once for ordering and placement
+            seen.add(id(chain))
+            plan = self.plans[edge]
+            for upper, lower in zip(chain, chain[1:]):
                 self.segments[upper.layer].append(
-                    _Segment(upper, lower, self._anchor(upper, edge, True), self._anchor(lower, edge, False))
+                    _Segment(upper, lower, self._anchor(upper, plan, True), self._anchor(lower, plan, False))
                 )
 
     # ----------------------------------------------------------------- ordering
@@ -499,12 +537,13 @@ class _BlockLayout:
             x = xs[element.layer] + (widths[element.layer] - element.width) / 2
             result.items[item] = Box(x, element.top, element.width, element.height)
         for edge, chain in self.chains.items():
+            plan = self.plans[edge]
             points: List[Point] = []
             for position, element in enumerate(chain):
                 column, column_width = xs[element.layer], widths[element.layer]
                 if element.kind == "port":
                     points.append((column, element.top))
-                    (result.in_ports if position == 0 else result.out_ports)[edge] = element.top
+                    (result.in_ports if position == 0 else result.out_ports)[element.port] = element.top  # type: ignore[index]
                 elif element.kind == "dummy":
                     y = element.top + element.height / 2
                     points.extend([(column, y), (column + column_width, y)])
@@ -512,33 +551,48 @@ class _BlockLayout:
                         result.labels[edge] = Box(column + (column_width - element.width) / 2, element.top,
                                                   element.width, element.height)
                 else:
+                    # Items are centred in their column: a straight lead joins the
+                    # item's side to the column's edge, so that curves stay in the
+                    # gaps between columns and never cut across a wider neighbour.
                     box = result.items[element.item]  # type: ignore[index]
                     if position == 0:
-                        points.append((box.right, box.y + self._anchor(element, edge, True)))
+                        y = box.y + self._anchor(element, plan, True)
+                        points.extend([(box.right, y), (column + column_width, y)])
                     else:
-                        points.append((box.x, box.y + self._anchor(element, edge, False)))
+                        y = box.y + self._anchor(element, plan, False)
+                        points.extend([(column, y), (box.x, y)])
             result.pieces[edge] = points
+        self._spread_endpoints(result)
         return result
 
-
-def _spread_endpoints(routes: List[List[Point]], plans: Sequence[Optional[_EdgePlan]], boxes: Dict[str, Box]) -> None:
-    """Several edges on one side of a node fan out over its height instead of meeting in one point."""
-    sides: Dict[Tuple[str, str], List[Tuple[float, int, int]]] = {}
-    for index, (points, plan) in enumerate(zip(routes, plans)):
-        if plan is None or len(points) < 2:
-            continue
-        sides.setdefault((plan.source, "out"), []).append((points[1][1], index, 0))
-        sides.setdefault((plan.target, "in"), []).append((points[-2][1], index, len(points) - 1))
-    for (node, _), attached in sides.items():
-        if len(attached) < 2:
-            continue
-        box = boxes[node]
-        step = min(8.0, box.height * 0.6 / (len(attached) - 1))
-        attached.sort()
-        for rank, (_, index, position) in enumerate(attached):
-            x, _y = routes[index][position]
-            offset = (rank - (len(attached) - 1) / 2) * step
-            routes[index][position] = (x, box.y + box.height / 2 + offset)
+    def _spread_endpoints(self, result: _BlockResult) -> None:
+        """Edges on one side of a node fan out over its height instead of meeting
+        in one point; edges that go on through the same element stay together."""
+        sides: Dict[Tuple[int, bool], Dict[tuple, List[int]]] = {}
+        order: Dict[tuple, float] = {}
+        for edge, chain in self.chains.items():
+            plan = self.plans[edge]
+            for outgoing in (True, False):
+                node, neighbour = (chain[0], chain[1]) if outgoing else (chain[-1], chain[-2])
+                if node.kind != "item" or node.item is None or node.item[0] != "n":
+                    continue
+                slot = self._end_key(neighbour, plan, not outgoing)
+                sides.setdefault((id(node), outgoing), {}).setdefault(slot, []).append(edge)
+                order[slot] = neighbour.top + self._anchor(neighbour, plan, not outgoing)
+        for (node_key, outgoing), slots in sides.items():
+            if len(slots) < 2:
+                continue
+            first_edge = next(iter(slots.values()))[0]
+            node = self.chains[first_edge][0 if outgoing else -1]
+            box = result.items[node.item]  # type: ignore[index]
+            step = min(8.0, box.height * 0.6 / (len(slots) - 1))
+            for rank, slot in enumerate(sorted(slots, key=lambda k: order[k])):
+                y = box.y + box.height / 2 + (rank - (len(slots) - 1) / 2) * step
+                for edge in slots[slot]:
+                    points = result.pieces[edge]
+                    ends = (0, 1) if outgoing else (-1, -2)
+                    for index in ends:
+                        points[index] = (points[index][0], y)
 
 
 def layered_layout(nodes: Sequence[LayoutNode], edges: Sequence[LayoutEdge],
@@ -551,7 +605,7 @@ def layered_layout(nodes: Sequence[LayoutNode], edges: Sequence[LayoutEdge],
         if edge.source == edge.target or edge.source not in node_ids or edge.target not in node_ids:
             plans.append(None)
         else:
-            plans.append(_EdgePlan(index, edge.source, edge.target, hierarchy))
+            plans.append(_EdgePlan(index, edge.source, edge.target, hierarchy, mergeable=edge.label_width <= 0))
     real_plans = [p for p in plans if p is not None]
     _break_cycles(real_plans, [e.weak for e in edges])
 
@@ -607,7 +661,6 @@ def layered_layout(nodes: Sequence[LayoutNode], edges: Sequence[LayoutEdge],
         label = results[plan.lca].labels.get(plan.index)
         ox, oy = origins[plan.lca]
         labels.append(Box(ox + label.x, oy + label.y, label.width, label.height) if label else None)
-    _spread_endpoints(raw, plans, node_boxes)
 
     routes = []
     for points, label, plan in zip(raw, labels, plans):

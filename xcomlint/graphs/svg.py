@@ -38,18 +38,25 @@ def text_width(text: str, size: float) -> float:
     return len(text) * size * MONO_EM
 
 
-def node_lines(node: Node) -> List[Tuple[str, str]]:
-    """The lines of a node's box as (css class, text)."""
+def node_lines(node: Node, self_reads: Sequence[str] = ()) -> List[Tuple[str, str]]:
+    """The lines of a node's box as (css class, text). A task that reads its own
+    XComs says so inside its box: a self-loop has no room for a label."""
     if node.kind == TASK:
         lines = [("tid", node.label), ("op", node.operator)]
+        if self_reads:
+            lines.append(("self", "\u21ba reads own " + ", ".join(self_reads)))
         if node.codes:
             lines.append(("codes", "\u26a0 " + " ".join(node.codes)))
         return lines
     return [("tid", node.label), ("op", PLACEHOLDER_NOTES[node.kind])]
 
 
-def node_size(node: Node) -> Tuple[float, float]:
-    lines = node_lines(node)
+def self_reads(view: DagView, node: Node) -> List[str]:
+    return [f.key for f in view.flows if f.producer == node.node_id and f.consumer == node.node_id]
+
+
+def node_size(node: Node, reads: Sequence[str] = ()) -> Tuple[float, float]:
+    lines = node_lines(node, reads)
     width = max(text_width(text, TITLE_SIZE if cls == "tid" else SMALL_SIZE) for cls, text in lines)
     return max(width + 2 * NODE_PAD_X, 90.0), len(lines) * LINE_HEIGHT + 2 * NODE_PAD_Y
 
@@ -75,7 +82,7 @@ def node_tooltip(node: Node, view: DagView) -> str:
 
 
 def compute_layout(view: DagView) -> Layout:
-    nodes = [LayoutNode(n.node_id, *node_size(n), group=n.group_id) for n in view.nodes]
+    nodes = [LayoutNode(n.node_id, *node_size(n, self_reads(view, n)), group=n.group_id) for n in view.nodes]
     groups = [LayoutGroup(g.group_id, g.parent, text_width(g.label, TITLE_SIZE)) for g in view.groups]
     edges = [LayoutEdge(d.upstream, d.downstream) for d in view.dependencies]
     edges += [
@@ -196,7 +203,7 @@ def _node(node: Node, view: DagView, box: Box) -> str:
     parts = [f"<g {attributes}><title>{escape(node_tooltip(node, view))}</title>"]
     parts.append(f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="7"/>')
     y = box.y + NODE_PAD_Y + 11.5
-    for cls, text in node_lines(node):
+    for cls, text in node_lines(node, self_reads(view, node)):
         if cls == "tid" and node.kind == TASK and node.group_id and text.startswith(node.group_id + "."):
             # the group prefix is dimmed: the box already says it, but xcom_pull needs the full id
             head, tail = text[: len(node.group_id) + 1], text[len(node.group_id) + 1:]
