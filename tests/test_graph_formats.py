@@ -138,3 +138,10 @@ def test_dot_renders_with_graphviz(at_root: Path, tmp_path: Path) -> None:
             # the literal key survives Graphviz's entity decoding and markup handling
             assert "&lt;b&gt;&amp;#35;|`1`" in svg
             assert "say &quot;hi&quot;" in svg
+
+
+def test_readme_shows_the_mermaid_that_the_command_prints(at_root: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```mermaid\n(.*?)```", readme, re.S)
+    assert block, "the README's graph section has a Mermaid block"
+    assert block.group(1) == graph("examples/dags", "--dag", "orders_etl", "--format", "mermaid").stdout
