@@ -38,7 +38,8 @@ MEASURE = """
   document.querySelectorAll("svg.graph g.key").forEach(function (g) {
     out.keys += 1;
     var rect = box(g.querySelector("rect")), text = g.querySelector("text");
-    if (text.getComputedTextLength() > rect[2] - 4) { out.overflow.push(["key", text.textContent, text.getComputedTextLength(), rect[2]]); }
+    var width = text.getComputedTextLength();
+    if (width > rect[2] - 4) { out.overflow.push(["key", text.textContent, width, rect[2]]); }
   });
   document.querySelectorAll("svg.graph g.group").forEach(function (g) {
     var rect = box(g.querySelector("rect")), text = g.querySelector("text");

@@ -10,11 +10,10 @@ from __future__ import annotations
 from html import escape
 from typing import Dict, List, Sequence
 
-from .svg import COLORS, node_tooltip
-from .view import EXTERNAL, MISSING, TASK, UNNAMED, DagView, Group, Node
+from .style import COLORS, PLACEHOLDER_NOTES, flow_label, node_tooltip
+from .view import MISSING, TASK, DagView, Group, Node
 
 _STYLES = {"xcom_pull": "solid", "template": "dashed", "xcomarg": "dotted"}
-_PLACEHOLDER_NOTES = {MISSING: "no such task", UNNAMED: "pull without a producer", EXTERNAL: "in another DAG"}
 
 
 def dot_string(text: str) -> str:
@@ -33,10 +32,11 @@ def _node(node: Node, view: DagView) -> str:
     if node.kind == TASK:
         lines = [node.label, node.operator] + (["\u26a0 " + " ".join(node.codes)] if node.codes else [])
     else:
-        lines = [node.label, _PLACEHOLDER_NOTES[node.kind]]
+        lines = [node.label, PLACEHOLDER_NOTES[node.kind]]
     values = {"label": dot_string("\n".join(lines)), "tooltip": dot_string(node_tooltip(node, view))}
     if node.kind == MISSING:
-        values.update(style='"rounded,dashed,filled"', color=f'"{COLORS["finding"]}"', fillcolor='"#fffafa"', fontcolor='"#b91c1c"')
+        values.update(style='"rounded,dashed,filled"', color=f'"{COLORS["finding"]}"', fillcolor='"#fffafa"',
+                      fontcolor='"#b91c1c"')
     elif node.kind != TASK:
         values.update(style='"rounded,dashed,filled"', color='"#64748b"', fillcolor='"#f8fafc"')
     elif node.findings:
@@ -72,7 +72,8 @@ class _Writer:
         def emit(group_id: object, depth: str) -> None:
             for group in children.get(group_id, []):
                 self.lines.append(f"{depth}subgraph cluster_{group.node_id} {{")
-                self.lines.append(f"{depth}  label={dot_string(group.label)}; tooltip={dot_string('TaskGroup ' + group.group_id)};")
+                tooltip = dot_string("TaskGroup " + group.group_id)
+                self.lines.append(f"{depth}  label={dot_string(group.label)}; tooltip={tooltip};")
                 emit(group.group_id, depth + "  ")
                 self.lines.append(f"{depth}}}")
             for node in members.get(group_id, []):
@@ -82,7 +83,7 @@ class _Writer:
         for dependency in view.dependencies:
             self.lines.append(f"{indent}{dependency.upstream} -> {dependency.downstream};")
         for flow in view.flows:
-            label = flow.key + (" \u26a0 " + " ".join(flow.codes) if flow.codes else "")
+            label = flow_label(flow)
             color = COLORS["finding" if flow.codes else flow.via]
             producer, consumer = view.node(flow.producer).label, view.node(flow.consumer).label
             values = {

@@ -12,7 +12,8 @@ from html import escape
 from typing import List, Sequence
 
 from .. import __version__
-from .svg import COLORS, DASHES, compute_layout, dag_svg
+from .style import COLORS, DASHES
+from .svg import compute_layout, dag_svg
 from .view import TASK, DagView
 
 MONO = '"DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
@@ -68,7 +69,8 @@ table.findings td.code {{ font: 700 12px {MONO}; color: #b91c1c; white-space: no
 table.findings td.task {{ font-family: {MONO}; font-size: 12px; white-space: nowrap; }}
 p.clean {{ color: #15803d; margin: 10px 0 0; }}
 #tip {{ position: fixed; z-index: 10; max-width: 560px; padding: 8px 10px; border-radius: 8px; pointer-events: none;
-  background: #0f172a; color: #f8fafc; font: 12px/1.45 {MONO}; white-space: pre-wrap; box-shadow: 0 6px 20px rgba(15,23,42,.25); }}
+  background: #0f172a; color: #f8fafc; font: 12px/1.45 {MONO}; white-space: pre-wrap;
+  box-shadow: 0 6px 20px rgba(15,23,42,.25); }}
 """
 
 SCRIPT = """

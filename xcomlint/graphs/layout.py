@@ -579,7 +579,7 @@ class _BlockLayout:
                 slot = self._end_key(neighbour, plan, not outgoing)
                 sides.setdefault((id(node), outgoing), {}).setdefault(slot, []).append(edge)
                 order[slot] = neighbour.top + self._anchor(neighbour, plan, not outgoing)
-        for (node_key, outgoing), slots in sides.items():
+        for (_, outgoing), slots in sides.items():
             if len(slots) < 2:
                 continue
             first_edge = next(iter(slots.values()))[0]
@@ -622,11 +622,11 @@ def layered_layout(nodes: Sequence[LayoutNode], edges: Sequence[LayoutEdge],
     sizes: Dict[Item, Tuple[float, float]] = {("n", n.node_id): (n.width, n.height) for n in nodes}
     blocks = sorted(populated, key=hierarchy.depth, reverse=True) + [ROOT]
     for block in blocks:
-        title = group_info[block].title_width if block is not ROOT else 0.0
+        title = group_info[block].title_width if block is not None else 0.0
         children = {item[1]: results[item[1]] for item in members.get(block, []) if item[0] == "g"}
         layout = _BlockLayout(block, members.get(block, []), sizes, children, real_plans, edges, spacing, title)
         results[block] = layout.result()
-        if block is not ROOT:
+        if block is not None:
             sizes[("g", block)] = (results[block].width, results[block].height)
 
     origins: Dict[Optional[str], Point] = {ROOT: (0.0, 0.0)}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence
 
-from .svg import COLORS
-from .view import EXTERNAL, MISSING, TASK, UNNAMED, DagView, Group, Node
+from .style import COLORS, PLACEHOLDER_NOTES, flow_label
+from .view import MISSING, TASK, DagView, Group, Node
 
 # Mermaid decodes "#<decimal>;" inside labels; '#' itself must be encoded first.
 _ENTITIES = {"#": "#35;", '"': "#34;", "<": "#60;", ">": "#62;", "&": "#38;", "`": "#96;", "|": "#124;"}
@@ -28,7 +28,6 @@ _CLASS_DEFS = {
     "missing": f"fill:#fffafa,stroke:{COLORS['finding']},stroke-dasharray:5 3,color:#b91c1c",
     "placeholder": "fill:#f8fafc,stroke:#64748b,stroke-dasharray:5 3,color:#334155",
 }
-_PLACEHOLDER_NOTES = {MISSING: "no such task", UNNAMED: "pull without a producer", EXTERNAL: "in another DAG"}
 
 
 def mermaid_text(text: str) -> str:
@@ -41,7 +40,7 @@ def _node_label(node: Node) -> str:
         if node.codes:
             lines.append("\u26a0 " + " ".join(node.codes))
     else:
-        lines = [node.label, _PLACEHOLDER_NOTES[node.kind]]
+        lines = [node.label, PLACEHOLDER_NOTES[node.kind]]
     return "<br/>".join(mermaid_text(line) for line in lines)
 
 
@@ -83,7 +82,7 @@ class _Writer:
         for dependency in view.dependencies:
             self.link(f"{indent}{dependency.upstream} --> {dependency.downstream}", "dependency")
         for flow in view.flows:
-            label = flow.key + (" \u26a0 " + " ".join(flow.codes) if flow.codes else "")
+            label = flow_label(flow)
             arrow = _ARROWS.get(flow.via, "==>")
             style = "finding" if flow.codes else flow.via
             self.link(f'{indent}{flow.producer} {arrow}|"{mermaid_text(label)}"| {flow.consumer}', style)

@@ -10,29 +10,14 @@ from html import escape
 from typing import Dict, List, Sequence, Tuple
 
 from .layout import Box, Layout, LayoutEdge, LayoutGroup, LayoutNode, Route, layered_layout
-from .view import EXTERNAL, MISSING, TASK, UNNAMED, DagView, Flow, Node
+from .style import COLORS, PLACEHOLDER_NOTES, flow_label, node_tooltip
+from .view import TASK, DagView, Node
 
 MONO_EM = 0.6  # advance width of a monospace glyph, in em
 TITLE_SIZE, SMALL_SIZE = 12.5, 11.0
 NODE_PAD_X, LINE_HEIGHT, NODE_PAD_Y = 12.0, 15.0, 7.0
 LABEL_HEIGHT = 18.0
 MARGIN = 16.0
-
-COLORS = {
-    "dependency": "#94a3b8",
-    "xcom_pull": "#2563eb",
-    "template": "#7c3aed",
-    "xcomarg": "#0d9488",
-    "finding": "#dc2626",
-}
-DASHES = {"xcom_pull": "", "template": "7 4", "xcomarg": "1.5 4"}
-
-PLACEHOLDER_NOTES = {
-    MISSING: "no such task",
-    UNNAMED: "pull without a producer",
-    EXTERNAL: "in another DAG",
-}
-
 
 def text_width(text: str, size: float) -> float:
     return len(text) * size * MONO_EM
@@ -59,26 +44,6 @@ def node_size(node: Node, reads: Sequence[str] = ()) -> Tuple[float, float]:
     lines = node_lines(node, reads)
     width = max(text_width(text, TITLE_SIZE if cls == "tid" else SMALL_SIZE) for cls, text in lines)
     return max(width + 2 * NODE_PAD_X, 90.0), len(lines) * LINE_HEIGHT + 2 * NODE_PAD_Y
-
-
-def flow_label(flow: Flow) -> str:
-    return f"{flow.key} \u26a0 {' '.join(flow.codes)}" if flow.codes else flow.key
-
-
-def node_tooltip(node: Node, view: DagView) -> str:
-    if node.kind != TASK:
-        readers = sorted({view.node(f.consumer).label for f in view.flows if f.producer == node.node_id})
-        return "\n".join([node.label, PLACEHOLDER_NOTES[node.kind], "pulled by: " + ", ".join(readers)])
-    lines = [node.label, f"operator: {node.operator}"]
-    if node.group_id:
-        lines.append(f"group: {node.group_id}")
-    if node.line:
-        lines.append(f"line {node.line}")
-    lines.append("pushes: " + (", ".join(node.pushes) if node.pushes else "nothing known"))
-    lines.extend(["pulls:"] + [f"  {p}" for p in node.pulls] if node.pulls else ["pulls: nothing"])
-    for finding in node.findings:
-        lines.append(f"{finding.code} (line {finding.line}): {finding.message}")
-    return "\n".join(lines)
 
 
 def compute_layout(view: DagView) -> Layout:
@@ -124,10 +89,10 @@ def _markers(prefix: str) -> str:
     return "<defs>" + "".join(markers) + "</defs>"
 
 
-def _edge(route: Route, kind: str, color_key: str, source: str, target: str, prefix: str, layout: Layout, extra: str = "") -> str:
+def _edge(route: Route, kind: str, color_key: str, source: str, target: str, prefix: str, layout: Layout) -> str:
     d = _self_loop(layout.nodes[source]) if route.self_loop else path_data(route.points)
     return (
-        f'<path class="edge {kind}" d="{d}" data-from="{source}" data-to="{target}"{extra} '
+        f'<path class="edge {kind}" d="{d}" data-from="{source}" data-to="{target}" '
         f'marker-end="url(#{prefix}arrow-{color_key})"/>'
     )
 

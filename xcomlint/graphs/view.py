@@ -45,6 +45,7 @@ class Node:
     group_id: Optional[str] = None
     line: Optional[int] = None
     pushes: Tuple[str, ...] = ()
+    pushes_known: bool = False  # every key the task can push is in ``pushes``
     pulls: Tuple[str, ...] = ()
     findings: Tuple[FindingNote, ...] = ()
 
@@ -158,6 +159,7 @@ class _DagViewBuilder:
                     group_id=task.group_id if task.group_id in {g.group_id for g in groups} else None,
                     line=task.span.line,
                     pushes=self._pushes_of(task_id),
+                    pushes_known=task.pushes_known,
                     pulls=self._pulls_of(task_id),
                     findings=self._task_findings(task_id),
                 )
