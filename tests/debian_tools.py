@@ -23,7 +23,7 @@ def _apt_install(package: str) -> str:
     if shutil.which("apt-get") is None:
         return "apt-get is not available"
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    command = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+    command = ["apt-get", "install", "-y", "-q", package]
     try:
         if subprocess.run(command, env=env, capture_output=True, timeout=1200).returncode == 0:
             return ""
