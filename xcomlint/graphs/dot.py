@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Dict, List, Sequence
 
-from .style import COLORS, PLACEHOLDER_NOTES, flow_label, node_tooltip
+from .style import COLORS, PLACEHOLDER_NOTES, flow_colour, flow_label, node_tooltip
 from .view import MISSING, TASK, DagView, Group, Node
 
 _STYLES = {"xcom_pull": "solid", "template": "dashed", "xcomarg": "dotted"}
@@ -84,7 +84,7 @@ class _Writer:
             self.lines.append(f"{indent}{dependency.upstream} -> {dependency.downstream};")
         for flow in view.flows:
             label = flow_label(flow)
-            color = COLORS["finding" if flow.codes else flow.via]
+            color = COLORS[flow_colour(flow)]
             producer, consumer = view.node(flow.producer).label, view.node(flow.consumer).label
             values = {
                 "label": dot_string(label),

@@ -329,6 +329,7 @@ class _BlockLayout:
         self.shared_chains: Dict[tuple, List[_Element]] = {}
         self.ports: Dict[tuple, _Element] = {}
         self.item_elements: Dict[Item, _Element] = {}
+        self.plans: Dict[int, _EdgePlan] = {}  # the edges with a chain in this block
 
     # ---------------------------------------------------------------- structure
     def _item_of(self, plan: _EdgePlan, side: str) -> Item:
@@ -357,7 +358,6 @@ class _BlockLayout:
             element = _Element("item", 1 + 2 * rank[item], width, height, item=item)
             self.item_elements[item] = element
             self.layers[element.layer].append(element)
-        self.plans: Dict[int, _EdgePlan] = {}
         for plan in self.incoming:
             self._chain(plan, None, self.item_elements[self._item_of(plan, "target")])
         for plan in self.internal:

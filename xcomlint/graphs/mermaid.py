@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence
 
-from .style import COLORS, PLACEHOLDER_NOTES, flow_label
+from .style import COLORS, PLACEHOLDER_NOTES, flow_colour, flow_label
 from .view import MISSING, TASK, DagView, Group, Node
 
 # Mermaid decodes "#<decimal>;" inside labels; '#' itself must be encoded first.
@@ -84,7 +84,7 @@ class _Writer:
         for flow in view.flows:
             label = flow_label(flow)
             arrow = _ARROWS.get(flow.via, "==>")
-            style = "finding" if flow.codes else flow.via
+            style = flow_colour(flow)
             self.link(f'{indent}{flow.producer} {arrow}|"{mermaid_text(label)}"| {flow.consumer}', style)
 
     def finish(self) -> str:

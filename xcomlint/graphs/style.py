@@ -21,6 +21,13 @@ PLACEHOLDER_NOTES = {
 }
 
 
+def flow_colour(flow: Flow) -> str:
+    """The key into ``COLORS`` for a flow: red with a finding, else by how it reads."""
+    if flow.codes:
+        return "finding"
+    return flow.via if flow.via in COLORS else "xcom_pull"
+
+
 def flow_label(flow: Flow) -> str:
     return f"{flow.key} \u26a0 {' '.join(flow.codes)}" if flow.codes else flow.key
 

@@ -10,7 +10,7 @@ from html import escape
 from typing import Dict, List, Sequence, Tuple
 
 from .layout import Box, Layout, LayoutEdge, LayoutGroup, LayoutNode, Route, layered_layout
-from .style import COLORS, PLACEHOLDER_NOTES, flow_label, node_tooltip
+from .style import COLORS, DASHES, PLACEHOLDER_NOTES, flow_colour, flow_label, node_tooltip
 from .view import TASK, DagView, Node
 
 MONO_EM = 0.6  # advance width of a monospace glyph, in em
@@ -132,8 +132,9 @@ def dag_svg(view: DagView, layout: Layout, prefix: str = "") -> str:
     for dependency, route in zip(view.dependencies, dependency_routes):
         out.append(_edge(route, "dependency", "dependency", dependency.upstream, dependency.downstream, prefix, layout))
     for flow, route in zip(view.flows, flow_routes):
-        color = "finding" if flow.codes else flow.via
-        classes = f"flow {flow.via}" + (" flagged" if flow.codes else "")
+        color = flow_colour(flow)
+        kind = flow.via if flow.via in DASHES else "xcom_pull"  # a new kind of read still gets drawn
+        classes = f"flow {kind}" + (" flagged" if flow.codes else "")
         title = f"{view.node(flow.producer).label} \u2192 {view.node(flow.consumer).label}: key {flow.key} ({flow.via})"
         if flow.codes:
             title += " " + " ".join(flow.codes)
@@ -146,7 +147,7 @@ def dag_svg(view: DagView, layout: Layout, prefix: str = "") -> str:
         if route.label is None:
             continue
         box = route.label
-        color = COLORS["finding" if flow.codes else flow.via]
+        color = COLORS[flow_colour(flow)]
         out.append(
             f'<g class="key" data-from="{flow.producer}" data-to="{flow.consumer}">'
             f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="4" stroke="{color}"/>'
