@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import Counter
@@ -195,22 +194,60 @@ def show_rule(code: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(["json", "mermaid", "dot", "html"]), default="json", show_default=True,
+              help="json: the model itself; mermaid, dot, html: a picture with XCom flows and findings highlighted.")
 @click.option("--dag", "dag_id", metavar="DAG_ID", help="Only this DAG.")
+@click.option("--output", "-o", "output_path", type=click.Path(dir_okay=False), help="Write to FILE instead of standard output.")
+@click.option("--select", multiple=True, metavar="CODES", help="Rules whose findings are shown, instead of the defaults.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules whose findings are not shown.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selection.")
+@click.option("--allowlist", type=click.Path(dir_okay=False), help="The YAML allow-list of permitted XCom flows.")
 @common
-def graph(paths: Tuple[str, ...], output_format: str, dag_id: Optional[str], config_path: Optional[str], airflow_version: Optional[str]) -> None:
-    """Print the producer/consumer XCom graph, the model the rules read."""
-    from .graphs import graph_document
+def graph(
+    paths: Tuple[str, ...],
+    output_format: str,
+    dag_id: Optional[str],
+    output_path: Optional[str],
+    select: Tuple[str, ...],
+    ignore: Tuple[str, ...],
+    extend_select: Tuple[str, ...],
+    allowlist: Optional[str],
+    config_path: Optional[str],
+    airflow_version: Optional[str],
+) -> None:
+    """Print the producer/consumer XCom graph (default path: the current directory).
+
+    --format json prints the model the rules read. mermaid (for GitHub
+    Markdown), dot (Graphviz) and html (one self-contained page that works
+    offline) draw tasks grouped by TaskGroup, dependencies, XCom flows labelled
+    with their keys, and the tasks with findings, linted like 'check' with the
+    configured rules. The exit code is 0 whatever the findings, 2 on an error.
+    """
+    from .graphs import render_graph
 
     try:
-        settings = load_settings(config_path, airflow_version=airflow_version)
-    except ConfigError as error:
+        settings = load_settings(config_path, select, ignore, extend_select, airflow_version, None, allowlist)
+        run = lint_paths(list(paths) or ["."], settings, 1)
+    except (ConfigError, AllowListError) as error:
         raise _fail(str(error))
-    run = lint_paths(list(paths) or ["."], settings, 1)
-    click.echo(json.dumps(graph_document(run.models, dag_id), indent=2))
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
-    if run.path_errors:
+    for error in run.errors:
+        rule = f" in rule {error.rule}" if error.rule else ""
+        click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
+    if dag_id is not None and not any(dag.dag_id == dag_id for model in run.models for dag in model.dags):
+        found = sorted({d.dag_id for m in run.models for d in m.dags if isinstance(d.dag_id, str)})
+        raise _fail(f"no DAG '{dag_id}' in the linted files" + (f"; DAGs found: {', '.join(found)}" if found else ""))
+    text = render_graph(output_format, run.models, run.findings, dag_id)
+    if output_path is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            with open(output_path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise _fail(f"cannot write {output_path}: {error.strerror or error}")
+    if run.path_errors or run.errors:
         sys.exit(EXIT_ERROR)
 
 

@@ -1,10 +1,18 @@
-"""Exports of the producer/consumer graph; the JSON form is the model itself."""
+"""Exports of the producer/consumer graph.
+
+The JSON form is the model itself; ``mermaid``, ``dot`` and ``html`` draw the
+same graph from a ``view.DagView``, with the lint run's findings on it.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+import json
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from ..findings import Finding
 from ..model.records import ABSENT, Dag, FileModel, Pull, _json_value
+
+GRAPH_FORMATS = ("json", "mermaid", "dot", "html")
 
 
 def _xcoms(pull: Pull) -> List[Dict[str, Any]]:
@@ -45,3 +53,23 @@ def graph_document(models: Sequence[FileModel], dag_id: Optional[str] = None) ->
         if dag_id is None or dag.dag_id == dag_id
     ]
     return {"dags": dags}
+
+
+def render_graph(output_format: str, models: Sequence[FileModel], findings: Sequence[Finding],
+                 dag_id: Optional[str] = None) -> str:
+    """The graph of ``models`` (one DAG when ``dag_id`` is given) in ``output_format``."""
+    if output_format == "json":
+        return json.dumps(graph_document(models, dag_id), indent=2) + "\n"
+    from .dot import render_dot
+    from .html import render_html
+    from .mermaid import render_mermaid
+    from .view import dag_views
+
+    renderers: Dict[str, Callable[[Sequence[Any]], str]] = {
+        "mermaid": render_mermaid,
+        "dot": render_dot,
+        "html": render_html,
+    }
+    if output_format not in renderers:
+        raise ValueError(f"unknown graph format {output_format!r}; choose from {', '.join(GRAPH_FORMATS)}")
+    return renderers[output_format](dag_views(models, findings, dag_id))
