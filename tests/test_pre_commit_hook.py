@@ -7,9 +7,8 @@ temporary git repository, so that uncommitted changes are what gets tested.
 
 Building that environment needs the package index and takes a while, so it is
 built twice only: once by ``pre-commit try-repo`` (which always works in a
-throw-away store of its own), and once for the runs that use a
-``.pre-commit-config.yaml`` as the README shows, which share one
-``PRE_COMMIT_HOME`` for the module.
+throw-away store of its own), and once for the runs that use the README's
+``.pre-commit-config.yaml``, which share one ``PRE_COMMIT_HOME`` for the module.
 """
 
 from __future__ import annotations
@@ -25,8 +24,10 @@ import pytest
 import yaml
 
 from dag_sources import BUGGY, CLEAN, COLUMN, LINE, MESSAGE
+from xcomlint.docs import code_blocks, sections
 
 PROJECT = Path(__file__).resolve().parent.parent
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
 FINDING = f"dags/etl.py:{LINE}:{COLUMN}: XCL103 pull-unknown-task: {MESSAGE}"
 # what a copy of the project never needs
 NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "*.egg-info", "build", "dist",
@@ -97,9 +98,14 @@ def try_repo(user_repository: Path, hook_repository: Path, env: Dict[str, str], 
 
 
 def configured(hook_repository: Path) -> str:
-    """A user's ``.pre-commit-config.yaml``, as in the README, pinned to the commit under test."""
-    revision = git(hook_repository, "rev-parse", "HEAD").strip()
-    return f"repos:\n  - repo: {hook_repository}\n    rev: {revision}\n    hooks:\n      - id: xcomlint\n"
+    """The README's ``.pre-commit-config.yaml``, pointed at the commit under test."""
+    [snippet] = [body for info, body in code_blocks(sections(README)["pre-commit"]) if info == "yaml"]
+    config = yaml.safe_load(snippet)
+    [repository] = config["repos"]
+    assert [hook["id"] for hook in repository["hooks"]] == ["xcomlint"]
+    repository["repo"] = str(hook_repository)
+    repository["rev"] = git(hook_repository, "rev-parse", "HEAD").strip()
+    return yaml.safe_dump(config)
 
 
 def run_hooks(user_repository: Path, env: Dict[str, str], *args: str) -> subprocess.CompletedProcess:
