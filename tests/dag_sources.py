@@ -1,4 +1,4 @@
-"""DAG sources shared by the integration tests: one pull with a typo'd task id, and its fix."""
+"""DAG sources shared by the command-line and integration tests: one pull with a typo'd task id, and its fix."""
 
 from __future__ import annotations
 

@@ -134,22 +134,14 @@ def test_try_repo_fails_on_a_buggy_dag_and_shows_the_finding(
     assert FINDING in result.stdout
 
 
-def test_configured_hook_fails_on_a_buggy_dag(
-    tmp_path: Path, hook_repository: Path, pre_commit_env: Dict[str, str]
+@pytest.mark.parametrize("source,returncode,shown", [(BUGGY, 1, FINDING), (CLEAN, 0, "Passed")], ids=["buggy", "clean"])
+def test_configured_hook(
+    tmp_path: Path, hook_repository: Path, pre_commit_env: Dict[str, str], source: str, returncode: int, shown: str
 ) -> None:
-    user = _user_repository(tmp_path / "user", {"dags/etl.py": BUGGY, ".pre-commit-config.yaml": configured(hook_repository)})
+    user = _user_repository(tmp_path / "user", {"dags/etl.py": source, ".pre-commit-config.yaml": configured(hook_repository)})
     result = run_hooks(user, pre_commit_env, "--all-files")
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert FINDING in result.stdout
-
-
-def test_configured_hook_passes_a_clean_dag(
-    tmp_path: Path, hook_repository: Path, pre_commit_env: Dict[str, str]
-) -> None:
-    user = _user_repository(tmp_path / "user", {"dags/etl.py": CLEAN, ".pre-commit-config.yaml": configured(hook_repository)})
-    result = run_hooks(user, pre_commit_env, "--all-files")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "xcomlint" in result.stdout and "Passed" in result.stdout
+    assert result.returncode == returncode, result.stdout + result.stderr
+    assert "xcomlint" in result.stdout and shown in result.stdout
 
 
 def test_a_commit_of_one_file_checks_the_whole_tree(
