@@ -12,27 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from dag_sources import BUGGY, CLEAN
 
 from xcomlint.cli import main
 from xcomlint.docs import document
 
-BUGGY = textwrap.dedent(
-    """\
-    from airflow.sdk import DAG
-    from airflow.providers.standard.operators.python import PythonOperator
-
-
-    def load(ti):
-        return ti.xcom_pull(task_ids="extarct")
-
-
-    with DAG(dag_id="etl", schedule=None):
-        extract = PythonOperator(task_id="extract", python_callable=lambda: 1)
-        loader = PythonOperator(task_id="load", python_callable=load)
-        extract >> loader
-    """
-)
-CLEAN = BUGGY.replace('"extarct"', '"extract"')
 EXAMPLES = Path(__file__).parent.parent / "examples" / "dags"
 
 

@@ -13,8 +13,8 @@ from typing import Dict, List, Tuple
 
 import pytest
 from click.testing import CliRunner
-
 from debian_tools import chromium, run_chromium
+
 from xcomlint.cli import main
 
 ROOT = Path(__file__).parent.parent

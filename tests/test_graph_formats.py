@@ -18,8 +18,8 @@ from typing import List
 
 import pytest
 from click.testing import CliRunner
-
 from debian_tools import graphviz_dot
+
 from xcomlint.cli import main
 
 ROOT = Path(__file__).parent.parent

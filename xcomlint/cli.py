@@ -22,7 +22,8 @@ from .config import (
 )
 from .docs import document
 from .engine import RunResult, default_jobs, lint_paths, lint_source
-from .reporters import REPORTERS
+from .findings import Finding
+from .reporters import MACHINE_READABLE, REPORTERS
 from .rules import all_rules
 from .settings import Settings, select_codes
 
@@ -142,10 +143,8 @@ def check(
         settings = load_settings(config_path, select, ignore, extend_select, airflow_version, serialization, allowlist)
     except ConfigError as error:
         raise _fail(str(error))
-    if stdin_filename is not None or paths == ("-",):
-        name = stdin_filename or "<stdin>"
-        result = lint_source(name, sys.stdin.buffer.read(), settings)
-        run = RunResult([name], sorted(result.findings, key=lambda f: f.sort_key), result.errors, [], [result.model] if result.model else [])
+    if _reads_stdin(paths, stdin_filename):
+        run = _lint_stdin(stdin_filename, settings)
     else:
         try:
             run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs())
@@ -154,9 +153,9 @@ def check(
     REPORTERS[output_format](run.findings, sys.stdout)
     sys.stdout.flush()  # findings first, then the summary and errors on stderr
     if statistics:
-        for code, count in sorted(Counter(f.code for f in run.findings).items()):
-            name = next(r.name for r in all_rules() if r.code == code)
-            click.echo(f"{count:6d}  {code} {name}")
+        # after text findings, like flake8; on stderr where stdout is parsed (json, sarif, github)
+        for line in _statistics(run.findings):
+            click.echo(line, err=output_format in MACHINE_READABLE)
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
     for error in run.errors:
@@ -169,6 +168,33 @@ def check(
     if run.path_errors or run.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if run.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _reads_stdin(paths: Tuple[str, ...], stdin_filename: Optional[str]) -> bool:
+    """``-`` alone reads standard input; so does ``--stdin-filename`` with no path,
+    as editors call it. Mixing standard input with files is a usage error rather
+    than silently dropping one of them."""
+    if "-" in paths and len(paths) > 1:
+        raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+    if stdin_filename is not None and paths and paths != ("-",):
+        raise click.UsageError("--stdin-filename names standard input: give '-' (or no path) instead of files")
+    return paths == ("-",) or stdin_filename is not None
+
+
+def _lint_stdin(stdin_filename: Optional[str], settings: Settings) -> RunResult:
+    """One buffer, reported under NAME so that per-file-ignores and messages name the
+    real file. Rules that need the whole project (the run scope) are not run: one
+    buffer cannot tell them what the other files contain."""
+    name = stdin_filename or "<stdin>"
+    result = lint_source(name, sys.stdin.buffer.read(), settings)
+    findings = sorted(result.findings, key=lambda f: f.sort_key)
+    return RunResult([name], findings, result.errors, [], [result.model] if result.model else [])
+
+
+def _statistics(findings: Sequence[Finding]) -> List[str]:
+    names = {r.code: r.name for r in all_rules()}
+    counts = Counter(f.code for f in findings)
+    return [f"{count:6d}  {code} {names.get(code, '')}".rstrip() for code, count in sorted(counts.items())]
 
 
 @main.command(name="rules")

@@ -40,3 +40,13 @@ def sections(text: str) -> Dict[str, str]:
 def code_blocks(section: str) -> List[tuple]:
     """``(info string, body)`` of each fenced block of a section."""
     return [(m.group("info").strip(), m.group("body")) for m in _FENCE.finditer(section)]
+
+
+# Where the rule documents are published: the ``rules/`` folder of the repository,
+# on its default branch. SARIF ``helpUri`` and the README link here, so the scheme
+# must stay stable: one Markdown file per code.
+REPOSITORY_URL = "https://github.com/xcomlint/xcomlint"
+
+
+def document_url(code: str) -> str:
+    return f"{REPOSITORY_URL}/blob/main/rules/{code.upper()}.md"

@@ -1,7 +1,7 @@
 """Names that a careless renderer would break: keys with quotes and markup,
 deeply nested groups, a self-read, a pull from another DAG, a dynamic key."""
-from airflow.sdk import DAG, TaskGroup
 from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG, TaskGroup
 
 
 def push(ti):

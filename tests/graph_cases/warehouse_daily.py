@@ -3,11 +3,10 @@ XComs passed by xcom_pull, Jinja templates and XComArgs, and a few mistakes."""
 from __future__ import annotations
 
 import pendulum
-
-from airflow.sdk import DAG, TaskGroup, task
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG, TaskGroup, task
 
 SOURCES = ["orders", "customers", "products", "payments", "shipments", "returns"]
 

@@ -1,0 +1,94 @@
+"""The README's integration snippets, tried as a new user would: the CI steps run on the
+example DAGs, the flake8 example is what flake8 prints, the editor settings parse.
+(The pre-commit snippet is run by the real pre-commit in test_pre_commit_hook.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import jsonschema
+import pytest
+import yaml
+
+from xcomlint.docs import code_blocks, sections
+
+PROJECT = Path(__file__).resolve().parent.parent
+README = sections((PROJECT / "README.md").read_text(encoding="utf-8"))
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+
+
+def blocks(section: str, language: str) -> List[str]:
+    return [body for info, body in code_blocks(README[section]) if info == language]
+
+
+@pytest.fixture
+def user_project(tmp_path: Path) -> Path:
+    """A repository with the example DAGs in dags/, as the README's examples assume."""
+    shutil.copytree(PROJECT / "examples" / "dags", tmp_path / "dags")
+    return tmp_path
+
+
+def shell(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    """A ``run:`` step: bash, with this environment's scripts (xcomlint, flake8) on PATH."""
+    scripts = os.path.dirname(sys.executable)
+    env = dict(os.environ, PATH=scripts + os.pathsep + os.environ.get("PATH", ""))
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _steps(snippet: str) -> List[Dict[str, Any]]:
+    document = yaml.safe_load(snippet)
+    if isinstance(document, list):  # a fragment: steps only
+        return document
+    return [step for job in document["jobs"].values() for step in job["steps"]]
+
+
+def test_sarif_workflow_writes_the_file_it_uploads(user_project: Path) -> None:
+    workflow = yaml.safe_load(blocks("Continuous integration", "yaml")[0])
+    assert workflow["jobs"]["xcomlint"]["permissions"]["security-events"] == "write"
+    steps = _steps(blocks("Continuous integration", "yaml")[0])
+    [upload] = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    [lint] = [s["run"] for s in steps if s.get("run", "").startswith("xcomlint ")]
+    result = shell(lint, user_project)
+    assert result.returncode == 0, result.stderr  # --exit-zero: the upload step still runs
+    log = json.loads((user_project / upload["with"]["sarif_file"]).read_text(encoding="utf-8"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker()).validate(log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"dags/orders_etl.py"}
+
+
+def test_github_annotations_step(user_project: Path) -> None:
+    [lint] = [s["run"] for s in _steps(blocks("Continuous integration", "yaml")[1]) if s["run"].startswith("xcomlint ")]
+    result = shell(lint, user_project)
+    assert result.returncode == 1  # findings fail the job
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith(("::error file=dags/orders_etl.py,", "::warning file=dags/orders_etl.py,"))
+                         for line in lines)
+
+
+def test_flake8_example(user_project: Path) -> None:
+    [commands] = blocks("flake8 and editors", "sh")
+    [shown] = [body for info, body in code_blocks(README["flake8 and editors"]) if info == ""]
+    check = [line for line in commands.splitlines() if line.startswith("flake8 ")]
+    result = shell(check[0], user_project)
+    assert result.returncode == 1
+    for line in shown.splitlines():
+        assert line in result.stdout.splitlines()
+
+
+def test_stdin_example(user_project: Path) -> None:
+    command = "xcomlint check --stdin-filename dags/etl.py -"
+    assert f"`{command}`" in README["flake8 and editors"]
+    result = shell(command + " < dags/orders_etl.py", user_project)
+    assert result.returncode == 1 and result.stdout.startswith("dags/etl.py:")
+
+
+def test_editor_settings_parse() -> None:
+    [vscode] = blocks("flake8 and editors", "json")
+    assert json.loads(vscode) == {"flake8.importStrategy": "fromEnvironment"}
