@@ -15,6 +15,7 @@ from .findings import Finding, InternalError
 from .model import build_file_model
 from .model.records import FileModel, Span
 from .noqa import is_suppressed, parse_noqa
+from .prefilter import is_valid_python, may_hold_xcom_code
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, RUN_SCOPE, Report, Rule, all_rules
 from .settings import Settings, matches_any
@@ -114,6 +115,10 @@ def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: O
     source = decode_source(data) if isinstance(data, bytes) else data
     if isinstance(source, tuple):
         model = FileModel(path=path, syntax_error=source)
+    elif not may_hold_xcom_code(source) and is_valid_python(source):
+        # no Airflow, DAG or XCom in the text: the model would be empty (see
+        # prefilter), so libcst is not needed; the model is the one it would build
+        model = FileModel(path=path, noqa=parse_noqa(source))
     else:
         try:
             model = build_file_model(path, source)
