@@ -92,7 +92,7 @@ def test_a_file_without_airflow_is_linted_without_importing_libcst(tmp_path: Pat
         import sys
         from xcomlint.cli import main
         try:
-            main(["check", "-j1", sys.argv[1]])
+            main(["check", "--no-cache", "-j1", sys.argv[1]])
         except SystemExit as stop:
             assert stop.code == 0, stop.code
         print(sorted(m for m in sys.modules if m == "libcst" or m.startswith("libcst.")))
