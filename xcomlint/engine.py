@@ -179,20 +179,32 @@ def _lint_in_worker(path: str) -> FileResult:
     return lint_file(path, settings, rules, cache)
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule], jobs: int,
                 cache: Optional[ResultCache]) -> List[FileResult]:
-    """Lint in order; with ``jobs`` > 1, spread over worker processes.
+    """Lint, with ``jobs`` > 1 over worker processes; results in the order of ``paths``.
 
-    ``map`` returns results in the order of ``paths``, so the output does not
-    depend on which worker finished first. Chunks amortise the round trips but
-    stay small enough (several per worker) that one large file at the end of
-    a chunk does not leave the other workers idle.
+    A pool costs a fork and a libcst import per worker, so a handful of files
+    is linted in-process. Otherwise the largest files go first (parse time
+    follows size), in small chunks: the last chunks are small files, so no
+    worker is left with a big one while the others idle.
     """
-    if jobs <= 1 or len(paths) < 2 * jobs:
+    if jobs <= 1 or len(paths) < 4 * jobs:
         return [lint_file(path, settings, rules, cache) for path in paths]
-    chunksize = max(1, min(16, len(paths) // (jobs * 8)))
+    order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
+    chunksize = max(1, min(8, len(paths) // (jobs * 16)))
+    results: List[Optional[FileResult]] = [None] * len(paths)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, cache)) as pool:
-        return list(pool.map(_lint_in_worker, paths, chunksize=chunksize))
+        for index, result in zip(order, pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)):
+            results[index] = result
+    assert all(result is not None for result in results), "map returns a result for every path"
+    return results  # type: ignore[return-value]
 
 
 def selected_rules(settings: Settings) -> List[Rule]:
