@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import tokenize
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -197,6 +196,8 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     """
     if jobs <= 1 or len(paths) < 4 * jobs:
         return [lint_file(path, settings, rules, cache) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor  # only runs that fork pay for it
+
     order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
     chunksize = max(1, min(8, len(paths) // (jobs * 16)))
     results: List[Optional[FileResult]] = [None] * len(paths)

@@ -35,8 +35,10 @@ def parse_source(source: str) -> "cst.Module | tuple[str, Span]":
     """Parse with libcst; a syntax error comes back as ``(message, span)``."""
     import libcst as cst
 
+    from .unvalidated_parse import parse_module
+
     try:
-        return cst.parse_module(source)
+        return parse_module(source)
     except cst.ParserSyntaxError as error:
         return _python_syntax_error(source) or (
             _first_line(str(error.message)) or "invalid syntax",
