@@ -21,7 +21,7 @@ from .records import (
 
 # libcst, the builder and Jinja are imported by the functions that parse: a run
 # served from the cache, or a rule reading ``xcomlint.model.records``, never
-# pays for them (importing libcst costs about as much as parsing 50 files).
+# pays for them (importing libcst costs as much as parsing a few dozen files).
 if TYPE_CHECKING:
     import libcst as cst
 
