@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -271,3 +272,15 @@ def test_result_cache_round_trips_every_model_of_the_examples(tmp_path: Path) ->
         data = Path(model.path).read_bytes()
         entry = cache.load(cache.key(model.path, data))
         assert entry is not None and entry.model == model
+
+
+def test_allow_list_rules_run_on_a_warm_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: List[str]) -> None:
+    """XCL3xx read every model and the allow-list: cached models must feed them too."""
+    project = tmp_path / "allowlist"
+    shutil.copytree(EXAMPLES / "allowlist", project)
+    monkeypatch.chdir(project)
+    cold = _check("dags", "--allowlist", "xcomlint-allowlist.yaml", "-j1")
+    assert "XCL301" in cold.stdout and "XCL305" in cold.stdout and parsed
+    parsed.clear()
+    warm = _check("dags", "--allowlist", "xcomlint-allowlist.yaml", "-j1")
+    assert parsed == [] and warm.stdout == cold.stdout and warm.exit_code == cold.exit_code
