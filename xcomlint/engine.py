@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import tokenize
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
@@ -189,19 +190,22 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
                 cache: Optional[ResultCache]) -> List[FileResult]:
     """Lint, with ``jobs`` > 1 over worker processes; results in the order of ``paths``.
 
-    A pool costs a fork and a libcst import per worker, so a handful of files
-    is linted in-process. Otherwise the largest files go first (parse time
-    follows size), in small chunks: the last chunks are small files, so no
-    worker is left with a big one while the others idle.
+    A worker costs a process start and a libcst import, so each gets at least
+    four files, and a handful of files is linted in-process. The largest files
+    go first (parse time follows size), in small chunks: the last chunks are
+    small files, so no worker is left with a big one while the others idle.
     """
-    if jobs <= 1 or len(paths) < 4 * jobs:
+    workers = min(jobs, len(paths) // 4)
+    if sys.platform == "win32":
+        workers = min(workers, 61)  # the most a Windows process pool accepts
+    if workers <= 1:
         return [lint_file(path, settings, rules, cache) for path in paths]
     from concurrent.futures import ProcessPoolExecutor  # only runs that fork pay for it
 
     order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
-    chunksize = max(1, min(8, len(paths) // (jobs * 16)))
+    chunksize = max(1, min(8, len(paths) // (workers * 16)))
     results: List[Optional[FileResult]] = [None] * len(paths)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings, cache)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, cache)) as pool:
         for index, result in zip(order, pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)):
             results[index] = result
     assert all(result is not None for result in results), "map returns a result for every path"
