@@ -32,3 +32,11 @@ def model_of(source: str) -> FileModel:
 @pytest.fixture
 def lint_code():
     return lint
+
+
+@pytest.fixture(autouse=True)
+def cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``xcomlint check`` caches results in the current directory by default;
+    a test (or the console script it starts) must not write into the repository,
+    and each test starts cold."""
+    monkeypatch.setenv("XCOMLINT_CACHE_DIR", str(tmp_path_factory.mktemp("xcomlint-cache")))

@@ -12,14 +12,8 @@ import click
 
 from . import __version__
 from .allowlist import AllowListError
-from .config import (
-    ConfigError,
-    FileConfig,
-    check_code,
-    find_config,
-    load_config_file,
-    parse_airflow_version,
-)
+from .cache import CACHE_DIR_ENV, DEFAULT_CACHE_DIR, ResultCache
+from .config import ConfigError, FileConfig, check_code, find_config, load_config_file, parse_airflow_version
 from .docs import document
 from .engine import RunResult, default_jobs, lint_paths, lint_source
 from .findings import Finding
@@ -118,6 +112,7 @@ def common(func):
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary line.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help=f"Do not read or write the result cache ({DEFAULT_CACHE_DIR}/ in the current directory, or ${CACHE_DIR_ENV}).")
 def check(
     paths: Tuple[str, ...],
     select: Tuple[str, ...],
@@ -133,6 +128,7 @@ def check(
     quiet: bool,
     statistics: bool,
     jobs: Optional[int],
+    no_cache: bool,
 ) -> None:
     """Lint DAG files (default path: the current directory).
 
@@ -147,7 +143,8 @@ def check(
         run = _lint_stdin(stdin_filename, settings)
     else:
         try:
-            run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs())
+            cache = None if no_cache else ResultCache.for_settings(settings)
+            run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs(), cache)
         except AllowListError as error:
             raise _fail(str(error))
     REPORTERS[output_format](run.findings, sys.stdout)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import tokenize
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple, Union
 
 from .allowlist import AllowList, load_allowlist
+from .cache import ResultCache
 from .discovery import PathError, discover
 from .findings import Finding, InternalError
 from .model import build_file_model
 from .model.records import FileModel, Span
 from .noqa import is_suppressed, parse_noqa
+from .prefilter import is_valid_python, may_hold_xcom_code
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, RUN_SCOPE, Report, Rule, all_rules
 from .settings import Settings, matches_any
@@ -114,6 +116,10 @@ def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: O
     source = decode_source(data) if isinstance(data, bytes) else data
     if isinstance(source, tuple):
         model = FileModel(path=path, syntax_error=source)
+    elif not may_hold_xcom_code(source) and is_valid_python(source):
+        # no Airflow, DAG or XCom in the text: the model would be empty (see
+        # prefilter), so libcst is not needed; the model is the one it would build
+        model = FileModel(path=path, noqa=parse_noqa(source))
     else:
         try:
             model = build_file_model(path, source)
@@ -124,15 +130,86 @@ def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: O
     return check_model(model, settings, rules)
 
 
-def lint_file(path: str, settings: Settings) -> FileResult:
+def _read(path: str) -> Union[bytes, FileResult]:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         result = FileResult(path, None)
         result.errors.append(InternalError(path, f"cannot read the file: {error.strerror or error}"))
         return result
-    return lint_source(path, data, settings)
+
+
+def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = None,
+              cache: Optional[ResultCache] = None) -> FileResult:
+    """Lint one file; with a cache, store the result under the bytes actually read."""
+    data = _read(path)
+    if isinstance(data, FileResult):
+        return data
+    result = lint_source(path, data, settings, rules)
+    if cache is not None and result.model is not None and not result.errors:
+        # an internal error may be transient (memory, recursion): never cache one
+        cache.store(cache.key(path, data), result.model, result.findings)
+    return result
+
+
+def _cached_result(path: str, cache: ResultCache) -> Optional[FileResult]:
+    data = _read(path)
+    if isinstance(data, FileResult):
+        return None  # lint_file reports the error
+    entry = cache.load(cache.key(path, data))
+    if entry is None:
+        return None
+    return FileResult(path, entry.model, list(entry.findings))
+
+
+# worker processes receive the run's settings once, through the pool initializer,
+# not with every file
+_worker_state: Optional[Tuple[Settings, List[Rule], Optional[ResultCache]]] = None
+
+
+def _start_worker(settings: Settings, cache: Optional[ResultCache]) -> None:
+    global _worker_state
+    _worker_state = (settings, selected_rules(settings), cache)
+
+
+def _lint_in_worker(path: str) -> FileResult:
+    assert _worker_state is not None, "the pool initializer sets the worker state"
+    settings, rules, cache = _worker_state
+    return lint_file(path, settings, rules, cache)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule], jobs: int,
+                cache: Optional[ResultCache]) -> List[FileResult]:
+    """Lint, with ``jobs`` > 1 over worker processes; results in the order of ``paths``.
+
+    A worker costs a process start and a libcst import, so each gets at least
+    four files, and a handful of files is linted in-process. The largest files
+    go first (parse time follows size), in small chunks: the last chunks are
+    small files, so no worker is left with a big one while the others idle.
+    """
+    workers = min(jobs, len(paths) // 4)
+    if sys.platform == "win32":
+        workers = min(workers, 61)  # the most a Windows process pool accepts
+    if workers <= 1:
+        return [lint_file(path, settings, rules, cache) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor  # only runs that fork pay for it
+
+    order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
+    chunksize = max(1, min(8, len(paths) // (workers * 16)))
+    results: List[Optional[FileResult]] = [None] * len(paths)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, cache)) as pool:
+        for index, result in zip(order, pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)):
+            results[index] = result
+    assert all(result is not None for result in results), "map returns a result for every path"
+    return results  # type: ignore[return-value]
 
 
 def selected_rules(settings: Settings) -> List[Rule]:
@@ -161,21 +238,30 @@ def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: 
     return findings, errors
 
 
-def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1) -> RunResult:
+def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
+               cache: Optional[ResultCache] = None) -> RunResult:
     """Lint files and directories. A broken allow-list raises AllowListError
-    before any file is read: nothing is half-applied."""
+    before any file is read: nothing is half-applied.
+
+    With a cache, files whose entry is there are not parsed (a fully warm run
+    never imports libcst); the whole-run rules always run over every model.
+    """
     allowlist = load_allowlist(settings.allowlist) if settings.allowlist else None
     files, path_errors = discover(paths, settings.exclude)
-    results: List[FileResult]
-    if jobs > 1 and len(files) > jobs:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(lint_file, files, [settings] * len(files), chunksize=8))
-    else:
-        results = [lint_file(path, settings) for path in files]
-    findings = [f for r in results for f in r.findings]
-    errors = [e for r in results for e in r.errors]
-    models = [r.model for r in results if r.model is not None]
-    extra_findings, extra_errors = run_whole_run_rules(models, settings, selected_rules(settings), allowlist)
+    rules = selected_rules(settings)
+    results: List[Optional[FileResult]] = [None] * len(files)
+    if cache is not None:
+        for index, path in enumerate(files):
+            results[index] = _cached_result(path, cache)
+    missing = [index for index, result in enumerate(results) if result is None]
+    fresh = _lint_files([files[index] for index in missing], settings, rules, jobs, cache)
+    for index, result in zip(missing, fresh):
+        results[index] = result
+    done = [result for result in results if result is not None]
+    findings = [f for r in done for f in r.findings]
+    errors = [e for r in done for e in r.errors]
+    models = [r.model for r in done if r.model is not None]
+    extra_findings, extra_errors = run_whole_run_rules(models, settings, rules, allowlist)
     findings.extend(extra_findings)
     errors.extend(extra_errors)
     findings.sort(key=lambda f: f.sort_key)
@@ -183,4 +269,8 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1) -> RunRe
 
 
 def default_jobs() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow
+    fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import libcst as cst
+from typing import TYPE_CHECKING, Optional
 
 from ..noqa import parse_noqa
-from .builder import Builder
-from .finish import Finisher, loose_pull_sites
-from .imports import collect_imports
-from .pending import Loc
 from .records import (
     ABSENT,
     RETURN_KEY,
@@ -24,7 +18,12 @@ from .records import (
     Span,
     Task,
 )
-from .values import FunctionVal
+
+# libcst, the builder and Jinja are imported by the functions that parse: a run
+# served from the cache, or a rule reading ``xcomlint.model.records``, never
+# pays for them (importing libcst costs as much as parsing a few dozen files).
+if TYPE_CHECKING:
+    import libcst as cst
 
 __all__ = [
     "ABSENT", "RETURN_KEY", "UNKNOWN", "Dag", "Edge", "FileModel", "NoqaTable", "Pull", "Push",
@@ -34,8 +33,12 @@ __all__ = [
 
 def parse_source(source: str) -> "cst.Module | tuple[str, Span]":
     """Parse with libcst; a syntax error comes back as ``(message, span)``."""
+    import libcst as cst
+
+    from .unvalidated_parse import parse_module
+
     try:
-        return cst.parse_module(source)
+        return parse_module(source)
     except cst.ParserSyntaxError as error:
         return _python_syntax_error(source) or (
             _first_line(str(error.message)) or "invalid syntax",
@@ -71,7 +74,13 @@ def _python_syntax_error(source: str) -> "Optional[tuple[str, Span]]":
     return None
 
 
-def build_file_model(path: str, source: str, module: Optional[cst.Module] = None) -> FileModel:
+def build_file_model(path: str, source: str, module: "Optional[cst.Module]" = None) -> FileModel:
+    from .builder import Builder
+    from .finish import Finisher, loose_pull_sites
+    from .imports import collect_imports
+    from .pending import Loc
+    from .values import FunctionVal
+
     noqa = parse_noqa(source)
     if module is None:
         parsed = parse_source(source)

@@ -4,87 +4,119 @@ libcst's ``PositionProvider`` stores a range for every node of the tree, which
 makes a lint run several times slower than parsing. The model needs positions
 for a handful of nodes (tasks, pulls, pushes, DAGs), so one code-generation
 pass records only those.
+
+The pass keeps libcst's own token list and notes, for each recorded node, the
+index of the token where it starts and ends; character offsets and then
+lines and columns are worked out once at the end, over the joined text. That
+costs far less than tracking the line and column at every one of the
+hundreds of thousands of tokens of a large file.
 """
 
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from bisect import bisect_right
+from itertools import accumulate
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
 
-import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from .records import Span
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 Point = Tuple[int, int]  # (1-based line, 0-based column)
 
 
-class _TargetedPositionState(CodegenState):
-    """A codegen state that tracks line/column and records only target nodes."""
+class _Unrecorded:
+    """The context manager for nodes nobody asked about: does nothing, allocates nothing."""
 
-    def __init__(self, module: cst.Module, targets: "set[int]") -> None:
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_UNRECORDED = _Unrecorded()
+
+
+class _SyntacticRange:
+    """Records the token range of a target's syntactic extent."""
+
+    __slots__ = ("state", "key", "start")
+
+    def __init__(self, state: "_TargetedPositionState", key: int) -> None:
+        self.state = state
+        self.key = key
+        self.start = len(state.tokens)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        # a syntactic range excludes surrounding parentheses and whitespace;
+        # it takes precedence over the whitespace-inclusive one
+        self.state.found[self.key] = (self.start, len(self.state.tokens))
+
+
+class _TargetedPositionState(CodegenState):
+    """A codegen state that notes token ranges of target nodes only."""
+
+    def __init__(self, module: "cst.Module", targets: "set[int]") -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.targets = targets
-        self.line = 1
-        self.column = 0
-        self.found: Dict[int, Tuple[Point, Point]] = {}
-        self._starts: Dict[int, Point] = {}
+        self.found: Dict[int, Tuple[int, int]] = {}
+        self._starts: Dict[int, int] = {}
 
-    def _advance(self, value: str) -> None:
-        parts = _NEWLINE.split(value)
-        if len(parts) == 1:
-            self.column += len(value)
-        else:
-            self.line += len(parts) - 1
-            self.column = len(parts[-1])
+    def pop_trailing_newline(self) -> None:
+        # the final newline is dropped only to make ``Module.code`` exact; keeping
+        # it keeps every recorded token index valid
+        return None
 
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.tokens.append(token)
-            self._advance(token)
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self._advance(value)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
+    def before_codegen(self, node: "cst.CSTNode") -> None:
         if id(node) in self.targets:
-            self._starts[id(node)] = (self.line, self.column)
+            self._starts[id(node)] = len(self.tokens)
 
-    def after_codegen(self, node: cst.CSTNode) -> None:
+    def after_codegen(self, node: "cst.CSTNode") -> None:
         key = id(node)
         if key in self.targets:
             start = self._starts.pop(key)
-            self.found.setdefault(key, (start, (self.line, self.column)))
+            self.found.setdefault(key, (start, len(self.tokens)))
 
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self,
-        node: cst.CSTNode,
+        node: "cst.CSTNode",
         *,
-        start_node: Optional[cst.CSTNode] = None,
-        end_node: Optional[cst.CSTNode] = None,
-    ) -> Iterator[None]:
-        start = (self.line, self.column)
-        try:
-            yield
-        finally:
-            # a syntactic range excludes surrounding parentheses and whitespace;
-            # it takes precedence over the whitespace-inclusive one
-            if id(node) in self.targets:
-                self.found[id(node)] = (start, (self.line, self.column))
+        start_node: "Optional[cst.CSTNode]" = None,
+        end_node: "Optional[cst.CSTNode]" = None,
+    ) -> "_SyntacticRange | _Unrecorded":
+        if id(node) in self.targets:
+            return _SyntacticRange(self, id(node))
+        return _UNRECORDED
 
 
-def resolve_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Tuple[Point, Point]]:
+def resolve_positions(module: "cst.Module", nodes: Iterable["cst.CSTNode"]) -> Dict[int, Tuple[Point, Point]]:
     """Return ``{id(node): ((line, col), (end_line, end_col))}`` for ``nodes``."""
     targets = {id(node) for node in nodes}
     if not targets:
         return {}
     state = _TargetedPositionState(module, targets)
     module._codegen(state)
-    return state.found
+    tokens = state.tokens
+    offsets = [0, *accumulate(map(len, tokens))]  # offsets[i]: characters before token i
+    line_starts = [0, *(match.end() for match in _NEWLINE.finditer("".join(tokens)))]
+
+    def point(token_index: int) -> Point:
+        offset = offsets[token_index]
+        line = bisect_right(line_starts, offset) - 1
+        return (line + 1, offset - line_starts[line])
+
+    return {key: (point(start), point(end)) for key, (start, end) in state.found.items()}
 
 
 def point_in_text(start: Point, text: str, offset: int) -> Point:
