@@ -294,6 +294,9 @@ def simple_string_value(node: cst.SimpleString) -> Optional[StrVal]:
     quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
     body = rest[len(quote): len(rest) - len(quote)]
     text, offsets = decode_escapes(body, len(prefix) + len(quote), "r" in prefix)
+    if "\\" not in body and "\r" not in body:
+        # no escapes and no CRLF to normalise: the value is the body itself
+        return StrVal(text, (StrPiece(0, len(text), node, offsets),))
     try:
         expected = ast.literal_eval(raw)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
