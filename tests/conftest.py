@@ -40,3 +40,20 @@ def cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory, monke
     a test (or the console script it starts) must not write into the repository,
     and each test starts cold."""
     monkeypatch.setenv("XCOMLINT_CACHE_DIR", str(tmp_path_factory.mktemp("xcomlint-cache")))
+
+
+def cli_runner():
+    """A click runner that keeps stdout and stderr apart on every click version."""
+    from click.testing import CliRunner
+
+    try:  # click < 8.2 mixes stderr into stdout unless told not to
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
+
+
+def invoke(*args: str, input: Optional[str] = None):
+    """Run the xcomlint command line in-process."""
+    from xcomlint.cli import main
+
+    return cli_runner().invoke(main, list(args), input=input, catch_exceptions=False)

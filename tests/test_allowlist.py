@@ -10,11 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
+from conftest import invoke
 
 from xcomlint.allowlist import AllowListError, parse_allowlist
 from xcomlint.allowlist.loader import SCHEMA_PATH
-from xcomlint.cli import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "dags"
 
@@ -103,15 +102,8 @@ def test_schema_ships_in_the_package() -> None:
 
 
 # --------------------------------------------------------------------- CLI
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
-
-
 def run(*args: str):
-    return _runner().invoke(main, list(args), catch_exceptions=False)
+    return invoke(*args)
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 
 import xcomlint
-from xcomlint.cli import main
 from xcomlint.rules import registry
 from xcomlint.rules.registry import FILE_SCOPE, Rule
 
@@ -27,15 +26,8 @@ BUGGY = (
 )
 
 
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
-
-
 def run(*args: str):
-    return _runner().invoke(main, list(args), catch_exceptions=False)
+    return invoke(*args)
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 from dag_sources import BUGGY, CLEAN
 
-from xcomlint.cli import main
 from xcomlint.docs import document
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "dags"
@@ -26,15 +25,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _runner() -> CliRunner:
-    try:  # click < 8.2 mixes stderr into stdout unless told not to
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
-
-
 def run(*args: str, input: str | None = None):
-    return _runner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 def test_findings_exit_1_in_flake8_format(project: Path) -> None:

@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 from debian_tools import graphviz_dot
-
-from xcomlint.cli import main
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -32,15 +30,8 @@ CASES = {
 SUFFIXES = {"json": "json", "mermaid": "mmd", "dot": "dot"}
 
 
-def _runner() -> CliRunner:
-    try:  # click < 8.2 mixes stderr into stdout unless told not to
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
-
-
 def graph(*args: str):
-    return _runner().invoke(main, ["graph", *args], catch_exceptions=False)
+    return invoke("graph", *args)
 
 
 @pytest.fixture

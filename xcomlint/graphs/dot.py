@@ -11,7 +11,7 @@ from html import escape
 from typing import Dict, List, Sequence
 
 from .style import COLORS, PLACEHOLDER_NOTES, flow_colour, flow_label, node_tooltip
-from .view import MISSING, TASK, DagView, Group, Node
+from .view import MISSING, TASK, DagView, Node
 
 _STYLES = {"xcom_pull": "solid", "template": "dashed", "xcomarg": "dotted"}
 
@@ -62,12 +62,8 @@ class _Writer:
         self.lines: List[str] = []
 
     def dag(self, view: DagView, indent: str) -> None:
-        children: Dict[object, List[Group]] = {}
-        for group in view.groups:
-            children.setdefault(group.parent, []).append(group)
-        members: Dict[object, List[Node]] = {}
-        for node in view.nodes:
-            members.setdefault(node.group_id, []).append(node)
+        children = view.subgroups()
+        members = view.members()
 
         def emit(group_id: object, depth: str) -> None:
             for group in children.get(group_id, []):

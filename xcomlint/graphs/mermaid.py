@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Dict, List, Sequence
 
 from .style import COLORS, PLACEHOLDER_NOTES, flow_colour, flow_label
-from .view import MISSING, TASK, DagView, Group, Node
+from .view import MISSING, TASK, DagView, Node
 
 # Mermaid decodes "#<decimal>;" inside labels; '#' itself must be encoded first.
 _ENTITIES = {"#": "#35;", '"': "#34;", "<": "#60;", ">": "#62;", "&": "#38;", "`": "#96;", "|": "#124;"}
@@ -57,12 +57,8 @@ class _Writer:
         self.link_count += 1
 
     def dag(self, view: DagView, indent: str) -> None:
-        children: Dict[object, List[Group]] = {}
-        for group in view.groups:
-            children.setdefault(group.parent, []).append(group)
-        members: Dict[object, List[Node]] = {}
-        for node in view.nodes:
-            members.setdefault(node.group_id, []).append(node)
+        children = view.subgroups()
+        members = view.members()
 
         def emit(group_id: object, depth: str) -> None:
             for group in children.get(group_id, []):

@@ -96,6 +96,20 @@ class DagView:
     def node(self, node_id: str) -> Node:
         return next(n for n in self.nodes if n.node_id == node_id)
 
+    def subgroups(self) -> Dict[object, List[Group]]:
+        """The groups directly inside each group (key None: the DAG's top level)."""
+        children: Dict[object, List[Group]] = {}
+        for group in self.groups:
+            children.setdefault(group.parent, []).append(group)
+        return children
+
+    def members(self) -> Dict[object, List[Node]]:
+        """The nodes directly inside each group (key None: the DAG's top level)."""
+        found: Dict[object, List[Node]] = {}
+        for node in self.nodes:
+            found.setdefault(node.group_id, []).append(node)
+        return found
+
 
 class IdMaker:
     """Identifiers safe in Mermaid, DOT and HTML: ASCII letters, digits and ``_``,
