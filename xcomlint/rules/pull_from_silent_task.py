@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 from ..model.records import RETURN_KEY, Dag, Task
 from .context import RuleContext
-from .pulls import named_producers, pull_effect, string_end
+from .pulls import pull_effect, pulls_from_known_pushers, string_end
 from .registry import Report, rule
 
 
@@ -29,30 +29,23 @@ def _why(task: Task) -> Optional[str]:
 
 @rule("XCL106", "pull-from-silent-task", "A pull from a task that pushes nothing under that key.")
 def pull_from_silent_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
-    tasks = {t.task_id: t for t in dag.tasks if isinstance(t.task_id, str)}
-    for pull in dag.pulls:
-        key = pull.effective_key
-        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key:
-            continue  # key="" / key=None is XCL108's finding
-        for producer in named_producers(pull):
-            task = tasks.get(producer)
-            if task is None or not task.pushes_known:
+    for pull, key, task in pulls_from_known_pushers(dag):
+        producer = task.task_id
+        if key == RETURN_KEY:
+            if any(p.task_id == producer and p.key == RETURN_KEY for p in dag.pushes):
                 continue
-            if key == RETURN_KEY:
-                if any(p.task_id == producer and p.key == RETURN_KEY for p in dag.pushes):
-                    continue
-                why = _why(task)
-            elif task.pushes_nothing:
-                why = _why(task) or "pushes nothing at all"
-                if task.silent_reason == "no-return":
-                    why = f"runs '{task.callable_name}', which pushes nothing at all"
-            else:
-                continue  # another key: XCL104's business
-            if why is None:
-                continue
-            yield Report(
-                pull.span,
-                f"task '{producer}' {why} ({pull_effect(pull)})",
-                task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-                extra_noqa_lines=string_end(pull),
-            )
+            why = _why(task)
+        elif task.pushes_nothing:
+            why = _why(task) or "pushes nothing at all"
+            if task.silent_reason == "no-return":
+                why = f"runs '{task.callable_name}', which pushes nothing at all"
+        else:
+            continue  # another key: XCL104's business
+        if why is None:
+            continue
+        yield Report(
+            pull.span,
+            f"task '{producer}' {why} ({pull_effect(pull)})",
+            task_id=pull.consumer if isinstance(pull.consumer, str) else None,
+            extra_noqa_lines=string_end(pull),
+        )

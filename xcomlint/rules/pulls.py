@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Iterator, Tuple
 
-from ..model.records import Pull
+from ..model.records import Dag, Pull, Task
 
 
 def graph_checkable(pull: Pull) -> bool:
@@ -39,3 +39,18 @@ def pull_effect(pull: Pull) -> str:
     if pull.via == "template":
         return "the template renders 'None'"
     return "the pull returns None"
+
+
+def pulls_from_known_pushers(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
+    """``(pull, key, producer task)`` for each literal producer of this DAG whose
+    pushes are fully known, when the pull names a non-empty literal key
+    (``key=""``/``key=None`` is XCL108's finding)."""
+    tasks = {t.task_id: t for t in dag.tasks if isinstance(t.task_id, str)}
+    for pull in dag.pulls:
+        key = pull.effective_key
+        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key:
+            continue
+        for producer in named_producers(pull):
+            task = tasks.get(producer)
+            if task is not None and task.pushes_known:
+                yield pull, key, task
