@@ -30,7 +30,6 @@ GET_CURRENT_CONTEXT = frozenset({"get_current_context"})
 CHAIN = "chain"
 CHAIN_LINEAR = "chain_linear"
 CROSS_DOWNSTREAM = "cross_downstream"
-DEPENDENCY_HELPERS = frozenset({CHAIN, CHAIN_LINEAR, CROSS_DOWNSTREAM})
 
 # names through which a callable reaches the running task instance
 TI_NAMES = frozenset({"ti", "task_instance"})

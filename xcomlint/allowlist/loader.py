@@ -8,7 +8,7 @@ the first error stops the load.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Set, Tuple
 
 import yaml
 
@@ -163,10 +163,3 @@ def load_allowlist(path: str) -> AllowList:
     except (OSError, UnicodeDecodeError) as error:
         raise AllowListError(path, 1, 1, "", f"cannot read the allow-list: {error}") from None
     return parse_allowlist(text, path)
-
-
-def schema_text() -> Optional[str]:
-    try:
-        return SCHEMA_PATH.read_text(encoding="utf-8")
-    except OSError:
-        return None

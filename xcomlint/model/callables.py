@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from ..knowledge import TI_NAMES
+from ..knowledge import GET_CURRENT_CONTEXT, TI_NAMES
 from .syntax import children
 
 # callees that may receive the task instance or context without pushing for it
@@ -184,7 +184,7 @@ def _reaches_context(node: cst.BaseExpression, context_names: Set[str]) -> bool:
     while isinstance(node, (cst.Subscript, cst.Attribute)):
         node = node.value
     if isinstance(node, cst.Call):
-        if isinstance(node.func, cst.Name) and node.func.value == "get_current_context":
+        if isinstance(node.func, cst.Name) and node.func.value in GET_CURRENT_CONTEXT:
             return True
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
             return _reaches_context(node.func.value, context_names)

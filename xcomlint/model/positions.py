@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Optional, Tuple
 
 from libcst._nodes.internal import CodegenState
-
-from .records import Span
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -126,12 +124,3 @@ def point_in_text(start: Point, text: str, offset: int) -> Point:
     if len(parts) == 1:
         return (start[0], start[1] + len(before))
     return (start[0] + len(parts) - 1, len(parts[-1]))
-
-
-def span_of(points: Tuple[Point, Point]) -> Span:
-    (line, col), (end_line, end_col) = points
-    return Span(line, col + 1, end_line, end_col + 1)
-
-
-def lines_of(text: str) -> List[str]:
-    return _NEWLINE.split(text)

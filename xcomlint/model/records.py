@@ -37,7 +37,6 @@ UNKNOWN = _Sentinel("UNKNOWN")
 ABSENT = _Sentinel("ABSENT")
 """An argument that was not written at all (distinct from an explicit ``None``)."""
 
-Unknown = _Sentinel
 TaskId = Union[str, _Sentinel]
 """A full task id (``group.task``, ``extract__1``) or ``UNKNOWN``."""
 
@@ -64,8 +63,6 @@ class Span:
             "end_column": self.end_column,
         }
 
-
-NO_SPAN = Span(1, 1, 1, 1)
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,6 @@ class GroupState:
             return UNKNOWN
         return f"{self.full_id}.{label}"
 
-    def all_members(self) -> List["TaskState"]:
-        return self.members
 
 
 @dataclass(eq=False)
