@@ -79,12 +79,11 @@ def stale_allowlist_entry(models: Sequence[FileModel], context: RuleContext) -> 
         if not (dag.tasks_complete and dag.edges_complete):
             continue  # the code may hold flows xcomlint cannot see
         flows = list(dag_flows(path, dag))
-        pushes = list(declared_pushes(dag))
+        # any push counts (return values and multiple_outputs keys too), not only explicit ones
+        pushes = [(p.task_id, p.key) for p in dag.pushes if isinstance(p.task_id, str) and isinstance(p.key, str)]
         for entry in rules.xcoms:
             used = any(entry.allows(f.producer, f.key, f.consumer) for f in flows if f.other_dag is None)
-            used = used or any(entry.allows_push(p.task_id, p.key) for p in pushes)  # type: ignore[arg-type]
-            used = used or any(entry.allows_push(p.task_id, p.key) for p in dag.pushes
-                               if isinstance(p.task_id, str) and isinstance(p.key, str))
+            used = used or any(entry.allows_push(task_id, key) for task_id, key in pushes)
             if not used:
                 yield Report(
                     Span(entry.line, entry.column, entry.line, entry.column),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.records import UNKNOWN, FileModel
 from .context import RuleContext
-from .pulls import string_end
+from .pulls import pull_report
 from .registry import FILE_SCOPE, Report, rule
 
 
@@ -33,10 +33,8 @@ def dynamic_pull(model: FileModel, context: RuleContext) -> Iterator[Report]:
             continue
         what = " and ".join(parts)
         verb = "are" if len(parts) > 1 else "is"
-        yield Report(
-            pull.span,
+        yield pull_report(
+            pull,
             f"{what} {verb} computed at runtime, so xcomlint cannot check that this pull finds a value; "
             f"prefer literal task ids and keys",
-            task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-            extra_noqa_lines=string_end(pull),
         )

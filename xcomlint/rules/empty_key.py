@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.records import FileModel
 from .context import RuleContext
-from .pulls import string_end
+from .pulls import pull_report
 from .registry import FILE_SCOPE, Report, rule
 
 
@@ -28,10 +28,7 @@ def empty_key(model: FileModel, context: RuleContext) -> Iterator[Report]:
                 f"(and fails on Airflow 3); drop the argument to read 'return_value' or name the key"
             )
             severity = "warning"
-        yield Report(
-            pull.span,
-            message,
-            task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-            extra_noqa_lines=string_end(pull),
-            severity=severity,
+        yield pull_report(
+            pull,
+            message, severity=severity,
         )

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.records import Dag
 from .context import RuleContext
-from .pulls import graph_checkable, named_producers, string_end
+from .pulls import graph_checkable, named_producers, pull_report
 from .registry import Report, rule
 
 
@@ -27,11 +27,9 @@ def implicit_pull(dag: Dag, context: RuleContext) -> Iterator[Report]:
                 detail = f"it runs after '{consumer}'"
             else:
                 detail = "nothing orders the two tasks"
-            yield Report(
-                pull.span,
+            yield pull_report(
+                pull,
                 f"'{consumer}' pulls from '{producer}', which is not upstream of it ({detail}): "
                 f"the pull races the producer and may get None; add '{producer}' >> '{consumer}' "
                 f"or pass the value as an XComArg",
-                task_id=consumer,
-                extra_noqa_lines=string_end(pull),
             )

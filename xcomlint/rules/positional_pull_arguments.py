@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.records import ABSENT, FileModel
 from .context import RuleContext
-from .pulls import string_end
+from .pulls import pull_report
 from .registry import FILE_SCOPE, Report, rule
 
 
@@ -24,10 +24,8 @@ def positional_pull_arguments(model: FileModel, context: RuleContext) -> Iterato
             continue
         second = f"'{pull.dag_id}'" if isinstance(pull.dag_id, str) else "the second argument"
         task = f"'{pull.task_ids}'" if isinstance(pull.task_ids, str) else "..."
-        yield Report(
-            pull.span,
+        yield pull_report(
+            pull,
             f"the second positional argument of xcom_pull is dag_id, not key: {second} is taken as a DAG id "
             f"and the pull returns None; write xcom_pull(task_ids={task}, key={second})",
-            task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-            extra_noqa_lines=string_end(pull),
         )

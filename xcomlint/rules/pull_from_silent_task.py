@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 from ..model.records import RETURN_KEY, Dag, Task
 from .context import RuleContext
-from .pulls import pull_effect, pulls_from_known_pushers, string_end
+from .pulls import pull_effect, pull_report, pulls_from_known_pushers
 from .registry import Report, rule
 
 
@@ -43,9 +43,7 @@ def pull_from_silent_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             continue  # another key: XCL104's business
         if why is None:
             continue
-        yield Report(
-            pull.span,
+        yield pull_report(
+            pull,
             f"task '{producer}' {why} ({pull_effect(pull)})",
-            task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-            extra_noqa_lines=string_end(pull),
         )

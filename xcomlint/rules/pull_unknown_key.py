@@ -7,7 +7,7 @@ from typing import Iterator
 from ..knowledge import ALWAYS_ALLOWED_KEY_PREFIXES
 from ..model.records import RETURN_KEY, Dag
 from .context import RuleContext
-from .pulls import pull_effect, pulls_from_known_pushers, string_end
+from .pulls import pull_effect, pull_report, pulls_from_known_pushers
 from .registry import Report, rule
 from .suggest import closest, quoted_list
 
@@ -24,9 +24,7 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
             continue
         suggestion = closest(key, pushed)
         hint = f"; did you mean '{suggestion}'?" if suggestion else f"; it pushes only {quoted_list(pushed)}"
-        yield Report(
-            pull.span,
+        yield pull_report(
+            pull,
             f"task '{producer}' never pushes key '{key}'{hint} ({pull_effect(pull)})",
-            task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-            extra_noqa_lines=string_end(pull),
         )

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.records import Dag
 from .context import RuleContext
-from .pulls import graph_checkable, named_producers, string_end
+from .pulls import graph_checkable, named_producers, pull_report
 from .registry import Report, rule
 from .suggest import closest, grouped_id
 
@@ -32,9 +32,7 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             else:
                 suggestion = closest(producer, task_ids)
                 hint = f"; did you mean '{suggestion}'?" if suggestion else ""
-            yield Report(
-                pull.span,
+            yield pull_report(
+                pull,
                 f"task '{producer}' does not exist in {dag_name}{hint} (the pull returns None)",
-                task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-                extra_noqa_lines=string_end(pull),
             )

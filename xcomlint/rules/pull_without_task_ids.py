@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.records import ABSENT, FileModel
 from .context import RuleContext
-from .pulls import string_end
+from .pulls import pull_report
 from .registry import FILE_SCOPE, Report, rule
 
 
@@ -40,6 +40,6 @@ def pull_without_task_ids(model: FileModel, context: RuleContext) -> Iterator[Re
                 f"xcom_pull() without task_ids returns the newest {key_text} pushed by any task "
                 f"(and reads the calling task itself on Airflow 3); name the producer with task_ids=..."
             )
-        yield Report(pull.span, message, task_id=consumer, extra_noqa_lines=string_end(pull))
+        yield pull_report(pull, message)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Tuple
+from typing import Iterator, Optional, Tuple
 
 from ..model.records import Dag, Pull, Task
+from .registry import Report
 
 
 def graph_checkable(pull: Pull) -> bool:
@@ -28,6 +29,17 @@ def named_producers(pull: Pull) -> Tuple[str, ...]:
 def string_end(pull: Pull) -> tuple:
     """For a pull inside a multi-line string, the string's last line also takes a noqa."""
     return (pull.end_line_of_string,) if pull.end_line_of_string else ()
+
+
+def pull_report(pull: Pull, message: str, severity: Optional[str] = None) -> Report:
+    """A finding at a pull, naming the pulling task, silenceable at a template's last line."""
+    return Report(
+        pull.span,
+        message,
+        task_id=pull.consumer if isinstance(pull.consumer, str) else None,
+        extra_noqa_lines=string_end(pull),
+        severity=severity,
+    )
 
 
 def pull_effect(pull: Pull) -> str:
