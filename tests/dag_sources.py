@@ -1,8 +1,15 @@
-"""DAG sources shared by the command-line and integration tests: one pull with a typo'd task id, and its fix."""
+"""DAG sources shared by the tests: one pull with a typo'd task id and its fix, and every DAG source the
+suite knows (model cases, examples, rule documents)."""
 
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+from typing import List, Tuple
+
+from xcomlint.docs import all_documents, code_blocks
+
+ROOT = Path(__file__).parent.parent
 
 BUGGY = textwrap.dedent(
     """\
@@ -24,3 +31,17 @@ CLEAN = BUGGY.replace('"extarct"', '"extract"')
 # where the pull in BUGGY stands, and what xcomlint says of it
 LINE, COLUMN, END_COLUMN = 6, 12, 44
 MESSAGE = "task 'extarct' does not exist in DAG 'etl'; did you mean 'extract'? (the pull returns None)"
+
+
+def known_sources() -> List[Tuple[str, str]]:
+    """``(name, source)`` of every model test case, example DAG and Python block of a rule document."""
+    found = []
+    for path in sorted((ROOT / "tests" / "model_cases").glob("*.py")):
+        found.append((path.name, path.read_text()))
+    for path in sorted((ROOT / "examples").rglob("*.py")):
+        found.append((path.name, path.read_text()))
+    for code, path in sorted(all_documents().items()):
+        for index, (info, body) in enumerate(code_blocks(path.read_text(encoding="utf-8"))):
+            if info.split()[:1] == ["python"]:
+                found.append((f"{code}#{index}", body))
+    return found

@@ -14,7 +14,7 @@ from conftest import invoke
 
 import xcomlint
 from xcomlint.rules import registry
-from xcomlint.rules.registry import FILE_SCOPE, Rule
+from xcomlint.rules.registry import DAG_SCOPE, FILE_SCOPE, Report, Rule
 
 BUGGY = (
     "from airflow.sdk import DAG, task\n"
@@ -103,6 +103,24 @@ def test_a_rule_that_raises_is_named_and_others_still_report(project: Path, monk
     assert len(internal) == 2
     assert all("rule XCL999" in line and "ValueError: boom" in line for line in internal)
     assert {line.split(" on ")[1].split(":")[0] for line in internal} == {"a.py", "b.py"}
+
+
+def test_a_rule_reporting_a_position_a_check_run_did_not_resolve_is_an_internal_error(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Task positions are left unresolved by a check run: a rule pointing at
+    one must be caught, not printed as line 0."""
+    def at_task(dag, context):
+        for task in dag.tasks:
+            yield Report(task.span, "a task")
+
+    registry.all_rules()
+    monkeypatch.setitem(registry.RULES, "XCL999", Rule("XCL999", "task-pointer", "test", True, "error", DAG_SCOPE, at_task))
+    (project / "a.py").write_text(BUGGY)
+    result = run("check", ".")
+    assert result.exit_code == 2 and result.stdout.count("XCL103") == 1
+    assert "rule XCL999" in result.stderr and "did not resolve" in result.stderr
+    assert ":0:" not in result.stdout
 
 
 def test_linting_never_runs_the_dag_file(project: Path) -> None:

@@ -73,9 +73,9 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> List[str]:
     paths: List[str] = []
     real = engine.build_file_model
 
-    def counting(path: str, source: str, module=None):
+    def counting(path: str, source: str, module=None, **options: bool):
         paths.append(path)
-        return real(path, source, module)
+        return real(path, source, module, **options)
 
     monkeypatch.setattr(engine, "build_file_model", counting)
     return paths

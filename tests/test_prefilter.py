@@ -1,4 +1,4 @@
-"""The text pre-check that skips libcst: it must never change a finding or a model."""
+"""The pre-checks that skip libcst: they must never change a finding, nor a model a command needs."""
 
 from __future__ import annotations
 
@@ -6,32 +6,16 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Iterator, Tuple
 
 import pytest
-from conftest import settings_for
+from conftest import invoke, settings_for
+from dag_sources import known_sources
 
-from xcomlint.docs import all_documents, code_blocks
 from xcomlint.engine import lint_source
 from xcomlint.model import build_file_model
-from xcomlint.prefilter import is_valid_python, may_hold_xcom_code
+from xcomlint.prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
 
-ROOT = Path(__file__).parent.parent
-
-
-def _sources() -> Iterator[Tuple[str, str]]:
-    """Every DAG source the test suite knows: model cases, examples, rule documents."""
-    for path in sorted((ROOT / "tests" / "model_cases").glob("*.py")):
-        yield path.name, path.read_text()
-    for path in sorted((ROOT / "examples").rglob("*.py")):
-        yield path.name, path.read_text()
-    for code, path in sorted(all_documents().items()):
-        for index, (info, body) in enumerate(code_blocks(path.read_text(encoding="utf-8"))):
-            if info.split()[:1] == ["python"]:
-                yield f"{code}#{index}", body
-
-
-SOURCES = list(_sources())
+SOURCES = known_sources()
 
 
 def test_the_premise_holds_for_every_known_source() -> None:
@@ -86,6 +70,121 @@ def test_the_same_error_in_a_dag_file_and_in_a_plain_file() -> None:
 
 def test_a_file_without_airflow_is_linted_without_importing_libcst(tmp_path: Path) -> None:
     (tmp_path / "util.py").write_text("def helper(x):\n    return x + 1\n")
+    code = textwrap.dedent(
+        """
+        import sys
+        from xcomlint.cli import main
+        try:
+            main(["check", "--no-cache", "-j1", sys.argv[1]])
+        except SystemExit as stop:
+            assert stop.code == 0, stop.code
+        print(sorted(m for m in sys.modules if m == "libcst" or m.startswith("libcst.")))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _sites(source: str) -> list:
+    """The XCom sites of the full model: what a check run must not lose."""
+    model = build_file_model("dag.py", source)
+    pushes = [p for dag in model.dags for p in dag.pushes if p.via != "operator"]
+    misuses = [m for dag in model.dags for m in dag.xcomarg_misuses]
+    return [*model.all_pulls(), *pushes, *misuses]
+
+
+def test_the_site_premise_holds_for_every_known_source() -> None:
+    """Every known source with an XCom site passes the site test, and a check
+    run lints every known source to the findings a full model gives."""
+    with_sites = 0
+    for name, source in SOURCES:
+        if _sites(source):
+            with_sites += 1
+            assert may_hold_xcom_sites(source), name
+        full = lint_source("dag.py", source, settings_for(full_model=True))
+        quick = lint_source("dag.py", source, settings_for())
+        assert quick.findings == full.findings, name
+    assert with_sites > 20
+
+
+OPERATORS_ONLY = """
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.bash import BashOperator
+
+with DAG("nightly", schedule=None):
+    BashOperator(task_id="extract", bash_command="extract.sh ") >> BashOperator(task_id="load", bash_command="load.sh ")
+"""
+
+
+@pytest.mark.parametrize(
+    "source, code",
+    [
+        # a key spelled with an escape still names python_callable for the model
+        ("""
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.python import PythonOperator
+
+def extract():
+    return {1, 2}
+
+with DAG("d", schedule=None):
+    PythonOperator(task_id="extract", **{"python_\\x63allable": extract})
+""", "XCL201"),
+        # a template split over literals so that no literal says xcom
+        ("""
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.bash import BashOperator
+
+with DAG("d", schedule=None):
+    BashOperator(task_id="load", bash_command="echo {" "{ ti.x" "com_pull(task_ids='nothere') }}")
+""", "XCL103"),
+        # a TaskFlow task without a return: its XComArg reads nothing
+        ("""
+from airflow.sdk import DAG, task
+
+@task
+def extract():
+    print("extracting")
+
+@task
+def load(rows):
+    print(rows)
+
+with DAG("d", schedule=None):
+    load(extract())
+""", "XCL106"),
+        # a local operator whose execute returns a set
+        ("""
+from airflow.sdk import DAG, BaseOperator
+
+class Extract(BaseOperator):
+    def execute(self, context):
+        return {1, 2}
+
+with DAG("d", schedule=None):
+    Extract(task_id="extract")
+""", "XCL201"),
+    ],
+)
+def test_sources_with_a_site_are_never_skipped(source: str, code: str) -> None:
+    assert may_hold_xcom_sites(source)
+    assert code in [f.code for f in lint_source("dag.py", source, settings_for()).findings]
+
+
+def test_a_dag_without_xcom_sites_is_skipped_but_graphed_and_held_to_its_allowlist(tmp_path: Path) -> None:
+    assert may_hold_xcom_code(OPERATORS_ONLY) and not may_hold_xcom_sites(OPERATORS_ONLY)
+    (tmp_path / "dag.py").write_text(OPERATORS_ONLY)
+    assert lint_source("dag.py", OPERATORS_ONLY, settings_for()).model.dags == ()
+    graph = invoke("graph", "--format", "mermaid", str(tmp_path / "dag.py"))
+    assert "extract" in graph.stdout and "load" in graph.stdout
+    allowlist = tmp_path / "allowlist.yaml"
+    allowlist.write_text("version: 1\ndags:\n  nightly:\n    xcoms:\n      - from: extrakt\n        to: [load]\n")
+    stale = invoke("check", "--no-cache", "--allowlist", str(allowlist), str(tmp_path / "dag.py"))
+    assert "XCL303" in stale.stdout and "extrakt" in stale.stdout
+
+
+def test_a_dag_file_without_xcom_sites_is_checked_without_importing_libcst(tmp_path: Path) -> None:
+    (tmp_path / "dag.py").write_text(OPERATORS_ONLY)
     code = textwrap.dedent(
         """
         import sys

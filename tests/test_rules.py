@@ -110,3 +110,42 @@ with DAG(dag_id="d", schedule=None):
     numbered(); named(); listed()
 """
     assert [(f.code, f.line) for f in lint(source, select=["XCL206"])] == [("XCL206", 6), ("XCL206", 14)]
+
+
+PUSHES_SHARED_KEY = """
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.python import PythonOperator
+
+def extract(ti):
+    ti.xcom_push(key="manifest_path", value="s3://bucket/manifest.json")
+
+with DAG("producer", schedule=None):
+    PythonOperator(task_id="extract", python_callable=extract)
+"""
+
+
+def _unused_pushes(tmp_path, files: dict) -> list:
+    from conftest import settings_for
+
+    from xcomlint.engine import lint_paths
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    run = lint_paths([str(tmp_path)], settings_for(["XCL204"]))
+    return [(f.path.rsplit("/", 1)[-1], f.line) for f in run.findings]
+
+
+def test_xcl204_a_key_handed_to_an_unknown_operator_of_the_same_dag_counts_as_read(tmp_path) -> None:
+    same_dag = PUSHES_SHARED_KEY.replace("\nwith DAG", "\nfrom company.operators import PublishOperator\nwith DAG") + (
+        "    PublishOperator(task_id='publish', manifest_key='manifest_path')\n"
+    )
+    assert _unused_pushes(tmp_path, {"producer.py": same_dag}) == []
+
+
+def test_xcl204_an_unknown_operator_in_another_dag_does_not_read_this_dags_keys(tmp_path) -> None:
+    other = (
+        "from airflow.sdk import DAG\nfrom company.operators import PublishOperator\n\n"
+        "with DAG('publisher', schedule=None):\n"
+        "    PublishOperator(task_id='publish', manifest_key='manifest_path')\n"
+    )
+    assert _unused_pushes(tmp_path, {"producer.py": PUSHES_SHARED_KEY, "publisher.py": other}) == [("producer.py", 6)]

@@ -250,7 +250,7 @@ def graph(
 
     try:
         settings = load_settings(config_path, select, ignore, extend_select, airflow_version, None, allowlist)
-        run = lint_paths(list(paths) or ["."], settings, 1)
+        run = lint_paths(list(paths) or ["."], replace(settings, full_model=True), 1)
     except (ConfigError, AllowListError) as error:
         raise _fail(str(error))
     for error in run.path_errors:
@@ -296,7 +296,7 @@ def allowlist_init(paths: Tuple[str, ...], output: str, force: bool, config_path
         settings = load_settings(config_path, airflow_version=airflow_version)
     except ConfigError as error:
         raise _fail(str(error))
-    run = lint_paths(list(paths) or ["."], replace(settings, allowlist=None), 1)
+    run = lint_paths(list(paths) or ["."], replace(settings, allowlist=None, full_model=True), 1)
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
     if run.path_errors:

@@ -16,7 +16,7 @@ from .findings import Finding, InternalError
 from .model import build_file_model
 from .model.records import FileModel, Span
 from .noqa import is_suppressed, parse_noqa
-from .prefilter import is_valid_python, may_hold_xcom_code
+from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, RUN_SCOPE, Report, Rule, all_rules
 from .settings import Settings, matches_any
@@ -90,12 +90,12 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
             continue
         try:
             if rule.scope == FILE_SCOPE:
-                reports = [(report, None) for report in rule.check(model, context)]
+                reports = [(report, None) for report in _resolved(list(rule.check(model, context)))]
             else:
                 reports = [
                     (report, dag.dag_id if isinstance(dag.dag_id, str) else None)
                     for dag in model.dags
-                    for report in rule.check(dag, context)
+                    for report in _resolved(list(rule.check(dag, context)))
                 ]
         except Exception as error:  # a broken rule must not hide other findings
             result.errors.append(InternalError(model.path, f"{type(error).__name__}: {error}", rule.code))
@@ -111,18 +111,34 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
     return result
 
 
+def _needs_no_model(source: str, settings: Settings) -> bool:
+    if settings.full_model or settings.allowlist is not None:
+        # every DAG is needed: graph pictures, the allow-list's DAGs and entries
+        return not may_hold_xcom_code(source) and is_valid_python(source)
+    return not may_hold_xcom_sites(source)
+
+
+def _resolved(reports: List[Report]) -> List[Report]:
+    """A lint run leaves positions no rule reports unresolved: a rule that
+    reports one anyway is a bug, surfaced as an internal error of that rule."""
+    for report in reports:
+        if not report.span.resolved:
+            raise ValueError(f"reported a position the model did not resolve: {report.message}")
+    return reports
+
+
 def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: Optional[Sequence[Rule]] = None) -> FileResult:
     rules = list(rules) if rules is not None else selected_rules(settings)
     source = decode_source(data) if isinstance(data, bytes) else data
     if isinstance(source, tuple):
         model = FileModel(path=path, syntax_error=source)
-    elif not may_hold_xcom_code(source) and is_valid_python(source):
-        # no Airflow, DAG or XCom in the text: the model would be empty (see
-        # prefilter), so libcst is not needed; the model is the one it would build
+    elif _needs_no_model(source, settings):
+        # see prefilter: nothing in the file can matter to this run, so libcst
+        # is not needed
         model = FileModel(path=path, noqa=parse_noqa(source))
     else:
         try:
-            model = build_file_model(path, source)
+            model = build_file_model(path, source, all_positions=settings.full_model)
         except Exception as error:  # never let one odd file stop the run
             result = FileResult(path, FileModel(path=path, noqa=parse_noqa(source)))
             result.errors.append(InternalError(path, f"building the model failed: {type(error).__name__}: {error}"))
@@ -226,7 +242,7 @@ def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: 
         if rule.scope != RUN_SCOPE:
             continue
         try:
-            reports = list(rule.check(models, context))
+            reports = _resolved(list(rule.check(models, context)))
         except Exception as error:
             errors.append(InternalError("<run>", f"{type(error).__name__}: {error}", rule.code))
             continue

@@ -1,6 +1,10 @@
-"""A text pre-check that lets a run skip libcst for files that cannot matter.
+"""Pre-checks that let a run skip libcst for files that cannot matter.
 
-Why skipping is safe. Every record of the model comes from one of two roots:
+Two tests, one per kind of run. Both are sound: each names a set of words
+that every model record it rules out needs, and checks that none occurs.
+
+``may_hold_xcom_code`` (every run): no DAG, task or pull at all.
+Every record of the model comes from one of two roots:
 
 - a DAG, a task, a TaskGroup or an XComArg, all recognised only through names
   imported from the ``airflow`` package (``knowledge.airflow_name``: "a name
@@ -12,12 +16,37 @@ Why skipping is safe. Every record of the model comes from one of two roots:
   ``xcom_pull``.
 
 A file whose text contains none of ``airflow``, ``dag``, ``xcom`` (in any
-case) therefore has a model with no DAG and no pull: no per-DAG rule, no
-per-file rule but XCL001, and no whole-run rule has anything to report on it.
-The words checked are deliberately wider than the two roots, so that a model
-that one day recognises more (``dag=`` handed to a factory, a bare ``DAG``)
-still sees every file it could need. ``tests/test_prefilter.py`` checks the
-premise against every model test case and rule example.
+case) therefore has a model with no DAG and no pull. The words are
+deliberately wider than the two roots, so that a model that one day
+recognises more (``dag=`` handed to a factory, a bare ``DAG``) still sees
+every file it could need.
+
+``may_hold_xcom_sites`` (a check run without an allow-list): DAGs and tasks
+may exist, but no XCom site: no pull, no push made by code, no XComArg.
+Every finding of a per-file or per-DAG rule points at such a site, and the
+whole-run rules read nothing else from a DAG without sites (XCL204 judges
+explicit pushes, with the pulls of every file and the opaque strings of the
+pushing DAG; XCL301-XCL305 need an allow-list, which turns this test off).
+The graph and allow-list commands need every DAG, so they use only the first
+test. A site needs one of these:
+
+- a pull or push written in Python: ``xcom_pull``, ``xcom_push``,
+  ``XComArg``, ``do_xcom_push`` all contain ``xcom``;
+- an XComArg: ``.output``, ``XComArg``, or a call of a TaskFlow function,
+  which needs ``task``, ``setup`` or ``teardown`` written as a word (an
+  import of the decorator, ``@task``, ``@dag.task``; an alias is imported
+  under the original name first);
+- a value pushed by code: a callable run by a task, reached through
+  ``python_callable``, a TaskFlow decorator or a local operator's
+  ``execute``; ``multiple_outputs`` contains ``output``;
+- a pull or push in a Jinja template: the model only scans strings it can
+  compute, built from string literals (``format`` and f-strings included),
+  numbers and XComArgs; without a ``{`` in any literal, no string the model
+  computes can hold ``{{`` or ``{%``.
+
+Identifiers are checked in the text. String literals are checked again after
+Python decodes them (``ast``), since ``"python_\\x63allable"`` used as a
+``**`` key means ``python_callable`` to the model.
 
 XCL001 is the exception: it needs a parse. CPython's own parser (``ast``,
 which compiles and never runs anything) is ten times faster than libcst and
@@ -25,16 +54,23 @@ decides the skip: a file it accepts is valid Python and has no syntax error to
 report; a file it rejects (or that is newer Python than the running
 interpreter knows) is not skipped, so libcst reports XCL001 exactly as it
 would have. The one difference: a valid file that libcst cannot parse (a gap
-in libcst's grammar) and that mentions no Airflow gets no XCL001 here, which is
-the right answer, since the file is not broken.
+in libcst's grammar) gets no XCL001 here, which is the right answer, since
+the file is not broken.
+
+``tests/test_prefilter.py`` checks both premises against every model test
+case and rule example.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import warnings
+from typing import Optional
 
 _TRIGGERS = ("airflow", "dag", "xcom")
+_SITE_WORDS = ("xcom", "output", "python_callable", "execute")
+_TASKFLOW_WORDS = re.compile(r"\b(?:task|setup|teardown)\b")
 
 
 def may_hold_xcom_code(text: str) -> bool:
@@ -48,12 +84,33 @@ def may_hold_xcom_code(text: str) -> bool:
     return any(word in lowered for word in _TRIGGERS)
 
 
+def may_hold_xcom_sites(text: str) -> bool:
+    """False only when the model provably records no XCom site in ``text``
+    and CPython accepts it (so there is no syntax error to report either)."""
+    lowered = text.lower()
+    if any(word in lowered for word in _SITE_WORDS) or _TASKFLOW_WORDS.search(lowered):
+        return True
+    tree = _parse(text)
+    if tree is None:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            value = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+            lowered = value.lower()
+            if "{" in value or any(word in lowered for word in _SITE_WORDS):
+                return True
+    return False
+
+
 def is_valid_python(text: str) -> bool:
     """Whether CPython parses ``text`` (without compiling to bytecode or running it)."""
+    return _parse(text) is not None
+
+
+def _parse(text: str) -> Optional[ast.Module]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes warn at parse time
-            ast.parse(text)
+            return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return False
-    return True
+        return None

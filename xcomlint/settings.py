@@ -19,6 +19,9 @@ class Settings:
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     allowlist: Optional[str] = None
     rule_options: Tuple[Tuple[str, Tuple[Tuple[str, object], ...]], ...] = ()
+    # the graph and allow-list commands need every DAG modelled with every
+    # position; a check run models only what a rule can report (see prefilter)
+    full_model: bool = False
 
     def rule_option(self, code: str, name: str, default: object = None) -> object:
         for rule_code, options in self.rule_options:
@@ -29,7 +32,7 @@ class Settings:
     def cache_key(self) -> str:
         """What changes per-file results: part of the cache key."""
         return repr((sorted(self.selected), self.airflow_version, self.serialization,
-                     self.large_value_bytes, self.rule_options))
+                     self.large_value_bytes, self.rule_options, self.full_model, self.allowlist is not None))
 
 
 def matches_any(code: str, prefixes: Sequence[str]) -> bool:

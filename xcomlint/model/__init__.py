@@ -74,7 +74,10 @@ def _python_syntax_error(source: str) -> "Optional[tuple[str, Span]]":
     return None
 
 
-def build_file_model(path: str, source: str, module: "Optional[cst.Module]" = None) -> FileModel:
+def build_file_model(path: str, source: str, module: "Optional[cst.Module]" = None, *,
+                     all_positions: bool = True) -> FileModel:
+    """The model of one file. ``all_positions=False`` (a lint run) leaves the
+    spans no finding can point at ``UNRESOLVED`` (see ``Finisher.collect_nodes``)."""
     from .builder import Builder
     from .finish import Finisher, loose_pull_sites
     from .imports import collect_imports
@@ -91,7 +94,7 @@ def build_file_model(path: str, source: str, module: "Optional[cst.Module]" = No
     builder.run()
     finisher = Finisher(builder)
     loose = loose_pull_sites(module, builder.attached_pull_calls) if "xcom_pull" in source else []
-    finisher.collect_nodes([site.call for site, _ in loose])
+    finisher.collect_nodes([site.call for site, _ in loose], all_positions)
     dags = finisher.dags()
     loose_pulls = []
     for site, function in loose:

@@ -19,6 +19,7 @@ from .records import (
     ABSENT,
     UNKNOWN,
     UNKNOWN_VALUE,
+    UNRESOLVED,
     ArgValue,
     Dag,
     Edge,
@@ -86,21 +87,26 @@ class Finisher:
         return pull_arguments(positional, keywords)
 
     # --------------------------------------------------------------- records
-    def collect_nodes(self, extra: List[cst.CSTNode]) -> None:
+    def collect_nodes(self, extra: List[cst.CSTNode], all_positions: bool = True) -> None:
+        """Resolve the positions of the recorded nodes: all of them, or (a lint
+        run) only those a finding can point at: pulls, pushes made by code and
+        XComArg misuses. The rest get ``UNRESOLVED``."""
         nodes: List[cst.CSTNode] = list(extra)
         for dag in self.builder.dags:
-            nodes.append(dag.node)
-            nodes.extend(task.node for task in dag.tasks)
+            if all_positions:
+                nodes.append(dag.node)
+                nodes.extend(task.node for task in dag.tasks)
             for task in dag.tasks:
                 nodes.extend(pull.loc.node for pull in task.pending_pulls)
-                nodes.extend(push.loc.node for push in task.pending_pushes)
+                nodes.extend(pull.string_node for pull in task.pending_pulls if pull.string_node is not None)
+                nodes.extend(push.loc.node for push in task.pending_pushes if all_positions or push.via != "operator")
             nodes.extend(misuse.loc.node for misuse in dag.misuses)
         self.positions = resolve_positions(self.builder.module, nodes)
 
     def span(self, loc: Loc) -> Span:
         found = self.positions.get(id(loc.node))
         if found is None:
-            return Span(1, 1, 1, 1)
+            return UNRESOLVED
         start, end = found
         if loc.raw_offset is None:
             return Span(start[0], start[1] + 1, end[0], end[1] + 1)

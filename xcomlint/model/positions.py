@@ -9,7 +9,8 @@ The pass keeps libcst's own token list and notes, for each recorded node, the
 index of the token where it starts and ends; character offsets and then
 lines and columns are worked out once at the end, over the joined text. That
 costs far less than tracking the line and column at every one of the
-hundreds of thousands of tokens of a large file.
+hundreds of thousands of tokens of a large file. The pass stops as soon as
+the last target is behind it: the rest of the file cannot move a position.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ class _SyntacticRange:
         self.state.found[self.key] = (self.start, len(self.state.tokens))
 
 
+class _AllFound(Exception):
+    """Raised to end code generation once every target has been passed."""
+
+
 class _TargetedPositionState(CodegenState):
     """A codegen state that notes token ranges of target nodes only."""
 
@@ -70,6 +75,7 @@ class _TargetedPositionState(CodegenState):
         self.targets = targets
         self.found: Dict[int, Tuple[int, int]] = {}
         self._starts: Dict[int, int] = {}
+        self._pending = set(targets)
 
     def pop_trailing_newline(self) -> None:
         # the final newline is dropped only to make ``Module.code`` exact; keeping
@@ -85,6 +91,9 @@ class _TargetedPositionState(CodegenState):
         if key in self.targets:
             start = self._starts.pop(key)
             self.found.setdefault(key, (start, len(self.tokens)))
+            self._pending.discard(key)
+            if not self._pending:
+                raise _AllFound
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -104,7 +113,10 @@ def resolve_positions(module: "cst.Module", nodes: Iterable["cst.CSTNode"]) -> D
     if not targets:
         return {}
     state = _TargetedPositionState(module, targets)
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllFound:
+        pass
     tokens = state.tokens
     offsets = [0, *accumulate(map(len, tokens))]  # offsets[i]: characters before token i
     line_starts = [0, *(match.end() for match in _NEWLINE.finditer("".join(tokens)))]

@@ -63,6 +63,17 @@ class Span:
             "end_column": self.end_column,
         }
 
+    @property
+    def resolved(self) -> bool:
+        return self.line > 0
+
+
+# The span of a record whose position a lint run did not work out: positions
+# cost a code-generation pass, and no rule reports at a task, a DAG or a push an
+# operator makes by itself. ``build_file_model(..., all_positions=True)`` (the
+# graph and allow-list commands) resolves every span.
+UNRESOLVED = Span(0, 0, 0, 0)
+
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,6 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
     pulled: Set[str] = set(context.settings.rule_option("XCL204", "ignore-keys", []))  # type: ignore[arg-type]
     wildcard_outside = False
     for model in models:
-        for dag in model.dags:
-            pulled.update(dag.opaque_strings)  # an unknown operator may pull a key it is given
         for dag, pull in model.all_pulls():
             key = pull.effective_key
             if isinstance(key, str):
@@ -51,7 +49,10 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
             for push in dag.pushes:
                 if push.via not in EXPLICIT or not isinstance(push.key, str) or push.key == RETURN_KEY:
                     continue
-                if push.key in pulled:
+                # an operator xcomlint does not know may pull a key it is given: one
+                # in the same DAG, as XComs belong to a DAG run (a pull from another
+                # DAG names that DAG, and such pulls are in ``pulled`` above)
+                if push.key in pulled or push.key in dag.opaque_strings:
                     continue
                 yield Report(
                     push.span,
