@@ -409,3 +409,17 @@ with DAG("x", default_args={default_args}):
     assert tasks("{'do_xcom_push': False}") == {"kpo": (True, False), "bash": (True, False)}
     unknown = tasks("DEFAULTS", prelude="from company.settings import DEFAULTS")
     assert unknown == {"kpo": (False, False), "bash": (False, True)}
+
+
+def test_no_concrete_libcst_node_class_has_subclasses() -> None:
+    """The model compares node types with ``type(node) is cst.X`` instead of the
+    slow ABC ``isinstance``; that is only the same test while no concrete node
+    class of the installed libcst is subclassed by another."""
+    import inspect
+
+    import libcst as cst
+
+    concrete = [c for c in vars(cst).values()
+                if inspect.isclass(c) and issubclass(c, cst.CSTNode) and not inspect.isabstract(c)]
+    assert len(concrete) > 100
+    assert [(c.__name__, d.__name__) for c in concrete for d in concrete if d is not c and issubclass(d, c)] == []

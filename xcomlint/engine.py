@@ -13,12 +13,13 @@ from .allowlist import AllowList, load_allowlist
 from .cache import ResultCache
 from .discovery import PathError, discover
 from .findings import Finding, InternalError
-from .model import build_file_model
+from .model import ALL_POSITIONS, REPORTABLE_POSITIONS, build_file_model
 from .model.records import FileModel, Span
 from .noqa import is_suppressed, parse_noqa
 from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, RUN_SCOPE, Report, Rule, all_rules
+from .rules.unused_push import EXPLICIT as EXPLICIT_PUSHES
 from .settings import Settings, matches_any
 
 
@@ -118,6 +119,37 @@ def _needs_no_model(source: str, settings: Settings) -> bool:
     return not may_hold_xcom_sites(source)
 
 
+def _build_model(path: str, source: str, settings: Settings, rules: Sequence[Rule]) -> FileModel:
+    if settings.full_model:
+        return build_file_model(path, source, positions=ALL_POSITIONS)
+    if settings.allowlist is not None:
+        # the allow-list rules report at the pulls and pushes of any file
+        return build_file_model(path, source, positions=REPORTABLE_POSITIONS)
+    return build_file_model(path, source, positions=REPORTABLE_POSITIONS,
+                            needs_positions=lambda model: _may_report(model, settings, rules))
+
+
+def _may_report(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> bool:
+    """Whether a rule may report in ``model``, read without positions: a per-file
+    rule that reports (or raises), or an explicit push, which a whole-run rule
+    (XCL204) may report once it has seen every file."""
+    if any(rule.scope == RUN_SCOPE for rule in rules) and any(
+        push.via in EXPLICIT_PUSHES for dag in model.dags for push in dag.pushes
+    ):
+        return True
+    context = RuleContext(settings)
+    for rule in rules:
+        try:
+            if rule.scope == FILE_SCOPE and next(iter(rule.check(model, context)), None) is not None:
+                return True
+            if rule.scope == DAG_SCOPE and any(next(iter(rule.check(dag, context)), None) is not None
+                                               for dag in model.dags):
+                return True
+        except Exception:
+            return True  # check_model names the rule
+    return False
+
+
 def _resolved(reports: List[Report]) -> List[Report]:
     """A lint run leaves positions no rule reports unresolved: a rule that
     reports one anyway is a bug, surfaced as an internal error of that rule."""
@@ -138,7 +170,7 @@ def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: O
         model = FileModel(path=path, noqa=parse_noqa(source))
     else:
         try:
-            model = build_file_model(path, source, all_positions=settings.full_model)
+            model = _build_model(path, source, settings, rules)
         except Exception as error:  # never let one odd file stop the run
             result = FileResult(path, FileModel(path=path, noqa=parse_noqa(source)))
             result.errors.append(InternalError(path, f"building the model failed: {type(error).__name__}: {error}"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from ..noqa import parse_noqa
 from .records import (
     ABSENT,
+    ALL_POSITIONS,
+    NO_POSITIONS,
+    REPORTABLE_POSITIONS,
     RETURN_KEY,
     UNKNOWN,
     Dag,
@@ -25,8 +28,11 @@ from .records import (
 if TYPE_CHECKING:
     import libcst as cst
 
+    from .finish import Finisher
+
 __all__ = [
-    "ABSENT", "RETURN_KEY", "UNKNOWN", "Dag", "Edge", "FileModel", "NoqaTable", "Pull", "Push",
+    "ABSENT", "ALL_POSITIONS", "NO_POSITIONS", "REPORTABLE_POSITIONS", "RETURN_KEY", "UNKNOWN",
+    "Dag", "Edge", "FileModel", "NoqaTable", "Pull", "Push",
     "Span", "Task", "build_file_model", "parse_source",
 ]
 
@@ -74,15 +80,25 @@ def _python_syntax_error(source: str) -> "Optional[tuple[str, Span]]":
     return None
 
 
-def build_file_model(path: str, source: str, module: "Optional[cst.Module]" = None, *,
-                     all_positions: bool = True) -> FileModel:
-    """The model of one file. ``all_positions=False`` (a lint run) leaves the
-    spans no finding can point at ``UNRESOLVED`` (see ``Finisher.collect_nodes``)."""
+def build_file_model(
+    path: str,
+    source: str,
+    module: "Optional[cst.Module]" = None,
+    *,
+    positions: str = ALL_POSITIONS,
+    needs_positions: "Optional[Callable[[FileModel], bool]]" = None,
+) -> FileModel:
+    """The model of one file, with the spans ``positions`` names resolved and
+    the others ``UNRESOLVED``.
+
+    Positions cost a code-generation pass over the file, and most files of a
+    run report nothing. With ``needs_positions``, the model is first finished
+    without positions and handed to it; only when it answers True is the model
+    finished again with ``positions`` (the builder's work is done once).
+    """
     from .builder import Builder
     from .finish import Finisher, loose_pull_sites
     from .imports import collect_imports
-    from .pending import Loc
-    from .values import FunctionVal
 
     noqa = parse_noqa(source)
     if module is None:
@@ -94,7 +110,19 @@ def build_file_model(path: str, source: str, module: "Optional[cst.Module]" = No
     builder.run()
     finisher = Finisher(builder)
     loose = loose_pull_sites(module, builder.attached_pull_calls) if "xcom_pull" in source else []
-    finisher.collect_nodes([site.call for site, _ in loose], all_positions)
+    if needs_positions is not None:
+        quick = _finished(path, noqa, finisher, loose, NO_POSITIONS)
+        if not needs_positions(quick):
+            return quick
+    return _finished(path, noqa, finisher, loose, positions)
+
+
+def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, positions: str) -> FileModel:
+    from .pending import Loc
+    from .values import FunctionVal
+
+    builder = finisher.builder
+    finisher.collect_nodes([site.call for site, _ in loose], positions)
     dags = finisher.dags()
     loose_pulls = []
     for site, function in loose:
@@ -119,4 +147,3 @@ def build_file_model(path: str, source: str, module: "Optional[cst.Module]" = No
             )
         )
     return FileModel(path=path, dags=dags, loose_pulls=tuple(loose_pulls), noqa=noqa)
-

@@ -390,29 +390,33 @@ class Builder(TaskBuilding, Wiring):
         if node is None:
             return UNKNOWN
         self.tick()
-        if isinstance(node, cst.SimpleString):
+        # ``type(node) is`` instead of ``isinstance``: libcst's classes are ABCs,
+        # whose isinstance runs Python code, and no concrete libcst class has
+        # subclasses, so the two agree
+        kind = type(node)
+        if kind is cst.SimpleString:
             return simple_string_value(node) or UNKNOWN
-        if isinstance(node, cst.ConcatenatedString):
+        if kind is cst.ConcatenatedString:
             left, right = self.evaluate(node.left, scope), self.evaluate(node.right, scope)
             if isinstance(left, StrVal) and isinstance(right, StrVal):
                 return left + right
             return UNKNOWN
-        if isinstance(node, cst.FormattedString):
+        if kind is cst.FormattedString:
             return self.eval_fstring(node, scope)
-        if isinstance(node, cst.Integer):
+        if kind is cst.Integer:
             try:
                 return ConstVal(int(node.value.replace("_", ""), 0))
             except ValueError:
                 return UNKNOWN
-        if isinstance(node, cst.Float):
+        if kind is cst.Float:
             return UNKNOWN
-        if isinstance(node, cst.Name):
+        if kind is cst.Name:
             return self.eval_name(node.value, scope)
-        if isinstance(node, cst.Attribute):
+        if kind is cst.Attribute:
             return self.eval_attribute(node, scope)
-        if isinstance(node, cst.Subscript):
+        if kind is cst.Subscript:
             return self.eval_subscript(node, scope)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        if kind in (cst.List, cst.Tuple, cst.Set):
             items: List[Any] = []
             for element in node.elements:
                 value = self.evaluate(element.value, scope)
@@ -425,7 +429,7 @@ class Builder(TaskBuilding, Wiring):
                     items.append(value)
                     self.remember_node(value, element.value)
             return ListVal(items)
-        if isinstance(node, cst.Dict):
+        if kind is cst.Dict:
             pairs: List[Tuple[Any, Any]] = []
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
@@ -439,33 +443,33 @@ class Builder(TaskBuilding, Wiring):
                     else:
                         pairs.append((UNKNOWN, UNKNOWN))
             return DictVal(pairs)
-        if isinstance(node, cst.BinaryOperation):
+        if kind is cst.BinaryOperation:
             return self.eval_binary(node, scope)
-        if isinstance(node, cst.Call):
+        if kind is cst.Call:
             return UNKNOWN if self.pure else self.eval_call(node, scope, statement)
-        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        if kind in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
             return self.eval_comprehension(node, scope)
-        if isinstance(node, cst.DictComp):
+        if kind is cst.DictComp:
             self.eval_comprehension(node, scope)
             return UNKNOWN
-        if isinstance(node, cst.IfExp):
+        if kind is cst.IfExp:
             self.evaluate(node.test, scope)
             body, orelse = self.evaluate(node.body, scope), self.evaluate(node.orelse, scope)
             return body if same_value(body, orelse) else UNKNOWN
-        if isinstance(node, cst.BooleanOperation):
+        if kind is cst.BooleanOperation:
             self.evaluate(node.left, scope)
             self.evaluate(node.right, scope)
             return UNKNOWN
-        if isinstance(node, cst.NamedExpr):
+        if kind is cst.NamedExpr:
             value = self.evaluate(node.value, scope)
             self.assign(node.target, value, scope)
             return value
-        if isinstance(node, cst.UnaryOperation):
+        if kind is cst.UnaryOperation:
             operand = self.evaluate(node.expression, scope)
             if isinstance(node.operator, cst.Minus) and isinstance(operand, ConstVal) and isinstance(operand.value, int):
                 return ConstVal(-operand.value)
             return UNKNOWN
-        if isinstance(node, cst.Await):
+        if kind is cst.Await:
             return self.evaluate(node.expression, scope)
         return UNKNOWN
 

@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Set
 import libcst as cst
 
 from ..knowledge import GET_CURRENT_CONTEXT, TI_NAMES
-from .syntax import children
+from .syntax import child_list
 
 # callees that may receive the task instance or context without pushing for it
 _HARMLESS_CALLEES = frozenset({"print", "str", "repr", "len", "type", "isinstance", "dict", "list", "pprint", "vars"})
@@ -98,33 +98,36 @@ class _BodyScanner:
         self.loop = False
 
     def scan(self, root: cst.CSTNode) -> None:
+        # node types are compared with ``is`` (see Builder.evaluate: libcst's
+        # isinstance is slow, and concrete libcst classes have no subclasses)
         stack = [(root, 0, id(root), False)]
         while stack:
             node, depth, block, loop = stack.pop()
             self.block, self.loop = block, loop
-            self.visit(node, depth)
-            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            kind = type(node)
+            self.visit(node, kind, depth)
+            if kind is cst.FunctionDef or kind is cst.Lambda:
                 depth, loop = depth + 1, False
-            if isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            elif kind is cst.IndentedBlock or kind is cst.SimpleStatementSuite:
                 block = id(node)
-            for child in reversed(list(children(node))):
+            body = node.body if kind is cst.For or kind is cst.While else None
+            for child in reversed(child_list(node)):
                 # a loop's body repeats; its ``else:`` runs at most once
-                repeats = loop or (isinstance(node, (cst.For, cst.While)) and child is node.body)
-                stack.append((child, depth, block, repeats))
+                stack.append((child, depth, block, loop or child is body))
 
-    def visit(self, node: cst.CSTNode, depth: int) -> None:
-        if isinstance(node, cst.Call):
+    def visit(self, node: cst.CSTNode, kind: type, depth: int) -> None:
+        if kind is cst.Call:
             self.visit_call(node)
-        elif isinstance(node, cst.Return):
+        elif kind is cst.Return:
             if depth == 0 and node.value is not None:
-                if not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+                if not (type(node.value) is cst.Name and node.value.value == "None"):
                     self.summary.returns.append(node)
-        elif isinstance(node, (cst.Yield,)):
+        elif kind is cst.Yield:
             if depth == 0:
                 self.summary.yields = True
-        elif isinstance(node, cst.Assign):
+        elif kind is cst.Assign:
             for target in node.targets:
-                if isinstance(target.target, cst.Name):
+                if type(target.target) is cst.Name:
                     name = target.target.value
                     self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
                     self.summary.single_assignments[name] = node.value
@@ -133,16 +136,16 @@ class _BodyScanner:
                 else:
                     for name in _names_in(target.target):
                         self.assign_counts[name] = 2
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+        elif kind is cst.AugAssign or kind is cst.AnnAssign:
             for name in _names_in(node.target):
                 self.assign_counts[name] = 2
-        elif isinstance(node, (cst.For, cst.CompFor)):
+        elif kind is cst.For or kind is cst.CompFor:
             for name in _names_in(node.target):
                 self.assign_counts[name] = 2
-        elif isinstance(node, cst.AsName):
+        elif kind is cst.AsName:
             for name in _names_in(node.name):
                 self.assign_counts[name] = 2
-        elif isinstance(node, cst.WithItem):
+        elif kind is cst.WithItem:
             call = node.item
             if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "open":
                 if node.asname is not None and isinstance(node.asname.name, cst.Name):

@@ -17,6 +17,8 @@ from .pending import Loc, PendingMisuse, PendingPull, PendingPush, pull_argument
 from .positions import point_in_text, resolve_positions
 from .records import (
     ABSENT,
+    ALL_POSITIONS,
+    NO_POSITIONS,
     UNKNOWN,
     UNKNOWN_VALUE,
     UNRESOLVED,
@@ -29,7 +31,7 @@ from .records import (
     Task,
     XComArgMisuse,
 )
-from .syntax import children
+from .syntax import child_list
 from .value_analysis import ValueAnalyzer
 from .values import ConstVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 
@@ -87,20 +89,23 @@ class Finisher:
         return pull_arguments(positional, keywords)
 
     # --------------------------------------------------------------- records
-    def collect_nodes(self, extra: List[cst.CSTNode], all_positions: bool = True) -> None:
-        """Resolve the positions of the recorded nodes: all of them, or (a lint
-        run) only those a finding can point at: pulls, pushes made by code and
-        XComArg misuses. The rest get ``UNRESOLVED``."""
-        nodes: List[cst.CSTNode] = list(extra)
-        for dag in self.builder.dags:
-            if all_positions:
-                nodes.append(dag.node)
-                nodes.extend(task.node for task in dag.tasks)
-            for task in dag.tasks:
-                nodes.extend(pull.loc.node for pull in task.pending_pulls)
-                nodes.extend(pull.string_node for pull in task.pending_pulls if pull.string_node is not None)
-                nodes.extend(push.loc.node for push in task.pending_pushes if all_positions or push.via != "operator")
-            nodes.extend(misuse.loc.node for misuse in dag.misuses)
+    def collect_nodes(self, extra: List[cst.CSTNode], positions: str = ALL_POSITIONS) -> None:
+        """Resolve the positions of recorded nodes: all of them, only those a
+        finding can point at (``REPORTABLE_POSITIONS``: pulls, pushes made by
+        code, XComArg misuses), or none. The rest get ``UNRESOLVED``."""
+        nodes: List[cst.CSTNode] = []
+        if positions != NO_POSITIONS:
+            nodes.extend(extra)
+            every = positions == ALL_POSITIONS
+            for dag in self.builder.dags:
+                if every:
+                    nodes.append(dag.node)
+                    nodes.extend(task.node for task in dag.tasks)
+                for task in dag.tasks:
+                    nodes.extend(pull.loc.node for pull in task.pending_pulls)
+                    nodes.extend(pull.string_node for pull in task.pending_pulls if pull.string_node is not None)
+                    nodes.extend(push.loc.node for push in task.pending_pushes if every or push.via != "operator")
+                nodes.extend(misuse.loc.node for misuse in dag.misuses)
         self.positions = resolve_positions(self.builder.module, nodes)
 
     def span(self, loc: Loc) -> Span:
@@ -232,15 +237,16 @@ def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, 
     stack: List[Tuple[cst.CSTNode, Optional[cst.FunctionDef]]] = [(module, None)]
     while stack:
         node, function = stack.pop()
-        if isinstance(node, cst.FunctionDef):
+        kind = type(node)  # not isinstance: see Builder.evaluate
+        if kind is cst.FunctionDef:
             function = node
         elif (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
+            kind is cst.Call
+            and type(node.func) is cst.Attribute
             and node.func.attr.value == "xcom_pull"
             and id(node) not in attached
         ):
             positional, keywords, star = _split_args(node, _is_static_form(node.func.value))
             sites.append((PullSite(node, positional, keywords, star), function))
-        stack.extend((child, function) for child in reversed(list(children(node))))
+        stack.extend((child, function) for child in reversed(child_list(node)))
     return sites

@@ -68,11 +68,15 @@ class Span:
         return self.line > 0
 
 
-# The span of a record whose position a lint run did not work out: positions
-# cost a code-generation pass, and no rule reports at a task, a DAG or a push an
-# operator makes by itself. ``build_file_model(..., all_positions=True)`` (the
-# graph and allow-list commands) resolves every span.
+# The span of a record whose position the model did not work out: positions
+# cost a code-generation pass, no rule reports at a task, a DAG or a push an
+# operator makes by itself, and most files have nothing to report at all.
 UNRESOLVED = Span(0, 0, 0, 0)
+
+# which spans a model has resolved
+ALL_POSITIONS = "all"  # every record: the graph and allow-list commands
+REPORTABLE_POSITIONS = "reportable"  # pulls, pushes made by code, XComArg misuses: what rules report
+NO_POSITIONS = "none"  # none: enough to learn whether any rule reports at all
 
 
 
