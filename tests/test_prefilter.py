@@ -68,23 +68,6 @@ def test_the_same_error_in_a_dag_file_and_in_a_plain_file() -> None:
     assert (found_plain.line + 1, found_plain.column) == (found_dag.line, found_dag.column)
 
 
-def test_a_file_without_airflow_is_linted_without_importing_libcst(tmp_path: Path) -> None:
-    (tmp_path / "util.py").write_text("def helper(x):\n    return x + 1\n")
-    code = textwrap.dedent(
-        """
-        import sys
-        from xcomlint.cli import main
-        try:
-            main(["check", "--no-cache", "-j1", sys.argv[1]])
-        except SystemExit as stop:
-            assert stop.code == 0, stop.code
-        print(sorted(m for m in sys.modules if m == "libcst" or m.startswith("libcst.")))
-        """
-    )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
-
-
 def _sites(source: str) -> list:
     """The XCom sites of the full model: what a check run must not lose."""
     model = build_file_model("dag.py", source)
@@ -183,8 +166,10 @@ def test_a_dag_without_xcom_sites_is_skipped_but_graphed_and_held_to_its_allowli
     assert "XCL303" in stale.stdout and "extrakt" in stale.stdout
 
 
-def test_a_dag_file_without_xcom_sites_is_checked_without_importing_libcst(tmp_path: Path) -> None:
-    (tmp_path / "dag.py").write_text(OPERATORS_ONLY)
+@pytest.mark.parametrize("source", ["def helper(x):\n    return x + 1\n", OPERATORS_ONLY],
+                         ids=["no-airflow", "dag-without-xcom-sites"])
+def test_a_file_the_pre_check_skips_is_linted_without_importing_libcst(tmp_path: Path, source: str) -> None:
+    (tmp_path / "dag.py").write_text(source)
     code = textwrap.dedent(
         """
         import sys

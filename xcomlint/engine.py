@@ -19,7 +19,6 @@ from .noqa import is_suppressed, parse_noqa
 from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, RUN_SCOPE, Report, Rule, all_rules
-from .rules.unused_push import EXPLICIT as EXPLICIT_PUSHES
 from .settings import Settings, matches_any
 
 
@@ -134,7 +133,7 @@ def _may_report(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
     rule that reports (or raises), or an explicit push, which a whole-run rule
     (XCL204) may report once it has seen every file."""
     if any(rule.scope == RUN_SCOPE for rule in rules) and any(
-        push.via in EXPLICIT_PUSHES for dag in model.dags for push in dag.pushes
+        push.explicit for dag in model.dags for push in dag.pushes
     ):
         return True
     context = RuleContext(settings)

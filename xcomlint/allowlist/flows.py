@@ -11,8 +11,6 @@ from typing import Iterator, Optional, Sequence, Tuple
 
 from ..model.records import Dag, FileModel, Push, Span
 
-EXPLICIT_PUSHES = ("xcom_push", "template")
-
 
 @dataclass(frozen=True)
 class Flow:
@@ -49,7 +47,7 @@ def dag_flows(path: str, dag: Dag) -> Iterator[Flow]:
 def declared_pushes(dag: Dag) -> Iterator[Push]:
     """Explicit pushes with a known key: what XCL302 and allow-list entries declare."""
     for push in dag.pushes:
-        if push.via in EXPLICIT_PUSHES and isinstance(push.key, str) and isinstance(push.task_id, str):
+        if push.explicit and isinstance(push.key, str) and isinstance(push.task_id, str):
             yield push
 
 

@@ -155,8 +155,9 @@ class Push:
     """A value a task puts into XCom under ``key``.
 
     ``via`` is ``return`` (return value), ``multiple_outputs`` (one key of a
-    returned mapping), ``xcom_push`` (an explicit call) or ``operator`` (a key a
-    known operator always pushes).
+    returned mapping), ``xcom_push`` (an explicit call), ``template`` (an
+    explicit call in a Jinja template) or ``operator`` (a key a known operator
+    always pushes).
     """
 
     task_id: TaskId
@@ -168,6 +169,11 @@ class Push:
     # same function run in order; one in a loop runs once per iteration
     block: Optional[int] = None
     in_loop: bool = False
+
+    @property
+    def explicit(self) -> bool:
+        """Pushed by hand (``xcom_push`` in code or in a template), not by returning."""
+        return self.via in ("xcom_push", "template")
 
 
 @dataclass(frozen=True)

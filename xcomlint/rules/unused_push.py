@@ -8,8 +8,6 @@ from ..model.records import RETURN_KEY, UNKNOWN, Dag, FileModel, Pull
 from .context import RuleContext
 from .registry import RUN_SCOPE, Report, RuleOption, rule
 
-EXPLICIT = ("xcom_push", "template")
-
 
 def _reads_any_key(pull: Pull) -> bool:
     """A pull whose key is not known, or a key wildcard, may read any push."""
@@ -47,7 +45,7 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
             if _dag_is_open(dag):
                 continue
             for push in dag.pushes:
-                if push.via not in EXPLICIT or not isinstance(push.key, str) or push.key == RETURN_KEY:
+                if not push.explicit or not isinstance(push.key, str) or push.key == RETURN_KEY:
                     continue
                 # an operator xcomlint does not know may pull a key it is given: one
                 # in the same DAG, as XComs belong to a DAG run (a pull from another
