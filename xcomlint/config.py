@@ -12,9 +12,10 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,6 +71,8 @@ def _read_text(path: str) -> str:
 
 
 def _yaml_lines(node: yaml.Node, prefix: str = "") -> Dict[str, int]:
+    import yaml
+
     lines: Dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -80,6 +83,8 @@ def _yaml_lines(node: yaml.Node, prefix: str = "") -> Dict[str, int]:
 
 
 def _load_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Dict[str, int]]:
+    import yaml  # only a YAML configuration needs it
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -9,7 +9,7 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple, Union
 
-from .allowlist import AllowList, load_allowlist
+from .allowlist import AllowList
 from .cache import ResultCache
 from .discovery import PathError, discover
 from .findings import Finding, InternalError
@@ -293,7 +293,11 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
     With a cache, files whose entry is there are not parsed (a fully warm run
     never imports libcst); the whole-run rules always run over every model.
     """
-    allowlist = load_allowlist(settings.allowlist) if settings.allowlist else None
+    allowlist = None
+    if settings.allowlist:
+        from .allowlist import load_allowlist
+
+        allowlist = load_allowlist(settings.allowlist)
     files, path_errors = discover(paths, settings.exclude)
     rules = selected_rules(settings)
     results: List[Optional[FileResult]] = [None] * len(files)

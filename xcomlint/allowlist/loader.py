@@ -12,20 +12,13 @@ from typing import Dict, List, Set, Tuple
 
 import yaml
 
-from .records import RETURN_KEY, AllowList, CrossDagRule, DagRules, XComRule
+from .records import RETURN_KEY, AllowList, AllowListError, CrossDagRule, DagRules, XComRule
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 _TOP = ("version", "dags")
 _DAG = ("xcoms", "cross_dag")
 _XCOM = ("from", "key", "to", "exclusive")
 _CROSS = ("dag", "from", "key", "to")
-
-
-class AllowListError(Exception):
-    def __init__(self, path: str, line: int, column: int, where: str, message: str) -> None:
-        self.path, self.line, self.column, self.where, self.message = path, line, column, where, message
-        prefix = f"{where}: " if where else ""
-        super().__init__(f"{path}:{line}:{column}: {prefix}{message}")
 
 
 class _Reader:

@@ -9,6 +9,15 @@ from typing import Dict, Optional, Tuple
 RETURN_KEY = "return_value"
 
 
+class AllowListError(Exception):
+    """A broken allow-list: the file, line, column and key, and what is wrong."""
+
+    def __init__(self, path: str, line: int, column: int, where: str, message: str) -> None:
+        self.path, self.line, self.column, self.where, self.message = path, line, column, where, message
+        prefix = f"{where}: " if where else ""
+        super().__init__(f"{path}:{line}:{column}: {prefix}{message}")
+
+
 def matches(task_id: str, pattern: str) -> bool:
     """Task ids are full ids (``group.task``); ``*`` and ``?`` globs are allowed."""
     return fnmatchcase(task_id, pattern)
