@@ -312,6 +312,32 @@ def test_loose_pulls_in_code_no_task_runs() -> None:
     assert model.loose_pulls[0].consumer is UNKNOWN
 
 
+@pytest.mark.parametrize(
+    "comment,loose",
+    [("", 0), ("# ti.xcom_pull is read by the task", 0), ("\n\ndef other(ti):\n    return ti.xcom_pull(key='x')", 1)],
+)
+def test_loose_pulls_beside_pulls_a_task_runs(comment: str, loose: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk for loose pulls is skipped when the text holds no ``xcom_pull``
+    beyond the attached ones; a comment or a second function makes it run."""
+    import xcomlint.model.finish as finish
+
+    walks = []
+    walk = finish.loose_pull_sites
+    monkeypatch.setattr(finish, "loose_pull_sites", lambda *args: walks.append(1) or walk(*args))
+    source = AF2 + f"""
+def use(ti):
+    return ti.xcom_pull(task_ids="a", key="k")
+{comment}
+with DAG("x"):
+    PythonOperator(task_id="use", python_callable=use)
+"""
+    model = model_of(source)
+    assert len(model.dags[0].pulls) == 1
+    assert len(model.loose_pulls) == loose
+    assert [p.key for p in model.loose_pulls] == ["x"] * loose
+    assert len(walks) == (1 if comment else 0)
+
+
 def test_model_is_plain_picklable_data() -> None:
     source = AF2 + """
 def use(ti):

@@ -109,7 +109,11 @@ def build_file_model(
     builder = Builder(module, collect_imports(module))
     builder.run()
     finisher = Finisher(builder)
-    loose = loose_pull_sites(module, builder.attached_pull_calls) if "xcom_pull" in source else []
+    # every pull site the builder attached is a ``.xcom_pull(...)`` call of its
+    # own, spelled out in the text: when the text holds no more ``xcom_pull``
+    # than that, no call is left for the walk to find
+    attached = builder.attached_pull_calls
+    loose = loose_pull_sites(module, attached) if source.count("xcom_pull") > len(attached) else []
     if needs_positions is not None:
         quick = _finished(path, noqa, finisher, loose, NO_POSITIONS)
         if not needs_positions(quick):

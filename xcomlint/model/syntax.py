@@ -8,6 +8,7 @@ walks the dataclass fields of each node directly.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from typing import Dict, Iterator, List, Tuple, Type
 
 import libcst as cst
@@ -45,11 +46,26 @@ def _kind(kind: type) -> int:
 
 
 def _fields(kind: Type[cst.CSTNode]) -> Tuple[str, ...]:
+    """The fields of ``kind`` that may hold a node the model reads. About half
+    the fields of a node are whitespace and punctuation: their annotations say
+    so, and a walk that never reads them is twice as fast."""
     names = _FIELDS.get(kind)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(kind))
+        names = tuple(f.name for f in dataclasses.fields(kind) if _may_hold_read_node(f.type))
         _FIELDS[kind] = names
     return names
+
+
+def _may_hold_read_node(annotation: object) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return False
+    if origin is not None:  # Union, Optional, Sequence
+        return any(_may_hold_read_node(argument) for argument in typing.get_args(annotation))
+    if isinstance(annotation, type):
+        bases = annotation.__mro__  # not issubclass: see _kind
+        return cst.CSTNode in bases and not any(base in bases for base in _SKIPPED)
+    return True  # an annotation this cannot read: read the field
 
 
 def child_list(node: cst.CSTNode) -> List[cst.CSTNode]:
