@@ -283,3 +283,54 @@ def test_allow_list_rules_run_on_a_warm_run(tmp_path: Path, monkeypatch: pytest.
     parsed.clear()
     warm = _check("dags", "--allowlist", "xcomlint-allowlist.yaml", "-j1")
     assert parsed == [] and warm.stdout == cold.stdout and warm.exit_code == cold.exit_code
+
+
+def _store_examples(cache: ResultCache) -> List[str]:
+    run = lint_paths([str(EXAMPLES)], settings_for(), 1, None)
+    keys = []
+    for model in run.models:
+        key = cache.key(model.path, Path(model.path).read_bytes())
+        cache.store(key, model, [])
+        keys.append(key)
+    return keys
+
+
+def test_entries_are_written_even_when_the_directory_goes_away_during_the_run(tmp_path: Path) -> None:
+    cache = ResultCache(str(tmp_path / "cache"), "namespace")
+    first = _store_examples(cache)
+    shutil.rmtree(tmp_path / "cache")  # the same cache object remembers the shards it made
+    second = _store_examples(cache)
+    assert first == second
+    assert all(cache.load(key) is not None for key in second)
+
+
+def test_a_leftover_temporary_file_of_this_process_id_does_not_block_an_entry(tmp_path: Path) -> None:
+    import xcomlint.cache as cache_module
+
+    cache = ResultCache(str(tmp_path / "cache"), "namespace")
+    model = lint_paths([str(EXAMPLES)], settings_for(), 1, None).models[0]
+    key = cache.key(model.path, Path(model.path).read_bytes())
+    shard = os.path.dirname(cache._entry_path(key))
+    os.makedirs(shard)
+    upcoming = next(cache_module._temporary_names) + 1  # the name the store will try
+    leftover = Path(shard) / f".tmp-{os.getpid()}-{upcoming}.pickle"
+    leftover.write_bytes(b"left by a crashed run")
+    cache.store(key, model, [])
+    loaded = cache.load(key)
+    assert loaded is not None and loaded.model == model
+    assert leftover.read_bytes() == b"left by a crashed run"
+
+
+def test_a_run_leaves_no_temporary_files(project: Path) -> None:
+    _check("dags", "-j1")
+    directory = Path(os.environ["XCOMLINT_CACHE_DIR"])
+    assert _entries(directory)
+    assert not [entry for entry in directory.rglob(".tmp-*")]
+
+
+def test_a_cache_sent_to_a_worker_is_the_same_cache() -> None:
+    cache = ResultCache("somewhere", "namespace")
+    cache._prepared.add("somewhere/ab")
+    copy = pickle.loads(pickle.dumps(cache))
+    assert (copy.directory, copy.namespace) == ("somewhere", "namespace")
+    assert copy._prepared == set()  # what exists on disk is checked again in the worker

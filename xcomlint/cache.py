@@ -31,13 +31,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import itertools
 import os
 import pickle
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional, Set, Tuple
 
 from . import __version__
 from .findings import Finding
@@ -118,6 +119,21 @@ class _RecordUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not an xcomlint record: {module}.{name}")
 
 
+_temporary_names = itertools.count()
+
+
+def _create_temporary(directory: str) -> Tuple[int, str]:
+    """A new file for one entry, opened for writing. Named by process and
+    counter, so no two writers share one; ``tempfile.mkstemp`` (random names)
+    cost more than pickling the entry. A leftover of a crashed run with the same
+    process id is replaced only through ``mkstemp``."""
+    name = os.path.join(directory, f".tmp-{os.getpid()}-{next(_temporary_names)}.pickle")
+    try:
+        return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), name
+    except FileExistsError:
+        return tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
+
+
 class ResultCache:
     """Per-file results on disk under ``directory``, for one run's namespace.
 
@@ -127,6 +143,13 @@ class ResultCache:
     def __init__(self, directory: str, namespace: str) -> None:
         self.directory = directory
         self.namespace = namespace
+        self._prepared: Set[str] = set()  # shard directories known to exist
+
+    def __getstate__(self) -> Tuple[str, str]:
+        return self.directory, self.namespace
+
+    def __setstate__(self, state: Tuple[str, str]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
 
     @classmethod
     def for_settings(cls, settings: Settings, directory: Optional[str] = None) -> "ResultCache":
@@ -167,9 +190,15 @@ class ResultCache:
         """Write an entry atomically; a cache that cannot be written is no error."""
         target = self._entry_path(key)
         payload = pickle.dumps((ENTRY_FORMAT, key, model, tuple(findings)), protocol=pickle.HIGHEST_PROTOCOL)
+        shard = os.path.dirname(target)
         try:
-            self._prepare(os.path.dirname(target))
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-", suffix=".pickle")
+            self._prepare(shard)
+            try:
+                handle, temporary = _create_temporary(shard)
+            except FileNotFoundError:  # the directory was deleted during the run
+                self._prepared.discard(shard)
+                self._prepare(shard)
+                handle, temporary = _create_temporary(shard)
         except OSError:
             return
         try:
@@ -183,6 +212,9 @@ class ResultCache:
                 pass
 
     def _prepare(self, shard: str) -> None:
+        if shard in self._prepared:
+            return
+        self._prepared.add(shard)
         if os.path.isdir(shard):
             return
         os.makedirs(shard, exist_ok=True)
