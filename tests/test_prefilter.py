@@ -154,6 +154,82 @@ def test_sources_with_a_site_are_never_skipped(source: str, code: str) -> None:
     assert code in [f.code for f in lint_source("dag.py", source, settings_for()).findings]
 
 
+CALLABLE_WITHOUT_RETURN = """
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.python import PythonOperator
+
+OUTPUT_PATH = "/data/output"
+
+def extract():
+    print("extracting to", OUTPUT_PATH)
+
+with DAG("d", schedule=None):
+    PythonOperator(task_id="extract", python_callable=extract)
+"""
+
+
+def test_a_callable_that_returns_nothing_pushes_nothing_and_is_skipped() -> None:
+    """``python_callable``, ``execute`` and ``output`` lead to pushes only
+    through a returned value: without ``return`` or ``lambda`` the file has no site."""
+    assert not may_hold_xcom_sites(CALLABLE_WITHOUT_RETURN)
+    full = build_file_model("dag.py", CALLABLE_WITHOUT_RETURN)
+    assert [push for dag in full.dags for push in dag.pushes] == []
+    assert lint_source("dag.py", CALLABLE_WITHOUT_RETURN, settings_for(full_model=True)).findings == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ('print("extracting to", OUTPUT_PATH)', 'return OUTPUT_PATH'),
+        ("python_callable=extract", "python_callable=lambda: print(OUTPUT_PATH)"),
+        ("def extract():", "def extract(ti):\n    ti.xcom_push(key='k', value=1)"),
+        ('OUTPUT_PATH = "/data/output"', 'OUTPUT_PATH = "{{ ds }}"'),
+    ],
+    ids=["return", "lambda", "xcom", "template"],
+)
+def test_a_return_a_lambda_a_push_or_a_template_keeps_the_file(change: tuple) -> None:
+    assert may_hold_xcom_sites(CALLABLE_WITHOUT_RETURN.replace(*change))
+
+
+XCOMARG_ACROSS_A_COMMENT = """
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.providers.standard.operators.bash import BashOperator
+
+with DAG("d", schedule=None):
+    start = EmptyOperator(task_id="start")
+    BashOperator(task_id="load", bash_command="echo", env={"ROWS": (start.  # what start pushed
+        output)})
+"""
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["start.output", "start . output", "start.\\\n        output", "(start.  # what start pushed\n        output)",
+     "(start.  # what start pushed\r        output)"],
+    ids=["plain", "spaces", "backslash", "comment", "carriage-return"],
+)
+def test_every_spelling_of_an_output_attribute_keeps_the_file(spelling: str) -> None:
+    source = XCOMARG_ACROSS_A_COMMENT.replace(
+        "(start.  # what start pushed\n        output)", spelling)
+    assert may_hold_xcom_sites(source)
+    assert [f.code for f in lint_source("dag.py", source, settings_for()).findings] == ["XCL106"]
+
+
+@pytest.mark.parametrize("text", ["OUTPUT_PATH = 1\n", "x.output_path = 1\n", "y.outputs = 2\n", "# see the output\n"])
+def test_output_as_part_of_another_name_or_in_a_comment_is_no_attribute(text: str) -> None:
+    assert not may_hold_xcom_sites(text)
+
+
+def test_the_output_pattern_is_linear_on_dots_and_hashes() -> None:
+    """A pattern that skipped comments itself would backtrack without bound here."""
+    from xcomlint.prefilter import _OUTPUT_ATTRIBUTE
+
+    hostile = (". # " * 20_000 + "\n") * 5 + "." + "#" * 100_000
+    assert _OUTPUT_ATTRIBUTE.search(hostile) is None
+    assert _OUTPUT_ATTRIBUTE.search(hostile + "\n output") is not None
+
+
 def test_a_dag_without_xcom_sites_is_skipped_but_graphed_and_held_to_its_allowlist(tmp_path: Path) -> None:
     assert may_hold_xcom_code(OPERATORS_ONLY) and not may_hold_xcom_sites(OPERATORS_ONLY)
     (tmp_path / "dag.py").write_text(OPERATORS_ONLY)

@@ -32,13 +32,18 @@ test. A site needs one of these:
 
 - a pull or push written in Python: ``xcom_pull``, ``xcom_push``,
   ``XComArg``, ``do_xcom_push`` all contain ``xcom``;
-- an XComArg: ``.output``, ``XComArg``, or a call of a TaskFlow function,
-  which needs ``task``, ``setup`` or ``teardown`` written as a word (an
-  import of the decorator, ``@task``, ``@dag.task``; an alias is imported
-  under the original name first);
-- a value pushed by code: a callable run by a task, reached through
-  ``python_callable``, a TaskFlow decorator or a local operator's
-  ``execute``; ``multiple_outputs`` contains ``output``;
+- an XComArg: ``XComArg``, an ``.output`` attribute (the model reads no other
+  spelling of it; a line break, a backslash or a comment may stand between
+  the dot and the name), or a call of a TaskFlow function, which needs
+  ``task``, ``setup`` or ``teardown`` written as a word (an import of the
+  decorator, ``@task``, ``@dag.task``; an alias is imported under the
+  original name first);
+- a value pushed by returning it: the model records one only for a function
+  or lambda of this file with a ``return`` of a value (or a lambda's body),
+  run by a task through ``python_callable``, a TaskFlow decorator or a local
+  operator's ``execute`` (``multiple_outputs`` contains ``output``). So the
+  words ``python_callable``, ``execute`` and ``output`` count only in a file
+  that also says ``return`` or ``lambda``, keywords no escape can spell;
 - a pull or push in a Jinja template: the model only scans strings it can
   compute, built from string literals (``format`` and f-strings included),
   numbers and XComArgs; without a ``{`` in any literal, no string the model
@@ -69,8 +74,15 @@ import warnings
 from typing import Optional
 
 _TRIGGERS = ("airflow", "dag", "xcom")
-_SITE_WORDS = ("xcom", "output", "python_callable", "execute")
 _TASKFLOW_WORDS = re.compile(r"\b(?:task|setup|teardown)\b")
+# words that lead the model to a callable, whose pushes need a returned value
+_CALLABLE_WORDS = ("output", "python_callable", "execute")
+_RETURNS = re.compile(r"\b(?:return|lambda)\b")
+# ``.output``: the name may follow the dot after spaces, line breaks and
+# backslashes, or, inside brackets, after comments; a comment ends a line, so
+# then the name starts a line. Two linear patterns rather than one that skips
+# comments, which would backtrack without bound on lines of dots and hashes.
+_OUTPUT_ATTRIBUTE = re.compile(r"\.[\s\\]*output\b|(?:^|\r)[ \t\f]*output\b", re.MULTILINE)
 
 
 def may_hold_xcom_code(text: str) -> bool:
@@ -88,7 +100,10 @@ def may_hold_xcom_sites(text: str) -> bool:
     """False only when the model provably records no XCom site in ``text``
     and CPython accepts it (so there is no syntax error to report either)."""
     lowered = text.lower()
-    if any(word in lowered for word in _SITE_WORDS) or _TASKFLOW_WORDS.search(lowered):
+    if "xcom" in lowered or _TASKFLOW_WORDS.search(lowered) or _OUTPUT_ATTRIBUTE.search(lowered):
+        return True
+    returns = _RETURNS.search(lowered) is not None
+    if returns and any(word in lowered for word in _CALLABLE_WORDS):
         return True
     tree = _parse(text)
     if tree is None:
@@ -97,7 +112,9 @@ def may_hold_xcom_sites(text: str) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
             value = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
             lowered = value.lower()
-            if "{" in value or any(word in lowered for word in _SITE_WORDS):
+            if "{" in value or "xcom" in lowered:
+                return True
+            if returns and any(word in lowered for word in _CALLABLE_WORDS):
                 return True
     return False
 
