@@ -334,3 +334,45 @@ def test_a_cache_sent_to_a_worker_is_the_same_cache() -> None:
     copy = pickle.loads(pickle.dumps(cache))
     assert (copy.directory, copy.namespace) == ("somewhere", "namespace")
     assert copy._prepared == set()  # what exists on disk is checked again in the worker
+
+
+def test_background_writes_are_all_on_disk_when_the_block_ends(tmp_path: Path) -> None:
+    import threading
+
+    cache = ResultCache(str(tmp_path / "cache"), "namespace")
+    before = threading.active_count()
+    with cache.background_writes():
+        assert threading.active_count() == before + 1
+        keys = _store_examples(cache)
+    assert threading.active_count() == before  # no thread is left to meet a fork
+    assert keys and all(cache.load(key) is not None for key in keys)
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))
+
+
+def test_background_writes_end_even_when_the_run_fails(tmp_path: Path) -> None:
+    import threading
+
+    cache = ResultCache(str(tmp_path / "cache"), "namespace")
+    before = threading.active_count()
+    with pytest.raises(RuntimeError):
+        with cache.background_writes():
+            keys = _store_examples(cache)
+            raise RuntimeError("a rule broke")
+    assert threading.active_count() == before
+    assert all(cache.load(key) is not None for key in keys)
+
+
+def test_a_serial_run_writes_through_the_background_writer(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    written = []
+    write = ResultCache._write
+
+    def spy(self: ResultCache, target: str, payload: bytes) -> None:
+        import threading
+
+        written.append(threading.current_thread().name)
+        write(self, target, payload)
+
+    monkeypatch.setattr(ResultCache, "_write", spy)
+    _check("dags", "-j1")
+    assert written and set(written) == {"xcomlint-cache-writer"}
+    assert len(_entries(Path(os.environ["XCOMLINT_CACHE_DIR"]))) == len(written)

@@ -36,14 +36,18 @@ import os
 import pickle
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Iterator, List, Optional, Set, Tuple
 
 from . import __version__
 from .findings import Finding
 from .model.records import FileModel, _Sentinel
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import queue
 
 CACHE_DIR_ENV = "XCOMLINT_CACHE_DIR"
 DEFAULT_CACHE_DIR = ".xcomlint_cache"
@@ -144,6 +148,7 @@ class ResultCache:
         self.directory = directory
         self.namespace = namespace
         self._prepared: Set[str] = set()  # shard directories known to exist
+        self._pending: "Optional[queue.SimpleQueue[Optional[Tuple[str, bytes]]]]" = None
 
     def __getstate__(self) -> Tuple[str, str]:
         return self.directory, self.namespace
@@ -187,9 +192,45 @@ class ResultCache:
         return CachedResult(model, findings)
 
     def store(self, key: str, model: FileModel, findings: List[Finding]) -> None:
-        """Write an entry atomically; a cache that cannot be written is no error."""
+        """Write an entry atomically; a cache that cannot be written is no error.
+        Inside ``background_writes`` the file is written by another thread."""
         target = self._entry_path(key)
         payload = pickle.dumps((ENTRY_FORMAT, key, model, tuple(findings)), protocol=pickle.HIGHEST_PROTOCOL)
+        if self._pending is not None:
+            self._pending.put((target, payload))
+        else:
+            self._write(target, payload)
+
+    @contextmanager
+    def background_writes(self) -> Iterator[None]:
+        """Entries stored within are written by a thread of their own, every one
+        of them before this returns. Creating files is system calls, which run
+        without the interpreter lock: a serial run parses the next file
+        meanwhile. The thread lives only as long as the block, so no process is
+        forked while it runs."""
+        import queue
+        import threading
+
+        pending: "queue.SimpleQueue[Optional[Tuple[str, bytes]]]" = queue.SimpleQueue()
+
+        def drain() -> None:
+            while True:
+                item = pending.get()
+                if item is None:
+                    return
+                self._write(*item)
+
+        writer = threading.Thread(target=drain, name="xcomlint-cache-writer", daemon=True)
+        writer.start()
+        self._pending = pending
+        try:
+            yield
+        finally:
+            self._pending = None
+            pending.put(None)
+            writer.join()
+
+    def _write(self, target: str, payload: bytes) -> None:
         shard = os.path.dirname(target)
         try:
             self._prepare(shard)

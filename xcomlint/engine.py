@@ -246,7 +246,10 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     if sys.platform == "win32":
         workers = min(workers, 61)  # the most a Windows process pool accepts
     if workers <= 1:
-        return [lint_file(path, settings, rules, cache) for path in paths]
+        if cache is None or not paths:
+            return [lint_file(path, settings, rules) for path in paths]
+        with cache.background_writes():
+            return [lint_file(path, settings, rules, cache) for path in paths]
     from concurrent.futures import ProcessPoolExecutor  # only runs that fork pay for it
 
     order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
