@@ -130,7 +130,7 @@ def _create_temporary(directory: str) -> Tuple[int, str]:
     """A new file for one entry, opened for writing. Named by process and
     counter, so no two writers share one; ``tempfile.mkstemp`` (random names)
     cost more than pickling the entry. A leftover of a crashed run with the same
-    process id is replaced only through ``mkstemp``."""
+    process id is left alone: that entry is then written through ``mkstemp``."""
     name = os.path.join(directory, f".tmp-{os.getpid()}-{next(_temporary_names)}.pickle")
     try:
         return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), name
