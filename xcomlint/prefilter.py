@@ -100,10 +100,8 @@ def may_hold_xcom_sites(text: str) -> bool:
     """False only when the model provably records no XCom site in ``text``
     and CPython accepts it (so there is no syntax error to report either)."""
     lowered = text.lower()
-    if "xcom" in lowered or _TASKFLOW_WORDS.search(lowered) or _OUTPUT_ATTRIBUTE.search(lowered):
-        return True
     returns = _RETURNS.search(lowered) is not None
-    if returns and any(word in lowered for word in _CALLABLE_WORDS):
+    if _names_a_site(lowered, returns) or _TASKFLOW_WORDS.search(lowered) or _OUTPUT_ATTRIBUTE.search(lowered):
         return True
     tree = _parse(text)
     if tree is None:
@@ -111,12 +109,16 @@ def may_hold_xcom_sites(text: str) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
             value = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
-            lowered = value.lower()
-            if "{" in value or "xcom" in lowered:
-                return True
-            if returns and any(word in lowered for word in _CALLABLE_WORDS):
+            if "{" in value or _names_a_site(value.lower(), returns):
                 return True
     return False
+
+
+def _names_a_site(lowered: str, returns: bool) -> bool:
+    """The words of a site, the same in the text and in a decoded string
+    literal (a ``**`` key): ``xcom``, or a way to a callable in a file where a
+    callable can return a value."""
+    return "xcom" in lowered or (returns and any(word in lowered for word in _CALLABLE_WORDS))
 
 
 def is_valid_python(text: str) -> bool:
