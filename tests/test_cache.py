@@ -6,18 +6,21 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import pytest
 from click.testing import CliRunner
 from conftest import settings_for
 
 import xcomlint.engine as engine
-from xcomlint.cache import ResultCache
+import xcomlint.cache as cache_module
+from xcomlint.cache import DATABASE_NAME, ENTRY_FORMAT, ResultCache
 from xcomlint.cli import main
 from xcomlint.engine import lint_paths
 
@@ -90,7 +93,17 @@ def _check(*args: str):
 
 
 def _entries(directory: Path) -> Dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in directory.rglob("*.pickle")}
+    """Every entry in the cache's database, by key (none when there is no database)."""
+    database = directory / DATABASE_NAME
+    if not database.exists():
+        return {}
+    with closing(sqlite3.connect(database)) as connection:
+        return dict(connection.execute("SELECT key, entry FROM entries"))
+
+
+def _replace_entries(directory: Path, entries: Dict[str, bytes]) -> None:
+    with closing(sqlite3.connect(directory / DATABASE_NAME)) as connection, connection:
+        connection.executemany("UPDATE entries SET entry = ? WHERE key = ?", [(v, k) for k, v in entries.items()])
 
 
 def test_a_warm_run_prints_what_the_cold_run_printed_and_parses_nothing(project: Path, parsed: List[str]) -> None:
@@ -166,11 +179,13 @@ def test_corrupt_and_foreign_entries_are_ignored_and_rewritten(project: Path, pa
     directory = Path(os.environ["XCOMLINT_CACHE_DIR"])
     good = _entries(directory)
     names = sorted(good)
-    (directory / names[0]).write_bytes(b"")  # truncated
-    (directory / names[1]).write_bytes(b"\x80\x05garbage")  # not a pickle
-    (directory / names[2]).write_bytes(pickle.dumps((1, "another key", None, ())))  # wrong key
-    (directory / names[3]).write_bytes(good[names[4]])  # a valid entry in the wrong place
-    (directory / names[4]).write_bytes(good[names[4]][: len(good[names[4]]) // 2])  # cut short
+    _replace_entries(directory, {
+        names[0]: b"",  # empty
+        names[1]: b"\x80\x05garbage",  # not a pickle
+        names[2]: pickle.dumps((ENTRY_FORMAT, "another key", None, ())),  # wrong key
+        names[3]: good[names[4]],  # a valid entry under another key
+        names[4]: good[names[4]][: len(good[names[4]]) // 2],  # cut short
+    })
     parsed.clear()
     assert _check("dags", "-j1").stdout == cold
     assert len(parsed) == 4  # every DAG file again (util.py needs no parse)
@@ -186,10 +201,11 @@ def test_an_entry_cannot_make_loading_run_code(project: Path, tmp_path: Path) ->
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    for entry in directory.rglob("*.pickle"):
-        entry.write_bytes(pickle.dumps(Exploit()))
+    entries = _entries(directory)
+    _replace_entries(directory, {key: pickle.dumps(Exploit()) for key in entries})
     _check("dags", "-j1")
     assert not marker.exists()
+    assert _entries(directory) == entries  # and each was rewritten
 
 
 def test_no_cache_reads_and_writes_nothing(project: Path, parsed: List[str]) -> None:
@@ -238,7 +254,7 @@ def test_concurrent_runs_share_a_cache(project: Path) -> None:
     assert len({out for out, _ in outputs}) == 1 and all(run.returncode == 1 for run in runs)
     warm = subprocess.run(command, capture_output=True)
     assert warm.stdout == outputs[0][0]
-    assert not list(Path(os.environ["XCOMLINT_CACHE_DIR"]).rglob(".tmp-*"))
+    assert len(_entries(Path(os.environ["XCOMLINT_CACHE_DIR"]))) == 25
 
 
 WARM_IMPORTS = textwrap.dedent(
@@ -298,81 +314,92 @@ def _store_examples(cache: ResultCache) -> List[str]:
 def test_entries_are_written_even_when_the_directory_goes_away_during_the_run(tmp_path: Path) -> None:
     cache = ResultCache(str(tmp_path / "cache"), "namespace")
     first = _store_examples(cache)
-    shutil.rmtree(tmp_path / "cache")  # the same cache object remembers the shards it made
+    shutil.rmtree(tmp_path / "cache")
     second = _store_examples(cache)
     assert first == second
     assert all(cache.load(key) is not None for key in second)
+    assert (tmp_path / "cache" / "CACHEDIR.TAG").exists()
 
 
-def test_a_leftover_temporary_file_of_this_process_id_does_not_block_an_entry(tmp_path: Path) -> None:
-    import xcomlint.cache as cache_module
-
-    cache = ResultCache(str(tmp_path / "cache"), "namespace")
-    model = lint_paths([str(EXAMPLES)], settings_for(), 1, None).models[0]
-    key = cache.key(model.path, Path(model.path).read_bytes())
-    shard = os.path.dirname(cache._entry_path(key))
-    os.makedirs(shard)
-    upcoming = next(cache_module._temporary_names) + 1  # the name the store will try
-    leftover = Path(shard) / f".tmp-{os.getpid()}-{upcoming}.pickle"
-    leftover.write_bytes(b"left by a crashed run")
-    cache.store(key, model, [])
-    loaded = cache.load(key)
-    assert loaded is not None and loaded.model == model
-    assert leftover.read_bytes() == b"left by a crashed run"
-
-
-def test_a_run_leaves_no_temporary_files(project: Path) -> None:
-    _check("dags", "-j1")
+def test_a_file_that_is_not_a_database_is_replaced(project: Path, parsed: List[str]) -> None:
     directory = Path(os.environ["XCOMLINT_CACHE_DIR"])
-    assert _entries(directory)
-    assert not [entry for entry in directory.rglob(".tmp-*")]
+    directory.mkdir(exist_ok=True)
+    (directory / DATABASE_NAME).write_bytes(b"not a database, " * 512)
+    cold = _check("dags", "-j1")
+    assert len(parsed) == 4 and cold.exit_code == 1
+    assert len(_entries(directory)) == 5
+    parsed.clear()
+    assert _check("dags", "-j1").stdout == cold.stdout and parsed == []
+
+
+def test_a_run_that_cannot_get_the_lock_skips_writing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run holding the database longer than the timeout costs this run
+    its writes, never its result."""
+    cold = _check("dags", "-j1").stdout
+    directory = Path(os.environ["XCOMLINT_CACHE_DIR"])
+    late = PULLER.replace("consumer", "late").replace('"extract", key', '"extarct", key')
+    (project / "dags" / "late.py").write_text(late)
+    monkeypatch.setattr(cache_module, "LOCK_TIMEOUT_SECONDS", 0.05)
+    with closing(sqlite3.connect(directory / DATABASE_NAME, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        locked = _check("dags", "-j1")
+        holder.execute("ROLLBACK")
+    assert locked.exit_code == 1 and "dags/late.py:6:12: XCL103" in locked.stdout
+    assert all(line in locked.stdout for line in cold.splitlines())
+    assert len(_entries(directory)) == 5  # late.py waits for the next run
+    _check("dags", "-j1")
+    assert len(_entries(directory)) == 6
+
+
+def test_a_run_leaves_only_the_database_and_its_markers(project: Path) -> None:
+    _check("dags", "-j2")
+    directory = Path(os.environ["XCOMLINT_CACHE_DIR"])
+    assert sorted(p.name for p in directory.iterdir()) == [".gitignore", "CACHEDIR.TAG", DATABASE_NAME]
 
 
 def test_a_cache_sent_to_a_worker_is_the_same_cache() -> None:
     cache = ResultCache("somewhere", "namespace")
-    cache._prepared.add("somewhere/ab")
     copy = pickle.loads(pickle.dumps(cache))
-    assert (copy.directory, copy.namespace) == ("somewhere", "namespace")
-    assert copy._prepared == set()  # what exists on disk is checked again in the worker
+    assert (copy.directory, copy.namespace, copy.database) == ("somewhere", "namespace", cache.database)
 
 
-def test_background_writes_are_all_on_disk_when_the_block_ends(tmp_path: Path) -> None:
-    import threading
+def test_entries_are_written_a_batch_per_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many files a run lints, only a batch of pickled entries waits to be written."""
+    batches: List[int] = []
+    insert = ResultCache._insert
 
+    def spy(self: ResultCache, batch: List[Tuple[str, bytes]]) -> None:
+        batches.append(len(batch))
+        insert(self, batch)
+
+    monkeypatch.setattr(ResultCache, "_insert", spy)
+    monkeypatch.setattr(cache_module, "WRITE_BATCH", 3)
     cache = ResultCache(str(tmp_path / "cache"), "namespace")
-    before = threading.active_count()
-    with cache.background_writes():
-        assert threading.active_count() == before + 1
-        keys = _store_examples(cache)
-    assert threading.active_count() == before  # no thread is left to meet a fork
-    assert keys and all(cache.load(key) is not None for key in keys)
-    assert not list((tmp_path / "cache").rglob(".tmp-*"))
+    model = lint_paths([str(EXAMPLES)], settings_for(), 1, None).models[0]
+    entries = [cache.entry(f"key-{index}", model, []) for index in range(8)]
+    cache.write(iter(entries))
+    assert batches == [3, 3, 2]
+    assert sorted(cache.load_many([key for key, _ in entries])) == sorted(key for key, _ in entries)
 
 
-def test_background_writes_end_even_when_the_run_fails(tmp_path: Path) -> None:
-    import threading
+def test_only_the_process_that_owns_the_run_writes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers pickle their entries and hand them back; one writer, after linting."""
+    for index in range(8):
+        (project / "dags" / f"copy_{index}.py").write_text(PULLER.replace("consumer", f"consumer_{index}"))
+    writers: List[int] = []
+    insert = ResultCache._insert
 
+    def spy(self: ResultCache, batch: List[Tuple[str, bytes]]) -> None:
+        writers.append(os.getpid())
+        insert(self, batch)
+
+    monkeypatch.setattr(ResultCache, "_insert", spy)
+    _check("dags", "-j2")
+    assert writers == [os.getpid()]
+    assert len(_entries(Path(os.environ["XCOMLINT_CACHE_DIR"]))) == 13
+
+
+def test_a_missing_database_is_not_created_by_reading(tmp_path: Path) -> None:
     cache = ResultCache(str(tmp_path / "cache"), "namespace")
-    before = threading.active_count()
-    with pytest.raises(RuntimeError):
-        with cache.background_writes():
-            keys = _store_examples(cache)
-            raise RuntimeError("a rule broke")
-    assert threading.active_count() == before
-    assert all(cache.load(key) is not None for key in keys)
-
-
-def test_a_serial_run_writes_through_the_background_writer(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    written = []
-    write = ResultCache._write
-
-    def spy(self: ResultCache, target: str, payload: bytes) -> None:
-        import threading
-
-        written.append(threading.current_thread().name)
-        write(self, target, payload)
-
-    monkeypatch.setattr(ResultCache, "_write", spy)
-    _check("dags", "-j1")
-    assert written and set(written) == {"xcomlint-cache-writer"}
-    assert len(_entries(Path(os.environ["XCOMLINT_CACHE_DIR"]))) == len(written)
+    assert cache.load_many(["a", "b"]) == {} and cache.load("a") is None
+    assert not (tmp_path / "cache").exists()

@@ -1,7 +1,7 @@
 """A per-file result cache: a warm run re-parses nothing that did not change.
 
 One entry per linted file holds its ``FileModel`` and its per-file findings,
-both plain data (pickled). The entry's name is a hash of everything that
+both plain data (pickled). The entry's key is a hash of everything that
 decides them:
 
 - the file's display path and the exact bytes read (content, never mtime);
@@ -15,12 +15,22 @@ decides them:
 Whole-run rules (XCL204, XCL3xx) are not cached: they read every model and run
 again on each run, warm or cold.
 
+The entries live in one SQLite database in the cache directory. A cold run
+writes all its entries in a few transactions, which costs a fraction of what a
+file per entry did (creating hundreds of files and directories is system calls
+that cost more than pickling the entries). Only the process that runs the lint
+opens the database: worker processes pickle their entries and hand them back.
+No connection is held across a fork: each load and each write opens and closes
+its own.
+
 The directory is safe to delete at any time and safe under concurrent runs:
-entries are written to a temporary file and moved into place with
-``os.replace`` (atomic on POSIX and Windows), and an entry that cannot be read,
-does not unpickle, or names another key is ignored and rewritten. Loading uses
-an unpickler that accepts only xcomlint's own record classes, so a planted
-entry cannot run code.
+SQLite locks the database for each write transaction (a run that cannot get the
+lock in time skips writing, which costs the next run a parse, nothing more);
+a database deleted or replaced during a run is simply recreated by the next
+write; a file that is not a database is replaced. An entry that does not
+unpickle, or names another key, is ignored and rewritten. Loading uses an
+unpickler that accepts only xcomlint's own record classes, so a planted entry
+cannot run code.
 
 This module must not import libcst or the model builder: a fully warm run
 never pays for them.
@@ -31,28 +41,23 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
-import itertools
 import os
 import pickle
+import sqlite3
 import sys
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .findings import Finding
 from .model.records import FileModel, _Sentinel
 from .settings import Settings
 
-if TYPE_CHECKING:
-    import queue
-
 CACHE_DIR_ENV = "XCOMLINT_CACHE_DIR"
 DEFAULT_CACHE_DIR = ".xcomlint_cache"
 # bump when the layout of an entry changes
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 # the libraries whose behaviour is part of a FileModel
 _MODEL_LIBRARIES = ("libcst", "jinja2")
 _RECORD_MODULES = frozenset({"xcomlint.model.records", "xcomlint.findings"})
@@ -123,42 +128,40 @@ class _RecordUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not an xcomlint record: {module}.{name}")
 
 
-_temporary_names = itertools.count()
+DATABASE_NAME = "results.sqlite3"
+# entries written per transaction: the entries waiting to be written stay few,
+# however many files a run lints
+WRITE_BATCH = 256
+# how long a run waits for another run's write transaction before skipping its own
+LOCK_TIMEOUT_SECONDS = 5.0
+_MARKERS = (
+    # like pytest's and ruff's caches: never committed, skipped by backup tools
+    (".gitignore", "# created by xcomlint\n*\n"),
+    ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# created by xcomlint\n"),
+)
+_SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
 
-
-def _create_temporary(directory: str) -> Tuple[int, str]:
-    """A new file for one entry, opened for writing. Named by process and
-    counter, so no two writers share one; ``tempfile.mkstemp`` (random names)
-    cost more than pickling the entry. A leftover of a crashed run with the same
-    process id is left alone: that entry is then written through ``mkstemp``."""
-    name = os.path.join(directory, f".tmp-{os.getpid()}-{next(_temporary_names)}.pickle")
-    try:
-        return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), name
-    except FileExistsError:
-        return tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
+Entry = Tuple[str, bytes]  # a key and its pickled entry, as ``ResultCache.entry`` makes them
 
 
 class ResultCache:
-    """Per-file results on disk under ``directory``, for one run's namespace.
+    """Per-file results in a database under ``directory``, for one run's namespace.
 
-    Picklable (two strings), so worker processes write their own entries.
+    Holds no open connection, so it pickles as two strings and is safe to have
+    when a process forks.
     """
 
     def __init__(self, directory: str, namespace: str) -> None:
         self.directory = directory
         self.namespace = namespace
-        self._prepared: Set[str] = set()  # shard directories known to exist
-        self._pending: "Optional[queue.SimpleQueue[Optional[Tuple[str, bytes]]]]" = None
-
-    def __getstate__(self) -> Tuple[str, str]:
-        return self.directory, self.namespace
-
-    def __setstate__(self, state: Tuple[str, str]) -> None:
-        self.__init__(*state)  # type: ignore[misc]
 
     @classmethod
     def for_settings(cls, settings: Settings, directory: Optional[str] = None) -> "ResultCache":
         return cls(directory or default_cache_dir(), run_namespace(settings))
+
+    @property
+    def database(self) -> str:
+        return os.path.join(self.directory, DATABASE_NAME)
 
     def key(self, path: str, data: bytes) -> str:
         hasher = hashlib.sha256(self.namespace.encode())
@@ -166,104 +169,94 @@ class ResultCache:
         hasher.update(data)
         return hasher.hexdigest()
 
-    def _entry_path(self, key: str) -> str:
-        return os.path.join(self.directory, key[:2], key[2:] + ".pickle")
+    def entry(self, key: str, model: FileModel, findings: Sequence[Finding]) -> Entry:
+        """The entry to store for ``key``: pickled where the result was made
+        (a worker process), written by the process that owns the run."""
+        return key, pickle.dumps((ENTRY_FORMAT, key, model, tuple(findings)), protocol=pickle.HIGHEST_PROTOCOL)
 
     def load(self, key: str) -> Optional[CachedResult]:
         """The entry for ``key``, or None when it is missing or unusable."""
+        return self.load_many([key]).get(key)
+
+    def load_many(self, keys: Sequence[str]) -> Dict[str, CachedResult]:
+        """The usable entries among ``keys``; a missing or unreadable cache is an empty one."""
+        if not keys or not os.path.isfile(self.database):
+            return {}  # never create a database just to read it
+        rows: List[Tuple[str, bytes]] = []
         try:
-            with open(self._entry_path(key), "rb") as handle:
-                data = handle.read()
+            connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS)
+            try:
+                wanted = sorted(set(keys))
+                # SQLite accepts at least 999 parameters in one statement
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start:start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows.extend(connection.execute(f"SELECT key, entry FROM entries WHERE key IN ({marks})", chunk))
+            finally:
+                connection.close()
+        except sqlite3.Error:  # no table yet, locked, not a database: all misses
+            return {}
+        found: Dict[str, CachedResult] = {}
+        for key, data in rows:
+            result = _unpickle_entry(key, data)
+            if result is not None:
+                found[key] = result
+        return found
+
+    def store(self, key: str, model: FileModel, findings: Sequence[Finding]) -> None:
+        """Write one entry now (``write`` takes many at once)."""
+        self.write([self.entry(key, model, findings)])
+
+    def write(self, entries: Iterable[Entry]) -> None:
+        """Write entries, ``WRITE_BATCH`` per transaction. A cache that cannot be
+        written is no error: the next run parses those files again."""
+        batch: List[Entry] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) == WRITE_BATCH:
+                self._write_batch(batch)
+                batch = []
+        if batch:
+            self._write_batch(batch)
+
+    def _write_batch(self, batch: List[Entry]) -> None:
+        try:
+            self._insert(batch)
+        except sqlite3.OperationalError:
+            return  # locked past the timeout, read-only, disk full: skip
+        except sqlite3.DatabaseError:
+            # not a database (a planted or half-copied file): replace it, once
+            self._remove_database()
+            try:
+                self._insert(batch)
+            except sqlite3.Error:
+                return
         except OSError:
-            return None
+            return
+
+    def _insert(self, batch: List[Entry]) -> None:
+        self._prepare()
+        connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
         try:
-            entry = _RecordUnpickler(io.BytesIO(data)).load()
-            entry_format, entry_key, model, findings = entry
-        except Exception:  # a truncated, corrupt or foreign entry is just a miss
-            return None
-        if (
-            entry_format != ENTRY_FORMAT
-            or entry_key != key
-            or not isinstance(model, FileModel)
-            or not isinstance(findings, tuple)
-            or not all(isinstance(finding, Finding) for finding in findings)
-        ):
-            return None
-        return CachedResult(model, findings)
-
-    def store(self, key: str, model: FileModel, findings: List[Finding]) -> None:
-        """Write an entry atomically; a cache that cannot be written is no error.
-        Inside ``background_writes`` the file is written by another thread."""
-        target = self._entry_path(key)
-        payload = pickle.dumps((ENTRY_FORMAT, key, model, tuple(findings)), protocol=pickle.HIGHEST_PROTOCOL)
-        if self._pending is not None:
-            self._pending.put((target, payload))
-        else:
-            self._write(target, payload)
-
-    @contextmanager
-    def background_writes(self) -> Iterator[None]:
-        """Entries stored within are written by a thread of their own, every one
-        of them before this returns. Creating files is system calls, which run
-        without the interpreter lock: a serial run parses the next file
-        meanwhile. The thread lives only as long as the block, so no process is
-        forked while it runs."""
-        import queue
-        import threading
-
-        pending: "queue.SimpleQueue[Optional[Tuple[str, bytes]]]" = queue.SimpleQueue()
-
-        def drain() -> None:
-            while True:
-                item = pending.get()
-                if item is None:
-                    return
-                self._write(*item)
-
-        writer = threading.Thread(target=drain, name="xcomlint-cache-writer", daemon=True)
-        writer.start()
-        self._pending = pending
-        try:
-            yield
+            # a lost entry costs the next run one parse, so nothing is synced to
+            # disk: the journal still rolls back a run killed mid-write, and a
+            # database an operating system crash damaged is replaced (above)
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute(_SCHEMA)
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", batch)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
         finally:
-            self._pending = None
-            pending.put(None)
-            writer.join()
+            connection.close()
 
-    def _write(self, target: str, payload: bytes) -> None:
-        shard = os.path.dirname(target)
-        try:
-            self._prepare(shard)
-            try:
-                handle, temporary = _create_temporary(shard)
-            except FileNotFoundError:  # the directory was deleted during the run
-                self._prepared.discard(shard)
-                self._prepare(shard)
-                handle, temporary = _create_temporary(shard)
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
-            os.replace(temporary, target)
-        except OSError:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-
-    def _prepare(self, shard: str) -> None:
-        if shard in self._prepared:
-            return
-        self._prepared.add(shard)
-        if os.path.isdir(shard):
-            return
-        os.makedirs(shard, exist_ok=True)
-        # like pytest's and ruff's caches: never committed, skipped by backup tools
-        for name, text in (
-            (".gitignore", "# created by xcomlint\n*\n"),
-            ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# created by xcomlint\n"),
-        ):
+    def _prepare(self) -> None:
+        """The directory and its markers, made again if it was deleted."""
+        os.makedirs(self.directory, exist_ok=True)
+        for name, text in _MARKERS:
             marker = os.path.join(self.directory, name)
             if not os.path.exists(marker):
                 try:
@@ -271,3 +264,29 @@ class ResultCache:
                         handle.write(text)
                 except OSError:  # another run wrote it first
                     pass
+
+    def _remove_database(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            try:
+                os.unlink(self.database + suffix)
+            except OSError:
+                pass
+
+
+def _unpickle_entry(key: str, data: object) -> Optional[CachedResult]:
+    if not isinstance(data, bytes):
+        return None
+    try:
+        entry = _RecordUnpickler(io.BytesIO(data)).load()
+        entry_format, entry_key, model, findings = entry
+    except Exception:  # a truncated, corrupt or foreign entry is just a miss
+        return None
+    if (
+        entry_format != ENTRY_FORMAT
+        or entry_key != key
+        or not isinstance(model, FileModel)
+        or not isinstance(findings, tuple)
+        or not all(isinstance(finding, Finding) for finding in findings)
+    ):
+        return None
+    return CachedResult(model, findings)

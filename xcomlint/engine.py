@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple, Union
 
 from .allowlist import AllowList
-from .cache import ResultCache
+from .cache import Entry, ResultCache
 from .discovery import PathError, discover
 from .findings import Finding, InternalError
 from .model import ALL_POSITIONS, REPORTABLE_POSITIONS, build_file_model
@@ -28,6 +28,8 @@ class FileResult:
     model: Optional[FileModel]
     findings: List[Finding] = field(default_factory=list)
     errors: List[InternalError] = field(default_factory=list)
+    # the cache entry to write, made where the result was (a worker pickles it)
+    entry: Optional[Entry] = None
 
 
 @dataclass
@@ -189,25 +191,30 @@ def _read(path: str) -> Union[bytes, FileResult]:
 
 def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = None,
               cache: Optional[ResultCache] = None) -> FileResult:
-    """Lint one file; with a cache, store the result under the bytes actually read."""
+    """Lint one file; with a cache, make its entry, keyed by the bytes actually read."""
     data = _read(path)
     if isinstance(data, FileResult):
         return data
     result = lint_source(path, data, settings, rules)
     if cache is not None and result.model is not None and not result.errors:
         # an internal error may be transient (memory, recursion): never cache one
-        cache.store(cache.key(path, data), result.model, result.findings)
+        result.entry = cache.entry(cache.key(path, data), result.model, result.findings)
     return result
 
 
-def _cached_result(path: str, cache: ResultCache) -> Optional[FileResult]:
-    data = _read(path)
-    if isinstance(data, FileResult):
-        return None  # lint_file reports the error
-    entry = cache.load(cache.key(path, data))
-    if entry is None:
-        return None
-    return FileResult(path, entry.model, list(entry.findings))
+def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[FileResult]]:
+    """The cached result of each path, None where there is none (or the file
+    cannot be read: linting it reports the error)."""
+    keys: List[Optional[str]] = []
+    for path in paths:
+        data = _read(path)
+        keys.append(None if isinstance(data, FileResult) else cache.key(path, data))
+    entries = cache.load_many([key for key in keys if key is not None])
+    results: List[Optional[FileResult]] = []
+    for path, key in zip(paths, keys):
+        entry = entries.get(key) if key is not None else None
+        results.append(None if entry is None else FileResult(path, entry.model, list(entry.findings)))
+    return results
 
 
 # worker processes receive the run's settings once, through the pool initializer,
@@ -246,10 +253,7 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     if sys.platform == "win32":
         workers = min(workers, 61)  # the most a Windows process pool accepts
     if workers <= 1:
-        if cache is None or not paths:
-            return [lint_file(path, settings, rules) for path in paths]
-        with cache.background_writes():
-            return [lint_file(path, settings, rules, cache) for path in paths]
+        return [lint_file(path, settings, rules, cache) for path in paths]
     from concurrent.futures import ProcessPoolExecutor  # only runs that fork pay for it
 
     order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
@@ -295,6 +299,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
 
     With a cache, files whose entry is there are not parsed (a fully warm run
     never imports libcst); the whole-run rules always run over every model.
+    The new entries are written after linting, by this process only.
     """
     allowlist = None
     if settings.allowlist:
@@ -305,12 +310,15 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
     rules = selected_rules(settings)
     results: List[Optional[FileResult]] = [None] * len(files)
     if cache is not None:
-        for index, path in enumerate(files):
-            results[index] = _cached_result(path, cache)
+        results = _cached_results(files, cache)
     missing = [index for index, result in enumerate(results) if result is None]
     fresh = _lint_files([files[index] for index in missing], settings, rules, jobs, cache)
     for index, result in zip(missing, fresh):
         results[index] = result
+    if cache is not None:
+        cache.write(result.entry for result in fresh if result.entry is not None)
+        for result in fresh:
+            result.entry = None  # the models stay for the whole-run rules; the bytes need not
     done = [result for result in results if result is not None]
     findings = [f for r in done for f in r.findings]
     errors = [e for r in done for e in r.errors]
