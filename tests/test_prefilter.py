@@ -183,7 +183,7 @@ def test_a_callable_that_returns_nothing_pushes_nothing_and_is_skipped() -> None
         ('print("extracting to", OUTPUT_PATH)', 'return OUTPUT_PATH'),
         ("python_callable=extract", "python_callable=lambda: print(OUTPUT_PATH)"),
         ("def extract():", "def extract(ti):\n    ti.xcom_push(key='k', value=1)"),
-        ('OUTPUT_PATH = "/data/output"', 'OUTPUT_PATH = "{{ ds }}"'),
+        ('OUTPUT_PATH = "/data/output"', 'OUTPUT_PATH = "{{ ti.x" + "com_pull() }}"'),
     ],
     ids=["return", "lambda", "xcom", "template"],
 )
@@ -228,6 +228,148 @@ def test_the_output_pattern_is_linear_on_dots_and_hashes() -> None:
     hostile = (". # " * 20_000 + "\n") * 5 + "." + "#" * 100_000
     assert _OUTPUT_ATTRIBUTE.search(hostile) is None
     assert _OUTPUT_ATTRIBUTE.search(hostile + "\n output") is not None
+
+
+TASKFLOW_READER = """
+from airflow.sdk import DAG
+from airflow.sdk import task
+
+@task
+def extract():
+    print("extracting")
+
+@task
+def load(rows):
+    print(rows)
+
+with DAG("d", schedule=None) as dag:
+    load(extract())
+"""
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [],
+        [("from airflow.sdk import task", "from airflow.sdk import (\n    DAG as Dag,  # the class\n    task,\n)")],
+        [("from airflow.sdk import task", "from airflow.sdk import task as t"), ("@task", "@t")],
+        [("from airflow.sdk import task", "import airflow.sdk as sdk"), ("@task", "@sdk.task")],
+        [("from airflow.sdk import task", "import airflow.sdk as sdk"), ("@task", "@sdk.\\\n task")],
+        [("from airflow.sdk import task", "import airflow.sdk as sdk"),
+         ("@task\n", "@(sdk.  # the decorator\n\n    # of TaskFlow\n  task)\n")],
+        [("from airflow.sdk import task", "if True:\n    from airflow.sdk import task")],
+        [("from airflow.sdk import task", 'dag = DAG("d", schedule=None)'), ("@task", "@dag.task"),
+         ('with DAG("d", schedule=None) as dag:', "if True:")],
+    ],
+    ids=["import", "parenthesised", "alias", "attribute", "backslash", "comment-lines", "nested", "dag-task"],
+)
+def test_every_spelling_of_a_taskflow_decorator_keeps_the_file(changes: list) -> None:
+    source = TASKFLOW_READER
+    for before, after in changes:
+        source = source.replace(before, after)
+    assert may_hold_xcom_sites(source)
+    assert [f.code for f in lint_source("dag.py", source, settings_for()).findings] == ["XCL106"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["# each task runs once\n", 'task = "not a decorator"\nprint(task)\n', "def setup():\n    pass\nsetup()\n",
+     "x = task_id.task_group\n", '"""A task.\n\nIts teardown happens later."""\n'],
+    ids=["comment", "variable", "local-function", "longer-names", "docstring"],
+)
+def test_taskflow_words_that_import_no_decorator_do_not_keep_the_file(text: str) -> None:
+    source = OPERATORS_ONLY + text
+    assert not may_hold_xcom_sites(source)
+    assert lint_source("dag.py", source, settings_for(full_model=True)).findings == []
+
+
+def test_a_star_import_keeps_a_file_that_says_task() -> None:
+    assert may_hold_xcom_sites(OPERATORS_ONLY + "from airflow.decorators import *\n# a task\n")
+
+
+def test_the_taskflow_comment_scan_is_linear() -> None:
+    from xcomlint.prefilter import _taskflow_after_comments
+
+    # each name looks back over comment lines only up to the line of the name before it
+    assert not _taskflow_after_comments(("# ends in a dot.\n" * 50_000 + "task = 1\n") * 4)
+    assert not _taskflow_after_comments(("x = 1  # a comment\n" + "task = 2\n") * 50_000)
+    assert _taskflow_after_comments("x = (dag.\n" + "    # why\n" * 100_000 + "    task)\n")
+
+
+TEMPLATE_DAG = """
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.bash import BashOperator
+
+with DAG("d", schedule=None):
+    BashOperator(task_id="load", bash_command=COMMAND)
+"""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        '"{{ ti.x" + "com_pull(task_ids=\'nothere\') }}"',
+        'f"{{{{ ti.xco{\'m_pull\'}(task_ids=\'nothere\') }}}}"',
+        '"{{ ti.\\x78com_pull(task_ids=\'nothere\') }}"',
+    ],
+    ids=["concatenated", "f-string", "escape"],
+)
+def test_a_template_pull_spread_over_literals_keeps_the_file(command: str) -> None:
+    source = TEMPLATE_DAG.replace("COMMAND", command)
+    assert "xcom" not in source.lower()
+    assert may_hold_xcom_sites(source)
+    assert [f.code for f in lint_source("dag.py", source, settings_for()).findings] == ["XCL103"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        '"{{ ti.X" .lower() + "com_pull(task_ids=\'nothere\') }}"',
+        '"{{ ti.xc  ".strip() + "om_pull(task_ids=\'nothere\') }}"',
+        '"{{{{ ti.x{} }}}}".format("com_pull(task_ids=\'nothere\')")',
+    ],
+    ids=["lower", "strip", "format"],
+)
+def test_strings_the_model_computes_without_a_source_keep_the_file_too(command: str) -> None:
+    """The model reports no pull in these today (it cannot place one in a
+    computed string); the pre-check keeps them anyway, so that a model that
+    learns to is not silently starved."""
+    source = TEMPLATE_DAG.replace("COMMAND", command)
+    assert "xcom_pull" in eval(command.replace(" .lower()", ".lower()"))  # noqa: S307 - this test's literal
+    assert "xcom" not in source.lower()
+    assert may_hold_xcom_sites(source)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ['"{{{{ ti.{:x<1}com_pull(task_ids=\'nothere\') }}}}".format("")',
+     '"{{{{ ti.{0[0]}com_pull(task_ids=\'nothere\') }}}}".format("xy")'],
+    ids=["fill-character", "index"],
+)
+def test_format_fields_that_make_new_text_are_unknown_to_the_model(command: str) -> None:
+    """Python would print a pull here, from letters no literal ends in: the
+    model does not compute such fields, so the file may be skipped."""
+    assert "xcom_pull" in eval(command)  # noqa: S307 - a literal expression of this test
+    source = TEMPLATE_DAG.replace("COMMAND", command)
+    assert lint_source("dag.py", source, settings_for(full_model=True)).findings == []
+    assert not may_hold_xcom_sites(source)
+
+
+@pytest.mark.parametrize(
+    "command", ['"echo {{ ds }} {{ params.path }}"', '"{{ params.xyz }}" + "com"', 'f"{{{{ ds }}}} {1:d}"'],
+    ids=["no-x", "x-before-another-letter", "format-spec-of-a-number"],
+)
+def test_templates_that_cannot_spell_xcom_do_not_keep_the_file(command: str) -> None:
+    source = TEMPLATE_DAG.replace("COMMAND", command)
+    assert not may_hold_xcom_sites(source)
+    assert lint_source("dag.py", source, settings_for(full_model=True)).findings == []
+
+
+def test_the_xcom_start_pattern_is_linear() -> None:
+    from xcomlint.prefilter import _XCOM_START
+
+    assert _XCOM_START.search(("x" + " " * 1000 + "y") * 200) is None
+    assert _XCOM_START.search("x" * 200_000 + "y") is None
 
 
 def test_a_dag_without_xcom_sites_is_skipped_but_graphed_and_held_to_its_allowlist(tmp_path: Path) -> None:

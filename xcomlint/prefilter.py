@@ -34,20 +34,32 @@ test. A site needs one of these:
   ``XComArg``, ``do_xcom_push`` all contain ``xcom``;
 - an XComArg: ``XComArg``, an ``.output`` attribute (the model reads no other
   spelling of it; a line break, a backslash or a comment may stand between
-  the dot and the name), or a call of a TaskFlow function, which needs
-  ``task``, ``setup`` or ``teardown`` written as a word (an import of the
-  decorator, ``@task``, ``@dag.task``; an alias is imported under the
-  original name first);
+  the dot and the name), or a call of a TaskFlow function. The model knows a
+  TaskFlow decorator only as a name imported from airflow (``from
+  airflow.sdk import task``, an alias imported under the original name) or an
+  attribute (``@dag.task``, ``@decorators.task``, ``from airflow.x.task
+  import python``): so ``task``, ``setup`` or ``teardown`` must be a word of
+  the text, and then either follow a dot (across spaces, backslashes, line
+  breaks, or comment lines: then the name starts a line, and the last line
+  with code before it ends in a dot, before any comment) or be imported (an
+  ``import`` statement anywhere, found in CPython's tree; a ``*`` import
+  counts too);
 - a value pushed by returning it: the model records one only for a function
   or lambda of this file with a ``return`` of a value (or a lambda's body),
   run by a task through ``python_callable``, a TaskFlow decorator or a local
   operator's ``execute`` (``multiple_outputs`` contains ``output``). So the
   words ``python_callable``, ``execute`` and ``output`` count only in a file
   that also says ``return`` or ``lambda``, keywords no escape can spell;
-- a pull or push in a Jinja template: the model only scans strings it can
-  compute, built from string literals (``format`` and f-strings included),
-  numbers and XComArgs; without a ``{`` in any literal, no string the model
-  computes can hold ``{{`` or ``{%``.
+- a pull or push in a Jinja template: the model scans only strings it can
+  compute, and computes them from string literals, numbers and XComArgs
+  joined end to end (``+``, f-strings and ``.format`` without format specs or
+  conversions, ``upper``, ``lower``, ``strip``). A template needs ``{`` (no
+  number prints one), and its ``xcom_pull`` or ``xcom_push`` needs ``xcom``:
+  in one literal, or spread over several, and then the literal that holds its
+  ``x`` ends in ``x``, ``xc`` or ``xco`` (before trailing whitespace, which
+  ``strip`` may remove, or before a ``.format`` field). A number prints none
+  of those letters. So a file with no such literal, or no ``{`` in any
+  literal, computes no template with a site.
 
 Identifiers are checked in the text. String literals are checked again after
 Python decodes them (``ast``), since ``"python_\\x63allable"`` used as a
@@ -71,10 +83,9 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import Optional
+from typing import List, Optional
 
 _TRIGGERS = ("airflow", "dag", "xcom")
-_TASKFLOW_WORDS = re.compile(r"\b(?:task|setup|teardown)\b")
 # words that lead the model to a callable, whose pushes need a returned value
 _CALLABLE_WORDS = ("output", "python_callable", "execute")
 _RETURNS = re.compile(r"\b(?:return|lambda)\b")
@@ -83,6 +94,18 @@ _RETURNS = re.compile(r"\b(?:return|lambda)\b")
 # then the name starts a line. Two linear patterns rather than one that skips
 # comments, which would backtrack without bound on lines of dots and hashes.
 _OUTPUT_ATTRIBUTE = re.compile(r"\.[\s\\]*output\b|(?:^|\r)[ \t\f]*output\b", re.MULTILINE)
+_TASKFLOW = "task|setup|teardown"
+_TASKFLOW_WORDS = re.compile(rf"\b(?:{_TASKFLOW})\b")
+_TASKFLOW_SET = frozenset(_TASKFLOW.split("|"))
+_TASKFLOW_ATTRIBUTE = re.compile(rf"\.[\s\\]*(?:{_TASKFLOW})\b")
+# a TaskFlow name starting a line, which may follow a dot and comment lines
+_TASKFLOW_LINE_START = re.compile(rf"(?:^|\r)[ \t\f]*({_TASKFLOW})\b", re.MULTILINE)
+_NEWLINE = re.compile(r"\r\n?|\n")
+_NOTHING_BUT_COMMENT = re.compile(r"[ \t\f\\]*(?:#.*)?")
+_ENDS_IN_A_DOT = re.compile(r"\.[ \t\f\\]*(?:#|$)")
+# the ``x`` of an ``xcom`` spread over literals: at a literal's end (maybe
+# before whitespace) or before a ``.format`` field
+_XCOM_START = re.compile(r"x(?:c|co)?\s*(?:\{|\Z)")
 
 
 def may_hold_xcom_code(text: str) -> bool:
@@ -101,17 +124,17 @@ def may_hold_xcom_sites(text: str) -> bool:
     and CPython accepts it (so there is no syntax error to report either)."""
     lowered = text.lower()
     returns = _RETURNS.search(lowered) is not None
-    if _names_a_site(lowered, returns) or _TASKFLOW_WORDS.search(lowered) or _OUTPUT_ATTRIBUTE.search(lowered):
+    if _names_a_site(lowered, returns) or _OUTPUT_ATTRIBUTE.search(lowered):
+        return True
+    taskflow_word = _TASKFLOW_WORDS.search(lowered) is not None
+    if taskflow_word and (_TASKFLOW_ATTRIBUTE.search(lowered) or _taskflow_after_comments(lowered)):
         return True
     tree = _parse(text)
     if tree is None:
         return True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            value = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
-            if "{" in value or _names_a_site(value.lower(), returns):
-                return True
-    return False
+    if taskflow_word and _imports_taskflow(tree):
+        return True
+    return _literals_may_hold_a_site(tree, returns)
 
 
 def _names_a_site(lowered: str, returns: bool) -> bool:
@@ -120,6 +143,69 @@ def _names_a_site(lowered: str, returns: bool) -> bool:
     callable can return a value."""
     return "xcom" in lowered or (returns and any(word in lowered for word in _CALLABLE_WORDS))
 
+
+def _taskflow_after_comments(lowered: str) -> bool:
+    """A TaskFlow name that starts a line after a dot, a comment and line
+    breaks (``(dag.  # why`` then ``task)``): the last line before it that
+    holds more than a comment ends in a dot. Each line is looked at by at most
+    one name, since the line of a name holds more than a comment."""
+    starts = [match.start(1) for match in _TASKFLOW_LINE_START.finditer(lowered)]
+    if not starts:
+        return False
+    lines = _NEWLINE.split(lowered)
+    offsets = [0]
+    for match in _NEWLINE.finditer(lowered):
+        offsets.append(match.end())
+    line = 0
+    for start in starts:
+        while line + 1 < len(offsets) and offsets[line + 1] <= start:
+            line += 1
+        previous = line - 1
+        while previous >= 0 and _NOTHING_BUT_COMMENT.fullmatch(lines[previous]):
+            previous -= 1
+        if previous >= 0 and _ENDS_IN_A_DOT.search(lines[previous]):
+            return True
+    return False
+
+
+def _imports_taskflow(tree: ast.Module) -> bool:
+    """An import statement (anywhere: statements only) that names a TaskFlow
+    word, or imports ``*``."""
+    stack: List[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ImportFrom):
+            if any(alias.name == "*" or alias.name in _TASKFLOW_SET for alias in node.names):
+                return True
+            if node.module and _TASKFLOW_SET.intersection(node.module.split(".")):
+                return True
+        elif isinstance(node, ast.Import):
+            if any(_TASKFLOW_SET.intersection(alias.name.split(".")) for alias in node.names):
+                return True
+        else:
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                block = getattr(node, name, None)
+                if isinstance(block, list):
+                    stack.extend(block)
+    return False
+
+
+def _literals_may_hold_a_site(tree: ast.Module, returns: bool) -> bool:
+    """A decoded string literal that names a site (a ``**`` key), or literals
+    that may make a template with a pull or push: one with ``{`` and one where
+    an ``xcom`` spread over literals can start."""
+    brace = xcom_start = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            value = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+            lowered = value.lower()
+            if _names_a_site(lowered, returns):
+                return True
+            brace = brace or "{" in lowered
+            xcom_start = xcom_start or _XCOM_START.search(lowered) is not None
+            if brace and xcom_start:
+                return True
+    return False
 
 def is_valid_python(text: str) -> bool:
     """Whether CPython parses ``text`` (without compiling to bytecode or running it)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from typing import Any, Dict, List, Optional
 
 import libcst as cst
@@ -54,7 +55,12 @@ def format_value(value: Any) -> Optional[str]:
 
 
 def format_call(template: StrVal, args: List[Any], kwargs: Dict[str, Any]) -> Any:
-    if not template.known:
+    """``template.format(...)`` with plain replacement fields only. A format
+    spec, a conversion or an index or attribute of an argument is UNKNOWN: they
+    can make text no literal of the file holds (``"{:x<3}"`` pads with ``x``,
+    ``"{0[1]}"`` picks one character), and the site pre-check relies on every
+    computed string being literals, numbers and XComArgs joined end to end."""
+    if not template.known or not _plain_fields(template.text):
         return unknown_str()
     plain_args = [format_value(a) for a in args]
     plain_kwargs = {k: format_value(v) for k, v in kwargs.items()}
@@ -64,6 +70,17 @@ def format_call(template: StrVal, args: List[Any], kwargs: Dict[str, Any]) -> An
         return StrVal(template.text.format(*plain_args, **plain_kwargs))
     except (IndexError, KeyError, ValueError, AttributeError):
         return unknown_str()
+
+
+def _plain_fields(template: str) -> bool:
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return False
+    return all(
+        name is None or (not spec and conversion is None and (name == "" or name.isdigit() or name.isidentifier()))
+        for _, name, spec, conversion in fields
+    )
 
 
 def call_builtin(name: str, args: List[Any]) -> Any:
