@@ -83,29 +83,21 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import List, Optional
+from typing import List, Optional, Tuple
+
+from .textscan import has_word, imported_on_one_line, normalize_newlines, word_positions, written_as_attribute
 
 _TRIGGERS = ("airflow", "dag", "xcom")
 # words that lead the model to a callable, whose pushes need a returned value
 _CALLABLE_WORDS = ("output", "python_callable", "execute")
-_RETURNS = re.compile(r"\b(?:return|lambda)\b")
-# ``.output``: the name may follow the dot after spaces, line breaks and
-# backslashes, or, inside brackets, after comments; a comment ends a line, so
-# then the name starts a line. Two linear patterns rather than one that skips
-# comments, which would backtrack without bound on lines of dots and hashes.
-_OUTPUT_ATTRIBUTE = re.compile(r"\.[\s\\]*output\b|(?:^|\r)[ \t\f]*output\b", re.MULTILINE)
-_TASKFLOW = "task|setup|teardown"
-_TASKFLOW_WORDS = re.compile(rf"\b(?:{_TASKFLOW})\b")
-_TASKFLOW_SET = frozenset(_TASKFLOW.split("|"))
-_TASKFLOW_ATTRIBUTE = re.compile(rf"\.[\s\\]*(?:{_TASKFLOW})\b")
-# a TaskFlow name starting a line, which may follow a dot and comment lines
-_TASKFLOW_LINE_START = re.compile(rf"(?:^|\r)[ \t\f]*({_TASKFLOW})\b", re.MULTILINE)
-_NEWLINE = re.compile(r"\r\n?|\n")
-_NOTHING_BUT_COMMENT = re.compile(r"[ \t\f\\]*(?:#.*)?")
-_ENDS_IN_A_DOT = re.compile(r"\.[ \t\f\\]*(?:#|$)")
+_RETURNS = ("return", "lambda")
+_TASKFLOW = ("task", "setup", "teardown")
 # the ``x`` of an ``xcom`` spread over literals: at a literal's end (maybe
 # before whitespace) or before a ``.format`` field
 _XCOM_START = re.compile(r"x(?:c|co)?\s*(?:\{|\Z)")
+# the same in the text of a file without escapes, where a literal's value is
+# the text between its quotes (or an f-string's braces)
+_XCOM_START_IN_TEXT = re.compile(r"x(?:c|co)?\s*[{}'\"]")
 
 
 def may_hold_xcom_code(text: str) -> bool:
@@ -121,19 +113,24 @@ def may_hold_xcom_code(text: str) -> bool:
 
 def may_hold_xcom_sites(text: str) -> bool:
     """False only when the model provably records no XCom site in ``text``
-    and CPython accepts it (so there is no syntax error to report either)."""
-    lowered = text.lower()
-    returns = _RETURNS.search(lowered) is not None
-    if _names_a_site(lowered, returns) or _OUTPUT_ATTRIBUTE.search(lowered):
+    and CPython accepts it (so there is no syntax error to report either).
+    The cheap tests come first; CPython's tree only for what they leave open."""
+    lowered = normalize_newlines(text.lower())
+    returns = has_word(lowered, _RETURNS)
+    if _names_a_site(lowered, returns) or _has_attribute(lowered, ("output",)):
         return True
-    taskflow_word = _TASKFLOW_WORDS.search(lowered) is not None
-    if taskflow_word and (_TASKFLOW_ATTRIBUTE.search(lowered) or _taskflow_after_comments(lowered)):
+    taskflow_word = has_word(lowered, _TASKFLOW)
+    if taskflow_word and (_has_attribute(lowered, _TASKFLOW) or imported_on_one_line(lowered, _TASKFLOW)):
         return True
     tree = _parse(text)
     if tree is None:
         return True
     if taskflow_word and _imports_taskflow(tree):
         return True
+    if "\\" not in text and not ("{" in lowered and _XCOM_START_IN_TEXT.search(lowered)):
+        # without escapes every literal's value is text of the file, which
+        # names no site (above) and lacks the brace or the start of an xcom
+        return False
     return _literals_may_hold_a_site(tree, returns)
 
 
@@ -144,28 +141,8 @@ def _names_a_site(lowered: str, returns: bool) -> bool:
     return "xcom" in lowered or (returns and any(word in lowered for word in _CALLABLE_WORDS))
 
 
-def _taskflow_after_comments(lowered: str) -> bool:
-    """A TaskFlow name that starts a line after a dot, a comment and line
-    breaks (``(dag.  # why`` then ``task)``): the last line before it that
-    holds more than a comment ends in a dot. Each line is looked at by at most
-    one name, since the line of a name holds more than a comment."""
-    starts = [match.start(1) for match in _TASKFLOW_LINE_START.finditer(lowered)]
-    if not starts:
-        return False
-    lines = _NEWLINE.split(lowered)
-    offsets = [0]
-    for match in _NEWLINE.finditer(lowered):
-        offsets.append(match.end())
-    line = 0
-    for start in starts:
-        while line + 1 < len(offsets) and offsets[line + 1] <= start:
-            line += 1
-        previous = line - 1
-        while previous >= 0 and _NOTHING_BUT_COMMENT.fullmatch(lines[previous]):
-            previous -= 1
-        if previous >= 0 and _ENDS_IN_A_DOT.search(lines[previous]):
-            return True
-    return False
+def _has_attribute(lowered: str, names: Tuple[str, ...]) -> bool:
+    return any(written_as_attribute(lowered, position) for name in names for position in word_positions(lowered, name))
 
 
 def _imports_taskflow(tree: ast.Module) -> bool:
@@ -175,12 +152,12 @@ def _imports_taskflow(tree: ast.Module) -> bool:
     while stack:
         node = stack.pop()
         if isinstance(node, ast.ImportFrom):
-            if any(alias.name == "*" or alias.name in _TASKFLOW_SET for alias in node.names):
+            if any(alias.name == "*" or alias.name in _TASKFLOW for alias in node.names):
                 return True
-            if node.module and _TASKFLOW_SET.intersection(node.module.split(".")):
+            if node.module and set(_TASKFLOW).intersection(node.module.split(".")):
                 return True
         elif isinstance(node, ast.Import):
-            if any(_TASKFLOW_SET.intersection(alias.name.split(".")) for alias in node.names):
+            if any(set(_TASKFLOW).intersection(alias.name.split(".")) for alias in node.names):
                 return True
         else:
             for name in ("body", "orelse", "finalbody", "handlers", "cases"):
@@ -206,6 +183,7 @@ def _literals_may_hold_a_site(tree: ast.Module, returns: bool) -> bool:
             if brace and xcom_start:
                 return True
     return False
+
 
 def is_valid_python(text: str) -> bool:
     """Whether CPython parses ``text`` (without compiling to bytecode or running it)."""
