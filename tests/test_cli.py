@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -305,3 +306,42 @@ def test_bad_rule_options(project: Path, text: str, needle: str) -> None:
     (project / "pyproject.toml").write_text(text)
     result = run("check", "dag.py")
     assert result.exit_code == 2 and needle in result.stderr, result.stderr
+
+
+IMPORTS_OF_A_RUN = textwrap.dedent(
+    """
+    import sys
+    from xcomlint.cli import main
+    try:
+        main(["check", "--no-cache", "-j1", *sys.argv[1:]])
+    except SystemExit:
+        pass
+    names = ("jinja2", "tomllib", "tomli", "xcomlint.reporters.json_format", "xcomlint.reporters.sarif",
+             "xcomlint.reporters.github", "xcomlint.reporters.text")
+    print(sorted(name for name in names if name in sys.modules), file=sys.stderr)
+    """
+)
+
+
+def _imports_of_a_run(directory: Path, *args: str) -> list:
+    run = subprocess.run([sys.executable, "-c", IMPORTS_OF_A_RUN, *args], capture_output=True, text=True,
+                         cwd=directory, check=True)
+    return ast.literal_eval(run.stderr.strip().splitlines()[-1])
+
+
+def test_a_run_imports_only_the_parsers_and_reporter_it_needs(tmp_path: Path) -> None:
+    """Start-up counts for a hook on a few files: Jinja only for a template that
+    may pull, TOML only for a file that configures xcomlint, one reporter."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "dag.py").write_text(BUGGY)  # a pull in Python, no template
+    assert _imports_of_a_run(tmp_path, "dag.py") == ["xcomlint.reporters.text"]
+    assert _imports_of_a_run(tmp_path, "--format", "sarif", "dag.py") == ["xcomlint.reporters.sarif"]
+    (tmp_path / "template.py").write_text(
+        "from airflow.sdk import DAG\n"
+        "from airflow.providers.standard.operators.bash import BashOperator\n"
+        "with DAG('d', schedule=None):\n"
+        "    BashOperator(task_id='t', bash_command=\"{{ ti.xcom_pull(task_ids='t') }}\")\n"
+    )
+    (tmp_path / "pyproject.toml").write_text("[tool.xcomlint]\nairflow-version = 2\n")
+    assert _imports_of_a_run(tmp_path, "template.py") in (
+        ["jinja2", "tomllib", "xcomlint.reporters.text"], ["jinja2", "tomli", "xcomlint.reporters.text"])

@@ -23,7 +23,7 @@ import pytest
 
 from xcomlint.docs import REPOSITORY_URL, document, document_url
 from xcomlint.findings import Finding
-from xcomlint.reporters import REPORTERS, github, sarif
+from xcomlint.reporters import FORMATS, github, reporter, sarif
 from xcomlint.rules import all_rules
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -91,7 +91,7 @@ def _render(format_name: str) -> str:
     if format_name == "sarif":
         sarif.write(sarif.sarif_log(FINDINGS, GOLDEN_RULES, GOLDEN_TOOL), stream)
     else:
-        REPORTERS[format_name](FINDINGS, stream)
+        reporter(format_name)(FINDINGS, stream)
     return stream.getvalue()
 
 
@@ -114,7 +114,7 @@ def test_golden(format_name: str) -> None:
 
 
 def test_every_registered_format_has_a_golden_file() -> None:
-    assert sorted(p.suffix[1:] for p in GOLDEN.glob("findings.*")) == sorted(REPORTERS)
+    assert sorted(p.suffix[1:] for p in GOLDEN.glob("findings.*")) == sorted(FORMATS)
 
 
 def test_golden_sarif_is_valid_sarif_2_1_0() -> None:
@@ -159,7 +159,7 @@ def test_sarif_result_fields() -> None:
 def test_sarif_of_the_real_catalog(tmp_path: Path) -> None:
     """What ``--format sarif`` prints: the whole registered catalog with the rule documents."""
     stream = io.StringIO()
-    REPORTERS["sarif"](FINDINGS, stream)
+    reporter("sarif")(FINDINGS, stream)
     log = json.loads(stream.getvalue())
     _sarif_validator().validate(log)
     driver = log["runs"][0]["tool"]["driver"]

@@ -17,7 +17,7 @@ from .config import ConfigError, FileConfig, check_code, find_config, load_confi
 from .docs import document
 from .engine import RunResult, default_jobs, lint_paths, lint_source
 from .findings import Finding
-from .reporters import MACHINE_READABLE, REPORTERS
+from .reporters import FORMATS, MACHINE_READABLE, reporter
 from .rules import all_rules
 from .settings import Settings, select_codes
 
@@ -122,7 +122,7 @@ def common(func):
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selection (e.g. XCL105).")
 @click.option("--allowlist", type=click.Path(dir_okay=False), help="The YAML allow-list of permitted XCom flows.")
 @common
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--serialization", type=click.Choice(["json", "airflow"]), help="What counts as serializable for XCL201 (default: json).")
 @click.option("--stdin-filename", metavar="NAME", help="Read the source from standard input and report it under NAME (use '-' as the path).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
@@ -164,7 +164,7 @@ def check(
             run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs(), cache)
         except AllowListError as error:
             raise _fail(str(error))
-    REPORTERS[output_format](run.findings, sys.stdout)
+    reporter(output_format)(run.findings, sys.stdout)
     sys.stdout.flush()  # findings first, then the summary and errors on stderr
     if statistics:
         # after text findings, like flake8; on stderr where stdout is parsed (json, sarif, github)

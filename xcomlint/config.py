@@ -17,11 +17,6 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 if TYPE_CHECKING:
     import yaml
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
-
 CONFIG_NAMES = (".xcomlint.yaml", ".xcomlint.yml", ".xcomlint.toml", "pyproject.toml")
 _CODE = re.compile(r"^(ALL|[A-Z]{1,5}[0-9]{0,3})$")
 
@@ -122,6 +117,12 @@ def _toml_lines(text: str, section: Optional[str]) -> Dict[str, int]:
 
 
 def _load_toml(path: str, text: str, section: Optional[str]) -> Tuple[Dict[str, Any], Dict[str, int]]:
+    # imported here: most runs read no TOML (a pyproject.toml without a
+    # [tool.xcomlint] table is never parsed)
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

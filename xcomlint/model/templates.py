@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
-
-import jinja2
-from jinja2 import nodes
+from functools import lru_cache
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 from ..knowledge import TI_NAMES
 from .records import UNKNOWN, ArgValue
 
-_ENV = jinja2.Environment()
+if TYPE_CHECKING:
+    import jinja2
+    from jinja2 import nodes
+
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
@@ -31,7 +32,18 @@ class TemplateCall:
     has_star_args: bool
 
 
-def _const(node: nodes.Node) -> ArgValue:
+@lru_cache(maxsize=None)
+def _environment() -> "jinja2.Environment":
+    """Jinja, imported by the first template that may pull: a run over files
+    without one never loads it."""
+    import jinja2
+
+    return jinja2.Environment()
+
+
+def _const(node: "nodes.Node") -> ArgValue:
+    from jinja2 import nodes
+
     if isinstance(node, nodes.Const):
         value = node.value
         if value is None or isinstance(value, (str, int, float, bool)):
@@ -45,7 +57,9 @@ def _const(node: nodes.Node) -> ArgValue:
 _METHODS = ("xcom_pull", "xcom_push")
 
 
-def _is_xcom_call(node: nodes.Call) -> bool:
+def _is_xcom_call(node: "nodes.Call") -> bool:
+    from jinja2 import nodes
+
     target = node.node
     return (
         isinstance(target, nodes.Getattr)
@@ -57,6 +71,8 @@ def _is_xcom_call(node: nodes.Call) -> bool:
 
 def _token_offsets(text: str) -> Optional[List[int]]:
     """Offsets in ``text`` of each ``ti.xcom_pull(`` / ``ti.xcom_push(`` name, in source order."""
+    from jinja2 import TemplateSyntaxError
+
     line_starts = [0]
     for match in _NEWLINE.finditer(text):
         line_starts.append(match.end())
@@ -65,7 +81,7 @@ def _token_offsets(text: str) -> Optional[List[int]]:
     column = 0
     current_line = 1
     try:
-        for lineno, kind, value in _ENV.lexer.tokeniter(text, None):
+        for lineno, kind, value in _environment().lexer.tokeniter(text, None):
             if lineno != current_line:
                 current_line, column = lineno, 0
             offset = line_starts[lineno - 1] + column if lineno - 1 < len(line_starts) else -1
@@ -85,7 +101,7 @@ def _token_offsets(text: str) -> Optional[List[int]]:
                 column = len(value) - value.rfind("\n") - 1
             else:
                 column += len(value)
-    except jinja2.TemplateSyntaxError:
+    except TemplateSyntaxError:
         return None
     return found
 
@@ -97,9 +113,11 @@ def find_template_calls(text: str) -> List[TemplateCall]:
     """
     if "xcom_pu" not in text:
         return []
+    from jinja2 import TemplateSyntaxError, nodes
+
     try:
-        tree = _ENV.parse(text)
-    except jinja2.TemplateSyntaxError:
+        tree = _environment().parse(text)
+    except TemplateSyntaxError:
         return []
     except Exception:  # jinja raises assorted errors on odd input; it is not a template then
         return []

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from ..findings import Finding
-from . import github, json_format, sarif, text
 
 Reporter = Callable[[Sequence[Finding], TextIO], None]
 
-REPORTERS: Dict[str, Reporter] = {
-    "text": text.report,
-    "json": json_format.report,
-    "sarif": sarif.report,
-    "github": github.report,
-}
+FORMATS = ("github", "json", "sarif", "text")
+
+
+def reporter(name: str) -> Reporter:
+    """The ``report`` function of format ``name``; a run imports only the
+    reporter it prints with."""
+    if name == "github":
+        from .github import report
+    elif name == "json":
+        from .json_format import report
+    elif name == "sarif":
+        from .sarif import report
+    elif name == "text":
+        from .text import report
+    else:
+        raise ValueError(f"unknown format {name!r}; known: {', '.join(FORMATS)}")
+    return report
+
 
 # formats whose standard output a program parses: nothing else may be printed there
 MACHINE_READABLE = frozenset({"json", "sarif", "github"})
