@@ -384,3 +384,25 @@ def test_a_file_the_pre_check_skips_is_linted_without_importing_libcst(tmp_path:
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['    BashOperator(task_id="quiet", bash_command="true", do_xcom_push=False)\n',
+     "    my_xcom_value = 1\n", "    xcom_pull_count = 0  # not a call of xcom_pull_\n"],
+    ids=["do_xcom_push", "xcom-in-a-name", "longer-name"],
+)
+def test_xcom_inside_another_name_does_not_keep_the_file(text: str) -> None:
+    source = OPERATORS_ONLY.replace("    BashOperator(task_id=\"extract\"", text + "    BashOperator(task_id=\"extract\"")
+    assert "xcom" in source.lower() and not may_hold_xcom_sites(source)
+    assert lint_source("dag.py", source, settings_for(full_model=True)).findings == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['DEFAULTS = {"do_xcom_push": False}\n', 'PULL = getattr(object, "xcom_pull", None)\n',
+     "from airflow.models.xcom_arg import XComArg as Arg\n", "def f(ti):\n    ti.xcom_push(key='k', value=1)\n"],
+    ids=["in-a-literal", "getattr-name", "imported-class", "attribute"],
+)
+def test_the_names_of_a_pull_or_push_or_xcom_in_a_literal_keep_the_file(text: str) -> None:
+    assert may_hold_xcom_sites(OPERATORS_ONLY + text)

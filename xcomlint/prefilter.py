@@ -30,8 +30,12 @@ pushing DAG; XCL301-XCL305 need an allow-list, which turns this test off).
 The graph and allow-list commands need every DAG, so they use only the first
 test. A site needs one of these:
 
-- a pull or push written in Python: ``xcom_pull``, ``xcom_push``,
-  ``XComArg``, ``do_xcom_push`` all contain ``xcom``;
+- a pull or push written in Python: the model knows them as the names
+  ``xcom_pull``, ``xcom_push`` (attributes), ``XComArg`` and ``PlainXComArg``
+  (imported under that name first), so one of them is a whole word of the
+  text; ``xcom`` inside another name (``do_xcom_push``, ``xcom_value``) is
+  none of them. A string literal that contains ``xcom`` anywhere keeps the
+  file (a template, a ``**`` key, a ``getattr`` name);
 - an XComArg: ``XComArg``, an ``.output`` attribute (the model reads no other
   spelling of it; a line break, a backslash or a comment may stand between
   the dot and the name), or a call of a TaskFlow function. The model knows a
@@ -91,6 +95,8 @@ _TRIGGERS = ("airflow", "dag", "xcom")
 # words that lead the model to a callable, whose pushes need a returned value
 _CALLABLE_WORDS = ("output", "python_callable", "execute")
 _RETURNS = ("return", "lambda")
+# the names through which the model finds a pull or push in Python code
+_XCOM_NAMES = ("xcom_pull", "xcom_push", "xcomarg", "plainxcomarg")
 _TASKFLOW = ("task", "setup", "teardown")
 # the ``x`` of an ``xcom`` spread over literals: at a literal's end (maybe
 # before whitespace) or before a ``.format`` field
@@ -117,7 +123,7 @@ def may_hold_xcom_sites(text: str) -> bool:
     The cheap tests come first; CPython's tree only for what they leave open."""
     lowered = normalize_newlines(text.lower())
     returns = has_word(lowered, _RETURNS)
-    if _names_a_site(lowered, returns) or _has_attribute(lowered, ("output",)):
+    if _names_a_site_in_code(lowered, returns) or _has_attribute(lowered, ("output",)):
         return True
     taskflow_word = has_word(lowered, _TASKFLOW)
     if taskflow_word and (_has_attribute(lowered, _TASKFLOW) or imported_on_one_line(lowered, _TASKFLOW)):
@@ -127,11 +133,18 @@ def may_hold_xcom_sites(text: str) -> bool:
         return True
     if taskflow_word and _imports_taskflow(tree):
         return True
-    if "\\" not in text and not ("{" in lowered and _XCOM_START_IN_TEXT.search(lowered)):
+    if "\\" not in text and "xcom" not in lowered and not ("{" in lowered and _XCOM_START_IN_TEXT.search(lowered)):
         # without escapes every literal's value is text of the file, which
-        # names no site (above) and lacks the brace or the start of an xcom
+        # says no xcom nor callable word (above) and lacks the brace or the
+        # start of an xcom spread over literals
         return False
     return _literals_may_hold_a_site(tree, returns)
+
+
+def _names_a_site_in_code(lowered: str, returns: bool) -> bool:
+    """The names of a pull or push, or a way to a callable in a file where a
+    callable can return a value."""
+    return has_word(lowered, _XCOM_NAMES) or (returns and any(word in lowered for word in _CALLABLE_WORDS))
 
 
 def _names_a_site(lowered: str, returns: bool) -> bool:
