@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import settings_for
 
-import xcomlint.engine as engine
 import xcomlint.cache as cache_module
+import xcomlint.engine as engine
 from xcomlint.cache import DATABASE_NAME, ENTRY_FORMAT, ResultCache
 from xcomlint.cli import main
 from xcomlint.engine import lint_paths

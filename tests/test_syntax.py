@@ -9,10 +9,9 @@ from typing import List
 
 import libcst as cst
 import pytest
-
 from dag_sources import known_sources
-from xcomlint.model import parse_source
-from xcomlint.model import syntax
+
+from xcomlint.model import parse_source, syntax
 
 # one of (nearly) every statement and expression form, whitespace and comments
 # in odd places included

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import libcst as cst
 
@@ -67,7 +67,7 @@ class PendingMisuse:
 
 
 def pull_arguments(
-    positional: Sequence[ArgValue], keywords: Dict[str, ArgValue]
+    positional: Sequence[ArgValue], keywords: Mapping[str, ArgValue]
 ) -> Dict[str, ArgValue]:
     """Bind ``xcom_pull`` arguments: ``(task_ids, dag_id, key, include_prior_dates)``
     in both Airflow 2 and 3, so a second positional argument is ``dag_id``."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from types import MappingProxyType
+from typing import TYPE_CHECKING, List, Mapping, Optional, Tuple
 
 from ..knowledge import TI_NAMES
 from .records import UNKNOWN, ArgValue
@@ -28,7 +29,7 @@ class TemplateCall:
     method: str  # "xcom_pull" or "xcom_push"
     offset: int  # where the method name stands in the template text
     positional: Tuple[ArgValue, ...]
-    keywords: Dict[str, ArgValue]
+    keywords: Mapping[str, ArgValue]  # read-only: a call may be shared (see _template_calls)
     has_star_args: bool
 
 
@@ -106,25 +107,32 @@ def _token_offsets(text: str) -> Optional[List[int]]:
     return found
 
 
-def find_template_calls(text: str) -> List[TemplateCall]:
+def find_template_calls(text: str) -> Tuple[TemplateCall, ...]:
     """Every ``ti.xcom_pull(...)`` / ``task_instance.xcom_push(...)`` in a template.
 
     Text that is not a valid template yields nothing: it may not be a template.
     """
     if "xcom_pu" not in text:
-        return []
+        return ()
+    return _template_calls(text)
+
+
+# a template is often scanned more than once (an argument shared by tasks, a
+# templated field seen through default_args); the calls are plain data
+@lru_cache(maxsize=1024)
+def _template_calls(text: str) -> Tuple[TemplateCall, ...]:
     from jinja2 import TemplateSyntaxError, nodes
 
     try:
         tree = _environment().parse(text)
     except TemplateSyntaxError:
-        return []
+        return ()
     except Exception:  # jinja raises assorted errors on odd input; it is not a template then
-        return []
+        return ()
     calls = [call for call in tree.find_all(nodes.Call) if _is_xcom_call(call)]
     offsets = _token_offsets(text)
     if offsets is None or len(offsets) != len(calls):
-        return []
+        return ()
     pulls = []
     for call, offset in zip(calls, offsets):
         pulls.append(
@@ -132,8 +140,8 @@ def find_template_calls(text: str) -> List[TemplateCall]:
                 method=call.node.attr,  # type: ignore[attr-defined]
                 offset=offset,
                 positional=tuple(_const(arg) for arg in call.args),
-                keywords={kw.key: _const(kw.value) for kw in call.kwargs},
+                keywords=MappingProxyType({kw.key: _const(kw.value) for kw in call.kwargs}),
                 has_star_args=call.dyn_args is not None or call.dyn_kwargs is not None,
             )
         )
-    return pulls
+    return tuple(pulls)
