@@ -142,16 +142,19 @@ def may_hold_xcom_sites(text: str) -> bool:
 
 
 def _names_a_site_in_code(lowered: str, returns: bool) -> bool:
-    """The names of a pull or push, or a way to a callable in a file where a
-    callable can return a value."""
-    return has_word(lowered, _XCOM_NAMES) or (returns and any(word in lowered for word in _CALLABLE_WORDS))
+    """The names of a pull or push, or a way to a callable that can push."""
+    return has_word(lowered, _XCOM_NAMES) or _names_a_callable(lowered, returns)
 
 
 def _names_a_site(lowered: str, returns: bool) -> bool:
-    """The words of a site, the same in the text and in a decoded string
-    literal (a ``**`` key): ``xcom``, or a way to a callable in a file where a
-    callable can return a value."""
-    return "xcom" in lowered or (returns and any(word in lowered for word in _CALLABLE_WORDS))
+    """The words of a site in a decoded string literal (a template, a ``**``
+    key): ``xcom`` anywhere, or a way to a callable that can push."""
+    return "xcom" in lowered or _names_a_callable(lowered, returns)
+
+
+def _names_a_callable(lowered: str, returns: bool) -> bool:
+    """A way to a callable, in a file where a callable can return a value."""
+    return returns and any(word in lowered for word in _CALLABLE_WORDS)
 
 
 def _has_attribute(lowered: str, names: Tuple[str, ...]) -> bool:
