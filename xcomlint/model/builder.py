@@ -22,12 +22,17 @@ from .callables import CallableSummary
 from .imports import ImportTable, dotted_name
 from .literals import (
     MAX_UNROLL,
+    PATH_FUNCTIONS,
     SUFFIX,
     call_builtin,
     format_call,
+    file_path_attribute,
     format_value,
     id_text,
+    path_function,
+    percent_format,
     same_value,
+    string_method,
     xcomarg_string,
 )
 from .pending import BoundMethod, LabelVal, Star
@@ -36,6 +41,8 @@ from .tasks import TaskBuilding
 from .values import (
     ClassVal,
     ConstVal,
+    EnumMemberVal,
+    FilePathVal,
     DagFuncVal,
     DagRef,
     DagState,
@@ -52,6 +59,7 @@ from .values import (
     TaskGroupFuncVal,
     TaskRef,
     XComArgRef,
+    enum_kind,
     fstring_text_value,
     simple_string_value,
     unknown_str,
@@ -94,9 +102,11 @@ class _Budget(Exception):
 
 
 class Builder(TaskBuilding, Wiring):
-    def __init__(self, module: cst.Module, imports: ImportTable) -> None:
+    def __init__(self, module: cst.Module, imports: ImportTable, path: str = "") -> None:
         self.module = module
         self.imports = imports
+        # the file's name, which ``__file__`` ends with wherever the DAG folder is deployed
+        self.file_name = path.replace("\\", "/").rsplit("/", 1)[-1]
         self.module_scope = Scope()
         self.dags: List[DagState] = []
         self.dag_stack: List[DagState] = []
@@ -372,18 +382,37 @@ class Builder(TaskBuilding, Wiring):
 
     def define_class(self, node: cst.ClassDef, scope: Scope) -> ClassVal:
         bases = tuple(self.evaluate(arg.value, scope) for arg in node.bases if arg.keyword is None)
-        fields = None
-        for statement in node.body.body:
-            if isinstance(statement, cst.SimpleStatementLine):
+        # the class body's plain assignments, evaluated without effects: constants,
+        # Enum members, ``template_fields`` (which may extend a base class's)
+        attributes: Dict[str, Any] = {}
+        body_scope = Scope(scope)
+        saved, self.pure = self.pure, True
+        try:
+            for statement in _suite_statements(node.body):
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
                 for small in statement.body:
-                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
-                        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                        if any(isinstance(t, cst.Name) and t.value == "template_fields" for t in targets):
-                            value = self.evaluate(small.value, scope)
-                            names = value.items if isinstance(value, ListVal) else [value]
-                            if all(isinstance(n, StrVal) and n.known for n in names):
-                                fields = frozenset(n.text for n in names)
-        return ClassVal(node, bases, scope, fields)
+                    if isinstance(small, cst.Assign):
+                        targets = [t.target for t in small.targets]
+                    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                        targets = [small.target]
+                    else:
+                        continue
+                    value = self.evaluate(small.value, body_scope)
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            attributes[target.value] = value
+                            body_scope.bind(target.value, value)
+        finally:
+            self.pure = saved
+        fields = None
+        declared = attributes.get("template_fields")
+        if declared is not None:
+            names = declared.items if isinstance(declared, ListVal) else [declared]
+            if all(isinstance(n, StrVal) and n.known for n in names):
+                fields = frozenset(n.text for n in names)
+        str_mixin = any(isinstance(arg.value, cst.Name) and arg.value.value == "str" for arg in node.bases)
+        return ClassVal(node, bases, scope, fields, attributes, enum_kind(bases, str_mixin))
 
     # -------------------------------------------------------------- expressions
     def evaluate(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any:
@@ -482,6 +511,8 @@ class Builder(TaskBuilding, Wiring):
         qualified = self.imports.names.get(name)
         if qualified is not None:
             return ImportedVal(qualified)
+        if name == "__file__" and self.file_name:
+            return FilePathVal(self.file_name)
         return UNKNOWN
 
     def eval_fstring(self, node: cst.FormattedString, scope: Scope) -> StrVal:
@@ -514,12 +545,21 @@ class Builder(TaskBuilding, Wiring):
             if attr == "partial":
                 return BoundMethod(base, attr)
             return ImportedVal(f"{base.qualified}.{attr}")
-        if isinstance(base, (TaskFlowVal, ClassVal, PartialVal)):
+        if isinstance(base, ClassVal):
+            found = base.attribute(attr)
+            return found if found is not None else BoundMethod(base, attr)
+        if isinstance(base, (TaskFlowVal, PartialVal)):
             return BoundMethod(base, attr)
         if isinstance(base, (TaskRef, XComArgRef, GroupRef, ListVal, StrVal, TaskGroupFuncVal, DagRef)):
             return BoundMethod(base, attr)
         if isinstance(base, DagFuncVal):
             return BoundMethod(base, attr)
+        if isinstance(base, EnumMemberVal):
+            if attr == "value":
+                return base.value
+            return StrVal(base.name) if attr == "name" else UNKNOWN
+        if isinstance(base, FilePathVal):
+            return file_path_attribute(base, attr)
         return UNKNOWN
 
     def eval_subscript(self, node: cst.Subscript, scope: Scope) -> Any:
@@ -556,10 +596,21 @@ class Builder(TaskBuilding, Wiring):
             if isinstance(left, ListVal) and isinstance(right, ListVal):
                 return ListVal(left.items + right.items)
         if isinstance(node.operator, cst.Modulo) and isinstance(left, StrVal):
-            values = right.items if isinstance(right, ListVal) else [right]
-            embedded = tuple((v, "format", node) for v in values if isinstance(v, XComArgRef))
-            return StrVal("\x00", (), known=False, embedded=embedded)
+            if isinstance(right, ListVal):
+                right = ListVal([self.formatted(v, node) for v in right.items])
+            elif isinstance(right, DictVal):
+                right = DictVal([(k, self.formatted(v, node)) for k, v in right.items])
+            else:
+                right = self.formatted(right, node)
+            return percent_format(left, right)
         return UNKNOWN
+
+    def formatted(self, value: Any, call: cst.CSTNode) -> Any:
+        """An XComArg formatted into a string becomes the Jinja text Airflow
+        writes for it, remembered as a misuse at the argument that passed it."""
+        if isinstance(value, XComArgRef):
+            return xcomarg_string(value, "format", self.node_of(value) or call)
+        return value
 
     def eval_comprehension(self, node: Any, scope: Scope) -> Any:
         """``[Op(task_id=f"t_{x}") for x in [...]]``: unrolled over a literal list."""
@@ -686,6 +737,8 @@ class Builder(TaskBuilding, Wiring):
             return self.create_classic_task(qualified.rsplit(".", 1)[-1], node, args, kwargs)
         if qualified == "typing.cast" and len(args) == 2:
             return args[1]
+        if qualified in PATH_FUNCTIONS:
+            return path_function(qualified, args)
         root = qualified.split(".")[0]
         if statement and self.current_dag is not None and root not in _PURE_MODULES:
             self.mark_incomplete()  # a bare call to an imported factory may add tasks and edges
@@ -735,11 +788,12 @@ class Builder(TaskBuilding, Wiring):
                 owner.items.extend(args[0].items if isinstance(args[0], ListVal) else [UNKNOWN])
                 return ConstVal(None)
         if isinstance(owner, StrVal) and name == "format":
-            formatted = format_call(owner, args, kwargs)
-            embedded = tuple((v, "format", node) for v in list(args) + list(kwargs.values()) if isinstance(v, XComArgRef))
-            return StrVal(formatted.text, formatted.pieces, formatted.known, formatted.embedded + embedded) if embedded else formatted
-        if isinstance(owner, StrVal) and name in ("upper", "lower", "strip") and owner.known:
-            return StrVal(getattr(owner.text, name)())
+            return format_call(owner, [self.formatted(v, node) for v in args],
+                               {k: self.formatted(v, node) for k, v in kwargs.items()})
+        if isinstance(owner, StrVal) and owner.known:
+            return string_method(owner.text, name, args, kwargs)
+        if isinstance(owner, FilePathVal) and name in ("resolve", "absolute"):
+            return owner
         if isinstance(owner, (TaskRef, XComArgRef)):
             if name == "as_setup":
                 return owner

@@ -33,12 +33,14 @@ from .records import (
 )
 from .syntax import child_list
 from .value_analysis import ValueAnalyzer
-from .values import ConstVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
+from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 
 _ANCHOR = (1, 0)
 
 
 def _arg_value(value: Any) -> ArgValue:
+    if isinstance(value, EnumMemberVal):
+        value = value.as_string
     if isinstance(value, StrVal):
         return value.text if value.known else UNKNOWN
     if isinstance(value, ConstVal):

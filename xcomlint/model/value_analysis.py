@@ -44,6 +44,12 @@ _CLIENT_CALLS = {
     "redis.Redis": "a Redis client", "pymongo.MongoClient": "a MongoDB client", "socket.socket": "a socket",
     "threading.Lock": "a lock", "threading.Thread": "a thread", "paramiko.SSHClient": "an SSH client",
 }
+# methods of datetime, date, pendulum and pandas Timestamp values that return another such value
+_DATETIME_METHODS = frozenset(
+    {"date", "time", "timetz", "replace", "astimezone", "start_of", "end_of", "add", "subtract", "in_timezone",
+     "in_tz", "naive", "next", "previous", "first_of", "last_of", "nth_of", "average", "normalize", "floor",
+     "ceil", "round", "tz_localize", "tz_convert", "utcoffset", "to_pydatetime", "date_time"}
+)
 _HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 _ITERATORS = {"range": "a range object", "map": "a map iterator", "filter": "a filter iterator",
               "zip": "a zip iterator", "enumerate": "an enumerate iterator", "reversed": "a reverse iterator",
@@ -162,6 +168,10 @@ class ValueAnalyzer:
             return sub(expr.expression)
         if isinstance(expr, cst.BinaryOperation):
             left, right = sub(expr.left), sub(expr.right)
+            if isinstance(expr.operator, (cst.Add, cst.Subtract)):
+                moment = _datetime_part(left) or _datetime_part(right)
+                if moment is not None:
+                    return _kind("datetime", moment)
             if isinstance(expr.operator, (cst.Add, cst.Modulo)):
                 known = left.known and right.known and not left.non_json and not right.non_json
                 return ValueInfo(known=known, mapping=False if known else None,
@@ -274,6 +284,10 @@ class ValueAnalyzer:
                     return replace(info, non_json=(("bytes", "bytes from read_bytes()"),)) if method == "read_bytes" else info
             if method == "encode":
                 return _kind("bytes", "bytes from .encode()")
+            if method in _DATETIME_METHODS:
+                moment = _datetime_part(sub(receiver))
+                if moment is not None:
+                    return _kind("datetime", f"{moment}, then .{method}()")
             if method in ("isoformat", "strftime", "hexdigest", "decode", "lower", "upper", "strip", "join", "format", "replace"):
                 holes = [sub(a) for a in args] + [sub(receiver)]
                 return ValueInfo(known=True, mapping=False, secret=next((h.secret for h in holes if h.secret), None))
@@ -371,6 +385,11 @@ class ValueAnalyzer:
         if name is not None and name.endswith("Hook") and name[:1].isupper():
             return _kind("client", f"an Airflow hook ({name})")
         return UNKNOWN_VALUE
+
+
+def _datetime_part(info: ValueInfo) -> Optional[str]:
+    """The description of a date or time value, when ``info`` is one."""
+    return next((description for kind, description in info.non_json if kind == "datetime"), None)
 
 
 def _connection(conn_id: str) -> str:

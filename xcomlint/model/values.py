@@ -151,6 +151,18 @@ class StrVal:
     # XComArgs formatted into this string: (XComArgRef, how, node)
     embedded: Tuple[Tuple[Any, str, Any], ...] = ()
 
+    def slice(self, start: int, end: int) -> "StrVal":
+        """``text[start:end]`` with the pieces (source positions) that cover it."""
+        pieces = []
+        for piece in self.pieces:
+            low, high = max(start, piece.start), min(end, piece.start + piece.length)
+            if low >= high:
+                continue
+            raw = piece.raw[low - piece.start: high - piece.start] if piece.raw is not None else None
+            pieces.append(StrPiece(low - start, high - low, piece.node, raw))
+        part = self.text[start:end]
+        return StrVal(part, tuple(pieces), self.known or "\x00" not in part)
+
     def __add__(self, other: "StrVal") -> "StrVal":
         shift = len(self.text)
         moved = tuple(StrPiece(p.start + shift, p.length, p.node, p.raw) for p in other.pieces)
@@ -217,6 +229,11 @@ class ClassVal:
     bases: Tuple[Any, ...]
     scope: "Scope"
     template_fields: Optional[frozenset] = None
+    # the class body's plain assignments (constants, Enum members)
+    attributes: Dict[str, Any] = field(default_factory=dict)
+    # "str" for an Enum whose members are strings (``class T(str, Enum)``,
+    # ``StrEnum``), "plain" for another Enum, None for a class that is no Enum
+    enum: Optional[str] = None
 
     @property
     def name(self) -> str:
@@ -227,6 +244,58 @@ class ClassVal:
             if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
                 return statement
         return None
+
+    def attribute(self, name: str) -> Any:
+        """``Cls.name``: an Enum member, or a class attribute (also inherited from
+        a class of the file); None when the class does not define it."""
+        if name in self.attributes:
+            value = self.attributes[name]
+            return EnumMemberVal(self, name, value) if self.enum is not None else value
+        for base in self.bases:
+            if isinstance(base, ClassVal) and base is not self:
+                found = base.attribute(name)
+                if found is not None:
+                    return found
+        return None
+
+
+@dataclass(eq=False)
+class EnumMemberVal:
+    """``Tasks.EXTRACT`` of an Enum defined in the file: ``.value`` is what was
+    assigned; a member of a ``str`` Enum is also that string itself."""
+
+    owner: ClassVal
+    name: str
+    value: Any
+
+    @property
+    def as_string(self) -> Any:
+        """The member used where a string goes (a task id), else UNKNOWN."""
+        if self.owner.enum == "str" and isinstance(self.value, StrVal):
+            return self.value
+        return UNKNOWN
+
+
+def enum_kind(bases: Tuple[Any, ...], str_mixin: bool) -> Optional[str]:
+    """What Enum a class with these bases is (see ``ClassVal.enum``); ``str_mixin``
+    when ``str`` is one of the bases."""
+    kinds = set()
+    for base in bases:
+        if isinstance(base, ImportedVal) and base.qualified.startswith("enum."):
+            kinds.add("str" if base.qualified == "enum.StrEnum" else "plain")
+        elif isinstance(base, ClassVal) and base.enum is not None:
+            kinds.add(base.enum)
+    if not kinds:
+        return None
+    return "str" if str_mixin or "str" in kinds else "plain"
+
+
+@dataclass(eq=False)
+class FilePathVal:
+    """``__file__``, or a path made from it: the linted path's file name is
+    known (the directory is not: it is the deployment's)."""
+
+    name: str
 
 
 class Scope:
