@@ -23,6 +23,16 @@ def id_text(value: Any) -> TaskId:
     return UNKNOWN
 
 
+def id_regex(value: Any) -> str:
+    """A regular expression the id made from ``value`` matches: the known parts
+    of an f-string id (``f"load_{table}"`` gives ``load_.*``), else anything."""
+    if isinstance(value, EnumMemberVal):
+        value = value.as_string
+    if isinstance(value, StrVal):
+        return ".*".join(re.escape(part) for part in value.text.split("\x00"))
+    return ".*"
+
+
 # str methods whose result the model works out for a known string and known arguments
 _STRING_METHODS = frozenset(
     {"replace", "split", "rsplit", "removesuffix", "removeprefix", "strip", "lstrip", "rstrip", "upper", "lower",

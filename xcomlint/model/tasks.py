@@ -14,9 +14,9 @@ import libcst as cst
 from .. import knowledge as kb
 from .callables import CallableSummary, summarize_callable
 from .imports import dotted_name
-from .literals import SUFFIX, id_text
+from .literals import SUFFIX, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
-from .records import ABSENT, RETURN_KEY, UNKNOWN
+from .records import ABSENT, CONTEXT_DAG, RETURN_KEY, UNKNOWN
 from .values import (
     ClassVal,
     ConstVal,
@@ -28,6 +28,7 @@ from .values import (
     GroupState,
     ImportedVal,
     ListVal,
+    OpaqueVal,
     Scope,
     StrVal,
     TaskFlowVal,
@@ -49,9 +50,22 @@ class TaskBuilding:
         dag_value = kwargs.get("dag")
         if isinstance(dag_value, DagRef):
             return dag_value.dag, group
+        if isinstance(dag_value, OpaqueVal):
+            # a DAG object made by code the model cannot see (a house-made DAG class)
+            if dag_value.as_dag is None:
+                dag_value.as_dag = self.pseudo_dag(CONTEXT_DAG, dag_value.node)
+            return dag_value.as_dag, group
         return self.current_dag, group
 
+    def pseudo_dag(self, kind: str, node: cst.CSTNode) -> DagState:
+        """A DAG the model cannot name, which may hold tasks it cannot see."""
+        dag = DagState(UNKNOWN, node, kind=kind)
+        self.may_add_tasks(dag, ".*", None)
+        self.dags.append(dag)
+        return dag
+
     def register(self, task: TaskState, group: Optional[GroupState]) -> None:
+        self.created_tasks.append(task)
         groups = []
         while group is not None:
             groups.append(group)
@@ -69,7 +83,7 @@ class TaskBuilding:
         if isinstance(task.task_id, str):
             dag.known_ids.add(task.task_id)
         else:
-            dag.tasks_complete = False
+            self.may_add_tasks(dag, task.id_pattern, task.groups[0] if task.groups else None)
 
     def create_classic_task(
         self,
@@ -82,9 +96,17 @@ class TaskBuilding:
         mapped: bool = False,
     ) -> Any:
         dag, group = self.place(kwargs)  # no DAG yet: it may be adopted through an edge
-        label = id_text(kwargs.get("task_id", UNKNOWN))
+        label_value = kwargs.get("task_id", UNKNOWN)
+        label = id_text(label_value)
         task_id = group.child_id(label) if group is not None else label
+        if "task_group" in kwargs and not isinstance(kwargs["task_group"], (GroupRef, ConstVal)):
+            task_id = UNKNOWN  # in a TaskGroup the model cannot see: its id has a prefix
         task = TaskState(task_id, operator, node, dag, mapped=mapped)
+        if not isinstance(task_id, str):
+            pattern = id_regex(label_value)
+            if "task_group" in kwargs and not isinstance(kwargs["task_group"], (GroupRef, ConstVal)):
+                pattern = f"(.+\\.)?{pattern}"
+            task.id_pattern = group.id_pattern(pattern) if group is not None else pattern
         self.register(task, group)
         info = kb.operator_info(qualified)
         callable_value = kwargs.get("python_callable")
@@ -141,12 +163,16 @@ class TaskBuilding:
         dag, group = self.place(options)
         if dag is None:
             return UNKNOWN
-        core = id_text(options.get("task_id", StrVal(taskflow.function.name)))
+        core_value = options.get("task_id", StrVal(taskflow.function.name))
+        core = id_text(core_value)
         if isinstance(core, str):
             core = unique_task_id(dag, group, core)
         task_id = group.child_id(core) if group is not None else core
         operator = "@task" if taskflow.flavour == "python" else f"@task.{taskflow.flavour}"
         task = TaskState(task_id, operator, node, dag, callable_name=taskflow.function.name, mapped=mapped)
+        if not isinstance(task_id, str):
+            pattern = id_regex(core_value) + r"(__\d+)?"
+            task.id_pattern = group.id_pattern(pattern) if group is not None else pattern
         self.register(task, group)
         do_push = options.get("do_xcom_push", dag.default_arg("do_xcom_push"))
         explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False

@@ -60,8 +60,16 @@ _DATAFRAME_METHODS = frozenset({"get_pandas_df", "get_df", "get_polars_df", "to_
 _FRAME_DATA_METHODS = frozenset({"to_dict", "to_json", "to_records", "tolist", "to_csv", "to_numpy", "to_list"})
 
 
+# a name that ends with one of these words holds where a secret is, not the secret
+# itself: ``VECTOR_SECRET_NAME``, ``DB_PASSWORD_ARN``, ``TOKEN_URL``
+_POINTER_SUFFIX = re.compile(r"[_\-.](name|arn|id|path|url|uri|file|location|ref|region|bucket|prefix|version)$",
+                             re.IGNORECASE)
+
+
 def looks_secret(name: Optional[str]) -> bool:
-    return bool(name) and _SECRET_NAME.search(name) is not None  # type: ignore[arg-type]
+    if not name or _SECRET_NAME.search(name) is None:
+        return False
+    return _POINTER_SUFFIX.search(name) is None
 
 
 def merge(parts: Iterable[ValueInfo], known: bool, mapping: Optional[bool]) -> ValueInfo:

@@ -25,6 +25,8 @@ class GroupState:
     node: cst.CSTNode
     members: List["TaskState"] = field(default_factory=list)
     parent: Optional["GroupState"] = None
+    # False once the group was handed to code the model cannot see, which may add tasks to it
+    closed: bool = True
 
     def child_id(self, label: TaskId) -> TaskId:
         """``TaskGroup.child_id``: prefix a label with this group's full id."""
@@ -34,6 +36,21 @@ class GroupState:
             return UNKNOWN
         return f"{self.full_id}.{label}"
 
+    @property
+    def namespace(self) -> Optional["GroupState"]:
+        """The innermost group (this one or a parent) that prefixes its tasks' ids."""
+        group: Optional[GroupState] = self
+        while group is not None and not group.prefix:
+            group = group.parent
+        return group
+
+    def id_pattern(self, label: str) -> str:
+        """The regular expression of the full ids of tasks labelled by ``label`` (a regex)."""
+        namespace = self.namespace
+        if namespace is None:
+            return label
+        prefix = re.escape(namespace.full_id) if isinstance(namespace.full_id, str) else ".+"
+        return f"{prefix}\\.{label}"
 
 
 @dataclass(eq=False)
@@ -51,6 +68,25 @@ class TaskState:
     pushes_nothing: bool = False
     callable_name: Optional[str] = None
     mapped: bool = False
+    # for a task whose id is not known: the regular expression its id matches
+    id_pattern: str = ".*"
+
+
+@dataclass(eq=False)
+class OpaqueVal:
+    """What code the model cannot see returned, when it was handed tasks or
+    ran inside a DAG: it may be tasks (of ids nobody knows) or lead to them.
+    In the dependency graph it is one hidden node, linked both ways to the
+    known tasks the code was given (``members``), so that every path the code
+    may have made between them exists."""
+
+    dag: Optional["DagState"]
+    group: Optional[GroupState]
+    members: List[TaskState] = field(default_factory=list)
+    wired: bool = False
+    node: Optional[cst.CSTNode] = None  # the call that made it
+    # the DAG the value stands for, when tasks are given it as ``dag=``
+    as_dag: Optional["DagState"] = None
 
 
 @dataclass(eq=False)
@@ -58,10 +94,15 @@ class DagState:
     dag_id: TaskId
     node: cst.CSTNode
     tasks: List[TaskState] = field(default_factory=list)
-    edges: Dict[Tuple[int, int], str] = field(default_factory=dict)
+    # direct dependencies; an end may be an OpaqueVal or a task of unknown id
+    edges: Dict[Tuple[Any, Any], str] = field(default_factory=dict)
     group_ids: List[TaskId] = field(default_factory=list)
+    groups: List[GroupState] = field(default_factory=list)
     tasks_complete: bool = True
     edges_complete: bool = True
+    # (id pattern, namespace group) of tasks the model cannot name
+    unknown_ids: List[Tuple[str, Optional[GroupState]]] = field(default_factory=list)
+    kind: str = "dag"
     misuses: List[Any] = field(default_factory=list)
     has_template_files: bool = False
     opaque_strings: set = field(default_factory=set)
