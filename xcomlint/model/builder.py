@@ -51,6 +51,7 @@ from .values import (
     GroupRef,
     GroupState,
     ImportedVal,
+    LambdaVal,
     ListVal,
     OpaqueVal,
     PartialVal,
@@ -632,6 +633,8 @@ class Builder(TaskBuilding, Wiring):
             return UNKNOWN
         if kind is cst.Await:
             return self.evaluate(node.expression, scope)
+        if kind is cst.Lambda:
+            return LambdaVal(FunctionVal(node, scope))
         return UNKNOWN
 
     def eval_name(self, name: str, scope: Scope) -> Any:
@@ -697,7 +700,8 @@ class Builder(TaskBuilding, Wiring):
                 return base.value
             return StrVal(base.name) if attr == "name" else UNKNOWN
         if isinstance(base, FilePathVal):
-            return file_path_attribute(base, attr)
+            value = file_path_attribute(base, attr)
+            return BoundMethod(base, attr) if value is UNKNOWN else value
         return UNKNOWN
 
     def eval_subscript(self, node: cst.Subscript, scope: Scope) -> Any:
@@ -943,6 +947,8 @@ class Builder(TaskBuilding, Wiring):
             return string_method(owner.text, name, args, kwargs)
         if isinstance(owner, FilePathVal) and name in ("resolve", "absolute"):
             return owner
+        if isinstance(owner, FilePathVal) and name in ("split", "rsplit") and [id_text(a) for a in args] == ["/"]:
+            return ListVal([UNKNOWN, StrVal(owner.name)])  # the directories, then the file name
         if isinstance(owner, (TaskRef, XComArgRef)):
             if name == "as_setup":
                 return owner

@@ -227,7 +227,7 @@ def _reaches_context(node: cst.BaseExpression, context_names: Set[str]) -> bool:
     return isinstance(node, cst.Name) and node.value in context_names
 
 
-def summarize_callable(function: cst.FunctionDef) -> CallableSummary:
+def summarize_callable(function: "cst.FunctionDef | cst.Lambda") -> CallableSummary:
     summary = CallableSummary()
     params = function.params
     context_names: Set[str] = set(TI_NAMES)
@@ -242,6 +242,9 @@ def summarize_callable(function: cst.FunctionDef) -> CallableSummary:
         summary.params.add(params.star_arg.name.value)
     visitor = _BodyScanner(summary, context_names)
     visitor.scan(function.body)
+    if type(function) is cst.Lambda and not (type(function.body) is cst.Name and function.body.value == "None"):
+        # a lambda returns its body's value: one return statement, made up
+        summary.returns.append(cst.Return(value=function.body))
     summary.local_names = set(visitor.assign_counts)
     summary.single_assignments = {
         name: expr

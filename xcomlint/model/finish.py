@@ -204,7 +204,8 @@ class Finisher:
                         pushes_nothing=known and id(task) not in pushed_tasks,
                         callable_name=task.callable_name,
                         mapped=task.mapped,
-                        silent_reason=task.silent_reason if known else None,
+                        # set when return_value is known not to be pushed, whatever other keys are
+                        silent_reason=task.silent_reason,
                         multiple_outputs=task.multiple_outputs,
                     )
                 )
@@ -230,7 +231,7 @@ class Finisher:
                     edges_complete=state.edges_complete,
                     xcomarg_misuses=tuple(self.misuse(m) for m in state.misuses),
                     has_template_files=state.has_template_files,
-                    opaque_strings=tuple(sorted(state.opaque_strings)),
+                    opaque_strings=tuple(sorted(state.opaque_strings.union(*(t.opaque_strings for t in state.tasks)))),
                     kind=state.kind,
                     unknown_ids=tuple(
                         UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None)

@@ -27,6 +27,7 @@ from .values import (
     GroupRef,
     GroupState,
     ImportedVal,
+    LambdaVal,
     ListVal,
     OpaqueVal,
     Scope,
@@ -110,15 +111,21 @@ class TaskBuilding:
         self.register(task, group)
         info = kb.operator_info(qualified)
         callable_value = kwargs.get("python_callable")
+        if isinstance(callable_value, LambdaVal):
+            callable_value = callable_value.function
         do_push = kwargs.get("do_xcom_push", dag.default_arg("do_xcom_push") if dag is not None else ABSENT)
+        if do_push is ABSENT and "**" in kwargs:
+            do_push = UNKNOWN  # it may be among the unpacked arguments
         explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
         explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
         if local_class is not None:
             self.attach_class(task, local_class, explicit_no_push)
-        elif info is None:
+        elif info is None or info.pushes == kb.PUSHES_UNKNOWN:
             task.pushes_known = False
-            if dag is not None:
-                dag.opaque_strings.update(identifier_strings(kwargs.values()))
+            task.opaque_strings = tuple(identifier_strings(kwargs.values()))
+            if explicit_no_push:
+                # BaseOperator's contract: whatever execute returns is not pushed
+                task.silent_reason = "do_xcom_push=False"
         elif info.pushes == kb.PUSHES_CALLABLE:
             if isinstance(callable_value, FunctionVal):
                 multiple = kwargs.get("multiple_outputs", ConstVal(False))
@@ -128,15 +135,20 @@ class TaskBuilding:
                     task.pushes_known = False
                 for key in info.extra_keys:
                     self.add_push(task, key, "operator", Loc(node))
+            elif explicit_no_push:
+                task.silent_reason = "do_xcom_push=False"
         else:
             returns = info.pushes == kb.PUSHES_RETURN or (info.pushes == kb.PUSHES_OPT_IN and explicit_push)
-            task.pushes_known = do_push is ABSENT or explicit_push or explicit_no_push
+            push_known = do_push is ABSENT or explicit_push or explicit_no_push
+            task.pushes_known = push_known and info.keys_known
             if returns and not explicit_no_push:
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
             elif explicit_no_push:
                 task.silent_reason = "do_xcom_push=False"
-            else:
-                task.silent_reason = "opt-in" if info.pushes == kb.PUSHES_OPT_IN else "operator"
+            elif info.pushes == kb.PUSHES_NOTHING:
+                task.silent_reason = "sensor" if info.sensor else "operator"
+            elif push_known:  # opt-in, and not opted in
+                task.silent_reason = "opt-in"
             for key in info.extra_keys:
                 self.add_push(task, key, "operator", Loc(node))
         multiple = kwargs.get("multiple_outputs", ABSENT)
@@ -276,7 +288,7 @@ class TaskBuilding:
 
     def infers_multiple_outputs(self, function: FunctionVal) -> bool:
         """TaskFlow infers ``multiple_outputs`` from a Mapping return annotation (2.8+)."""
-        returns = function.node.returns
+        returns = getattr(function.node, "returns", None)
         if returns is None:
             return False
         annotation = returns.annotation

@@ -70,6 +70,8 @@ class TaskState:
     mapped: bool = False
     # for a task whose id is not known: the regular expression its id matches
     id_pattern: str = ".*"
+    # identifier-like strings handed to an operator the model does not know
+    opaque_strings: Tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -213,15 +215,24 @@ class StrVal:
 
 @dataclass(eq=False)
 class FunctionVal:
-    """A function defined in the file, with the scope it closes over."""
+    """A function defined in the file (or a lambda, see ``LambdaVal``), with the
+    scope it closes over."""
 
-    node: cst.FunctionDef
+    node: Union[cst.FunctionDef, cst.Lambda]
     scope: "Scope"
     owner_class: Optional["ClassVal"] = None
 
     @property
     def name(self) -> str:
-        return self.node.name.value
+        return self.node.name.value if isinstance(self.node, cst.FunctionDef) else "<lambda>"
+
+
+@dataclass(eq=False)
+class LambdaVal:
+    """A lambda: a callable the model reads when it is a ``python_callable``
+    (its pulls, and its value, which is returned), and never inlines."""
+
+    function: FunctionVal
 
 
 @dataclass(eq=False)

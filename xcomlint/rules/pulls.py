@@ -53,10 +53,11 @@ def pull_effect(pull: Pull) -> str:
     return "the pull returns None"
 
 
-def pulls_from_known_pushers(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
-    """``(pull, key, producer task)`` for each literal producer of this DAG whose
-    pushes are fully known, when the pull names a non-empty literal key
-    (``key=""``/``key=None`` is XCL108's finding)."""
+def pulls_from_tasks(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
+    """``(pull, key, producer task)`` for each literal producer that is a task of
+    this DAG, when the pull names a non-empty literal key (``key=""``/``key=None``
+    is XCL108's finding). Rules then ask what they need of the task: XCL104
+    that its pushes be fully known, XCL106 that its return value be known absent."""
     if dag.kind == UNKNOWN_DAGS:
         return  # the tasks may belong to several DAGs
     tasks: Dict[str, Task] = {}
@@ -74,5 +75,5 @@ def pulls_from_known_pushers(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
             continue
         for producer in named_producers(pull):
             task = tasks.get(producer)
-            if task is not None and task.pushes_known:
+            if task is not None:
                 yield pull, key, task
