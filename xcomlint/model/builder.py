@@ -544,6 +544,8 @@ class Builder(TaskBuilding, Wiring):
             names = declared.items if isinstance(declared, ListVal) else [declared]
             if all(isinstance(n, StrVal) and n.known for n in names):
                 fields = frozenset(n.text for n in names)
+        elif bases:
+            fields = inherited_template_fields(bases[0])
         str_mixin = any(isinstance(arg.value, cst.Name) and arg.value.value == "str" for arg in node.bases)
         return ClassVal(node, bases, scope, fields, attributes, enum_kind(bases, str_mixin))
 
@@ -685,6 +687,9 @@ class Builder(TaskBuilding, Wiring):
         if isinstance(base, ImportedVal):
             if attr == "partial":
                 return BoundMethod(base, attr)
+            if attr == "template_fields":
+                fields = inherited_template_fields(base)
+                return ListVal([StrVal(f) for f in sorted(fields)]) if fields is not None else UNKNOWN
             return ImportedVal(f"{base.qualified}.{attr}")
         if isinstance(base, ClassVal):
             found = base.attribute(attr)
@@ -1147,6 +1152,17 @@ class Builder(TaskBuilding, Wiring):
 
 
 
+
+
+def inherited_template_fields(base: Any) -> Optional[frozenset]:
+    """The ``template_fields`` a class inherits from ``base``: a class of the
+    file, or an operator the knowledge base knows; None when not known."""
+    if isinstance(base, ClassVal):
+        return base.template_fields
+    if isinstance(base, ImportedVal):
+        info = kb.operator_info(base.qualified)
+        return info.template_fields if info is not None else None
+    return None
 
 
 def _suite_statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:

@@ -13,7 +13,7 @@ import libcst as cst
 
 from .builder import Builder
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
-from .pending import Loc, PendingMisuse, PendingPull, PendingPush, pull_arguments
+from .pending import Loc, PendingMisuse, PendingPull, PendingPush, PendingUntemplated, pull_arguments
 from .positions import point_in_text, resolve_positions
 from .records import (
     ABSENT,
@@ -30,6 +30,7 @@ from .records import (
     Span,
     Task,
     UnknownIds,
+    UntemplatedPull,
     XComArgMisuse,
 )
 from .syntax import child_list
@@ -105,6 +106,8 @@ class Finisher:
                     nodes.append(dag.node)
                     nodes.extend(task.node for task in dag.tasks)
                 for task in dag.tasks:
+                    nodes.extend(found.loc.node for found in task.untemplated)
+                    nodes.extend(found.string_node for found in task.untemplated)
                     nodes.extend(pull.loc.node for pull in task.pending_pulls)
                     nodes.extend(pull.string_node for pull in task.pending_pulls if pull.string_node is not None)
                     nodes.extend(push.loc.node for push in task.pending_pushes if every or push.via != "operator")
@@ -173,6 +176,17 @@ class Finisher:
             block = self.blocks.setdefault(pending.block, len(self.blocks) + 1)
         return Push(pending.task.task_id, key, pending.via, self.span(pending.loc), value, block, pending.in_loop)
 
+    def untemplated(self, pending: PendingUntemplated) -> UntemplatedPull:
+        task = pending.consumer
+        return UntemplatedPull(
+            consumer=task.task_id,
+            argument=pending.argument,
+            operator=task.operator,
+            template_fields=tuple(sorted(pending.template_fields)),
+            span=self.span(pending.loc),
+            end_line_of_string=self.end_line(pending.string_node),
+        )
+
     def misuse(self, pending: PendingMisuse) -> XComArgMisuse:
         return XComArgMisuse(
             producer=pending.producer.task_id,
@@ -233,6 +247,7 @@ class Finisher:
                     has_template_files=state.has_template_files,
                     opaque_strings=tuple(sorted(state.opaque_strings.union(*(t.opaque_strings for t in state.tasks)))),
                     kind=state.kind,
+                    untemplated_pulls=tuple(self.untemplated(found) for task in state.tasks for found in task.untemplated),
                     unknown_ids=tuple(
                         UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None)
                         for pattern, group in state.unknown_ids

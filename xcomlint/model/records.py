@@ -223,6 +223,19 @@ class Pull:
 
 
 @dataclass(frozen=True)
+class UntemplatedPull:
+    """A Jinja ``xcom_pull`` written in an argument that the operator does not
+    template: Airflow never renders it, and the task receives the text itself."""
+
+    consumer: TaskId
+    argument: str
+    operator: str
+    template_fields: Tuple[str, ...]
+    span: Span
+    end_line_of_string: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class XComArgMisuse:
     """An XComArg Airflow never resolves: passed to an argument that is not
     templated (``how="argument"``), or formatted into a string
@@ -285,6 +298,7 @@ class Dag:
     # operator may pull an XCom key named by an argument (``..._via_xcom="key"``)
     opaque_strings: Tuple[str, ...] = ()
     kind: str = REAL_DAG
+    untemplated_pulls: Tuple[UntemplatedPull, ...] = ()
     unknown_ids: Tuple[UnknownIds, ...] = ()
     closed_groups: Tuple[str, ...] = ()
     hidden_edges: Tuple[Tuple[str, str], ...] = ()

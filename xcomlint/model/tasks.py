@@ -119,6 +119,8 @@ class TaskBuilding:
         explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
         explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
         if local_class is not None:
+            info = imported_execute(local_class)
+        if local_class is not None and info is None:
             self.attach_class(task, local_class, explicit_no_push)
         elif info is None or info.pushes == kb.PUSHES_UNKNOWN:
             task.pushes_known = False
@@ -333,6 +335,21 @@ class TaskBuilding:
             if isinstance(base, ClassVal) and depth < 8 and self.is_operator_class(base, depth + 1):
                 return True
         return False
+
+
+def imported_execute(cls: ClassVal, depth: int = 0) -> Optional[kb.OperatorInfo]:
+    """For a class of the file that defines no ``execute`` along its first
+    bases, what the knowledge base knows of the imported operator whose
+    ``execute`` then runs (None when a class of the file defines it, or the
+    operator is not known)."""
+    if cls.method("execute") is not None or not cls.bases or depth > 8:
+        return None
+    base = cls.bases[0]
+    if isinstance(base, ClassVal):
+        return imported_execute(base, depth + 1)
+    if isinstance(base, ImportedVal):
+        return kb.operator_info(base.qualified)
+    return None
 
 
 def unique_task_id(dag: DagState, group: Optional[GroupState], core: str) -> str:

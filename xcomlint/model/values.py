@@ -72,6 +72,8 @@ class TaskState:
     id_pattern: str = ".*"
     # identifier-like strings handed to an operator the model does not know
     opaque_strings: Tuple[str, ...] = ()
+    # Jinja pulls in arguments the operator does not template
+    untemplated: List[Any] = field(default_factory=list)
 
 
 @dataclass(eq=False)

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .pending import LabelVal, Loc, PendingMisuse, PendingPull, Star, pull_arguments
+from .pending import LabelVal, Loc, PendingMisuse, PendingPull, PendingUntemplated, Star, pull_arguments
 from .records import ABSENT, UNKNOWN
 from .templates import find_template_calls
 from .values import (
@@ -30,6 +30,7 @@ from .values import (
 )
 
 NON_TASK_KWARGS = frozenset({"task_id", "dag", "task_group"})
+_LITERALS = (cst.SimpleString, cst.FormattedStringText)
 # a templated string that names a file Airflow renders (template_ext): pulls may hide there
 TEMPLATE_FILE = re.compile(r"^[^\s{}]+\.(sql|hql|sh|bash|json|html|txt|yaml|yml|env|csh|zsh|ksh|dash)$", re.IGNORECASE)
 
@@ -50,6 +51,7 @@ class Wiring:
                     self.note_misuse(found, "argument", node, consumer=task, argument=name)
                 for found, how, node in self.formatted_xcomargs_in(value):
                     self.note_misuse(found, how, node, consumer=task, argument=name)
+                self.scan_untemplated(task, name, value, fields, 0)
                 continue
             self.scan_value(task, value, 0, self.node_of(value))
 
@@ -110,14 +112,30 @@ class Wiring:
         elif isinstance(value, Star):
             self.scan_value(task, value.value, depth + 1)
 
+    def scan_untemplated(self, task: TaskState, argument: str, value: Any, fields: frozenset, depth: int) -> None:
+        """Jinja pulls in a value Airflow never renders (strings inside lists and
+        dict values too, as they would be rendered in a templated argument)."""
+        if depth > 20 or self.pure:
+            return
+        if isinstance(value, StrVal):
+            for call in find_template_calls(value.text):
+                found = template_loc(value, call.offset, len(call.method))
+                # written in a literal: the text of a formatted XComArg is XCL109's finding
+                if call.method == "xcom_pull" and found is not None and type(found[1]) in _LITERALS:
+                    task.untemplated.append(PendingUntemplated(task, argument, found[0], found[1], fields))
+        elif isinstance(value, ListVal):
+            for item in value.items:
+                self.scan_untemplated(task, argument, item, fields, depth + 1)
+        elif isinstance(value, DictVal):
+            for _, item in value.items:
+                self.scan_untemplated(task, argument, item, fields, depth + 1)
+
     def scan_template(self, task: TaskState, value: StrVal) -> None:
         for pull in find_template_calls(value.text):
-            piece = next((p for p in value.pieces if p.start <= pull.offset < p.start + p.length), None)
-            if piece is None:
+            found = template_loc(value, pull.offset, len(pull.method))
+            if found is None:
                 continue
-            relative = pull.offset - piece.start
-            raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
-            loc = Loc(piece.node, raw if raw is not None else 0, len(pull.method))
+            loc, string_node = found
             if pull.method == "xcom_push":
                 key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
                 self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
@@ -137,7 +155,7 @@ class Wiring:
                     run_id=bound["run_id"],
                     positional_count=len(pull.positional),
                     has_star_args=pull.has_star_args,
-                    string_node=piece.node,
+                    string_node=string_node,
                 )
             )
 
@@ -220,6 +238,17 @@ class Wiring:
                     self.depend(up, down)
             else:
                 self.depend(left, right)
+
+
+def template_loc(value: StrVal, offset: int, length: int) -> Optional[Tuple[Loc, cst.CSTNode]]:
+    """Where ``value.text[offset:offset+length]`` stands in the source: a place
+    inside the string literal that holds it, and that literal."""
+    piece = next((p for p in value.pieces if p.start <= offset < p.start + p.length), None)
+    if piece is None:
+        return None
+    relative = offset - piece.start
+    raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
+    return Loc(piece.node, raw if raw is not None else 0, length), piece.node
 
 
 def collect_graph_parts(values: List[Any], members: List[Any], groups: List[GroupState], whole: List[DagState],
