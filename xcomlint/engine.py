@@ -7,7 +7,7 @@ import os
 import sys
 import tokenize
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 from .allowlist import AllowList
 from .cache import Entry, ResultCache
@@ -39,6 +39,12 @@ class RunResult:
     errors: List[InternalError]
     path_errors: List[PathError]
     models: List[FileModel]
+    # directories given to the run that hold no Python file (or only excluded ones)
+    empty_dirs: List[str] = field(default_factory=list)
+
+
+# called with (files done, files to lint) as each file's result arrives
+ProgressCallback = Callable[[int, int], None]
 
 
 def decode_source(data: bytes) -> Union[str, Tuple[str, Span]]:
@@ -74,7 +80,7 @@ def _ignored_codes(path: str, settings: Settings) -> Tuple[str, ...]:
 
     codes: Tuple[str, ...] = ()
     for pattern, pattern_codes in settings.per_file_ignores:
-        if is_excluded(path, [pattern]):
+        if is_excluded(path, [pattern], folders=True):
             codes += pattern_codes
     return codes
 
@@ -241,7 +247,7 @@ def _size(path: str) -> int:
 
 
 def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule], jobs: int,
-                cache: Optional[ResultCache]) -> List[FileResult]:
+                cache: Optional[ResultCache], progress: Optional[ProgressCallback] = None) -> List[FileResult]:
     """Lint, with ``jobs`` > 1 over worker processes; results in the order of ``paths``.
 
     A worker costs a process start and a libcst import, so each gets at least
@@ -253,15 +259,23 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     if sys.platform == "win32":
         workers = min(workers, 61)  # the most a Windows process pool accepts
     if workers <= 1:
-        return [lint_file(path, settings, rules, cache) for path in paths]
+        linted = []
+        for path in paths:
+            linted.append(lint_file(path, settings, rules, cache))
+            if progress is not None:
+                progress(len(linted), len(paths))
+        return linted
     from concurrent.futures import ProcessPoolExecutor  # only runs that fork pay for it
 
     order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
     chunksize = max(1, min(8, len(paths) // (workers * 16)))
     results: List[Optional[FileResult]] = [None] * len(paths)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, cache)) as pool:
-        for index, result in zip(order, pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)):
+        mapped = pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)
+        for done, (index, result) in enumerate(zip(order, mapped), start=1):
             results[index] = result
+            if progress is not None:
+                progress(done, len(paths))
     assert all(result is not None for result in results), "map returns a result for every path"
     return results  # type: ignore[return-value]
 
@@ -286,6 +300,8 @@ def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: 
             continue
         for report in reports:
             finding = _finding(rule, report, report.path or "", None)
+            if matches_any(finding.code, _ignored_codes(finding.path, settings)):
+                continue  # per-file-ignores hold for whole-run rules too
             table = noqa_by_path.get(finding.path)
             if table is None or not is_suppressed(finding.code, (finding.line,) + finding.noqa_lines, table):
                 findings.append(finding)
@@ -293,7 +309,7 @@ def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: 
 
 
 def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
-               cache: Optional[ResultCache] = None) -> RunResult:
+               cache: Optional[ResultCache] = None, progress: Optional[ProgressCallback] = None) -> RunResult:
     """Lint files and directories. A broken allow-list raises AllowListError
     before any file is read: nothing is half-applied.
 
@@ -306,13 +322,14 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
         from .allowlist import load_allowlist
 
         allowlist = load_allowlist(settings.allowlist)
-    files, path_errors = discover(paths, settings.exclude)
+    found = discover(paths, settings.exclude)
+    files = found.files
     rules = selected_rules(settings)
     results: List[Optional[FileResult]] = [None] * len(files)
     if cache is not None:
         results = _cached_results(files, cache)
     missing = [index for index, result in enumerate(results) if result is None]
-    fresh = _lint_files([files[index] for index in missing], settings, rules, jobs, cache)
+    fresh = _lint_files([files[index] for index in missing], settings, rules, jobs, cache, progress)
     for index, result in zip(missing, fresh):
         results[index] = result
     if cache is not None:
@@ -327,7 +344,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
     findings.extend(extra_findings)
     errors.extend(extra_errors)
     findings.sort(key=lambda f: f.sort_key)
-    return RunResult(files, findings, errors, path_errors, models)
+    return RunResult(files, findings, errors, found.errors, models, found.empty)
 
 
 def default_jobs() -> int:
