@@ -175,7 +175,10 @@ def _load_toml(path: str, text: str, section: Optional[str]) -> Tuple[Dict[str, 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        raise ConfigError(path, int(match.group(1)) if match else None, None, f"invalid TOML: {error}") from None
+        line = int(match.group(1)) if match else None
+        if line is None and "end of document" in str(error):
+            line = max(1, len(text.splitlines()))
+        raise ConfigError(path, line, None, f"invalid TOML: {error}") from None
     if section is not None:
         for part in section.split("."):
             data = data.get(part, {}) if isinstance(data, dict) else {}

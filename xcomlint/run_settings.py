@@ -83,7 +83,8 @@ def resolve_settings(
                 "the linted paths belong to different configuration files ("
                 + ", ".join(display_path(f) for f in found)
                 + "); lint them in separate runs, or choose one with --config")
-    config = load_config_file(path, list(defaults)) if path else FileConfig()
+    # read under the path errors show: relative to the current directory
+    config = load_config_file(display_path(path), list(defaults)) if path else FileConfig()
     values = config.values
     chosen = select_codes(defaults, select=values.get("select"), extend_select=values.get("extend-select", ()),
                           ignore=values.get("ignore", ()))
