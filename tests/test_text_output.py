@@ -85,12 +85,15 @@ def test_the_summary_counts_the_files_with_findings(project: Path) -> None:
 
 def test_findings_in_the_allowlist_are_counted_apart(project: Path) -> None:
     (project / "dags" / "etl.py").write_text(CLEAN)
-    (project / "allow.yaml").write_text("version: 1\ndags:\n  etl:\n    xcoms:\n      - from: extract\n        to: [gone]\n")
+    (project / "allow.yaml").write_text(
+        "version: 1\ndags:\n  etl:\n    xcoms:\n      - from: extract\n        to: [load]\n  etl_v0: {}\n")
     result = xcomlint(project, "check", "dags", "--allowlist", "allow.yaml")
     assert result.exit_code == 1
-    assert result.stdout.startswith("allow.yaml:6:")
-    assert result.stderr.splitlines()[-1] == "Found 1 finding in the allow-list (2 files checked)." or \
-        result.stderr.splitlines()[-1] == "Found 1 finding in the allow-list."
+    assert result.stdout.startswith("allow.yaml:7:3: XCL303")
+    assert result.stderr.splitlines()[-1] == "Found 1 finding in the allow-list."
+    (project / "dags" / "etl.py").write_text(BUGGY)
+    result = xcomlint(project, "check", "dags", "--allowlist", "allow.yaml")
+    assert result.stderr.splitlines()[-1] == "Found 3 findings in 1 of 2 files and in the allow-list."
 
 
 @pytest.mark.parametrize("layout", ["empty", "no python", "all excluded"])

@@ -372,24 +372,48 @@ def allowlist_group() -> None:
 @common
 def allowlist_init(paths: Tuple[str, ...], output: str, force: bool, config_path: Optional[str],
                    airflow_version: Optional[str]) -> None:
-    """Write an allow-list that permits exactly the XCom flows the code has today."""
+    """Write an allow-list that permits exactly the XCom flows the code has today.
+
+    A flow whose pull has a finding (a task or key that does not exist, say) is
+    left out, and so is a DAG whose id is computed at runtime: both are listed
+    as comments in the file and on standard error.
+    """
     from .allowlist.baseline import render_baseline
 
     if output != "-" and os.path.exists(output) and not force:
         raise _fail(f"{output} exists; pass --force to overwrite it")
+    targets = list(paths) or ["."]
     try:
-        settings = load_settings(config_path, airflow_version=airflow_version)
+        settings = load_settings(config_path, airflow_version=airflow_version, paths=targets)
     except ConfigError as error:
         raise _fail(str(error))
-    run = lint_paths(list(paths) or ["."], replace(settings, allowlist=None, full_model=True), 1)
+    # whatever the configuration selects, a pull of a task or key that does not
+    # exist, or of a task that pushes nothing, is never written as permitted
+    selected = settings.selected | _PULLS_THAT_READ_NOTHING
+    run = lint_paths(targets, replace(settings, allowlist=None, full_model=True, selected=selected), 1)
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
     if run.path_errors:
         sys.exit(EXIT_ERROR)
-    text, dags, entries = render_baseline(run.models)
+    baseline = render_baseline(run.models, run.findings)
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(baseline.text, nl=False)
     else:
         with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(baseline.text)
+        entries, dags = baseline.entries, baseline.dags
         click.echo(f"Wrote {entries} entr{'y' if entries == 1 else 'ies'} for {dags} DAG{'s' if dags != 1 else ''} to {output}.", err=True)
+    if baseline.left_out:
+        count = len(baseline.left_out)
+        click.echo(f"xcomlint: left out {count} flow{'s' if count != 1 else ''} whose pull has a finding "
+                   "(fix the pull, then permit the flow):", err=True)
+        for item in baseline.left_out:
+            click.echo(f"  {item.describe()}", err=True)
+    if baseline.dynamic:
+        count = len(baseline.dynamic)
+        click.echo(f"xcomlint: not listed: {count} DAG{'s' if count != 1 else ''} whose id is computed at runtime:", err=True)
+        for path, line in baseline.dynamic:
+            click.echo(f"  {path}:{line}", err=True)
+
+
+_PULLS_THAT_READ_NOTHING = frozenset({"XCL103", "XCL104", "XCL106"})
