@@ -194,7 +194,7 @@ def check(
     if add_noqa:
         from .add_noqa import add_noqa_directives
 
-        added = add_noqa_directives(findings)
+        added = add_noqa_directives(findings, set(run.files))
         findings = added.remaining
         if not quiet:
             click.echo(added.summary(), err=True)

@@ -17,5 +17,6 @@ from . import (  # noqa: F401
     secret_in_xcom,
     syntax_error,
     unresolved_xcomarg,
+    unused_noqa,
     unused_push,
 )
