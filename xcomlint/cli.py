@@ -63,7 +63,22 @@ def _fail(message: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Lists each command with its whole first sentence: click would cut it
+    to the terminal's width with '...'; the formatter wraps it instead."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xcomlint")
 def main() -> None:
     """A static linter for Apache Airflow XComs.
@@ -282,9 +297,18 @@ def _statistics(findings: Sequence[Finding]) -> List[str]:
 @main.command(name="rules")
 def list_rules() -> None:
     """List the rules: code, name, default and summary."""
-    for rule in all_rules():
-        default = "on " if rule.default else "off"
-        click.echo(f"{rule.code}  {rule.name:<30} {default}  {rule.summary}")
+    rules = all_rules()
+    labels = {rule.code: _default_label(rule) for rule in rules}
+    width = max(len(label) for label in labels.values())
+    for rule in rules:
+        click.echo(f"{rule.code}  {rule.name:<30} {labels[rule.code]:<{width}}  {rule.summary}")
+
+
+def _default_label(rule) -> str:
+    """As the README's table says it: the allow-list rules run only with one."""
+    if rule.code.startswith("XCL3"):
+        return "with an allow-list"
+    return "on" if rule.default else "off"
 
 
 @main.command(name="rule")
@@ -359,7 +383,7 @@ def graph(
         sys.exit(EXIT_ERROR)
 
 
-@main.group(name="allowlist")
+@main.group(name="allowlist", cls=_Group)
 def allowlist_group() -> None:
     """Work with the allow-list of permitted XCom flows."""
 
