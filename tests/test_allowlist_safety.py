@@ -5,7 +5,6 @@ louder, never quieter. Each case runs end to end through the command line:
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from pathlib import Path
 from typing import List
@@ -13,21 +12,13 @@ from typing import List
 import jsonschema
 import pytest
 import yaml
-from conftest import cli_runner
+from conftest import invoke_in
 
 from xcomlint.allowlist import parse_allowlist
-from xcomlint.cli import main
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
-
-def xcomlint(cwd: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return cli_runner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+xcomlint = invoke_in  # the command line, run from a folder
 
 
 def dag_file(dag_id: str, body: str) -> str:

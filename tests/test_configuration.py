@@ -11,21 +11,12 @@ from pathlib import Path
 from typing import List, Tuple
 
 import pytest
-from conftest import cli_runner
+from conftest import invoke_in
 from dag_sources import BUGGY
-
-from xcomlint.cli import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "dags"
 
-
-def xcomlint(cwd: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return cli_runner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+xcomlint = invoke_in  # the command line, run from a folder
 
 
 def findings(output: str) -> List[Tuple[str, int, int, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,21 +13,12 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from conftest import cli_runner
-from dag_sources import BUGGY, CLEAN, COLUMN, LINE
-
-from xcomlint.cli import main
+from conftest import invoke_in
+from dag_sources import BUGGY, CLEAN, LINE, MULTILINE_TEMPLATE
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "dags"
 
-
-def xcomlint(cwd: Path, *args: str, input: str | None = None):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return cli_runner().invoke(main, list(args), input=input, catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+xcomlint = invoke_in  # the command line, run from a folder
 
 
 def codes(output: str) -> List[str]:
@@ -107,26 +97,10 @@ def test_xcl002_is_silenced_by_its_own_code(tmp_path: Path) -> None:
     assert xcomlint(tmp_path, "check", "dag.py", "--extend-select", "XCL002").exit_code == 0
 
 
-TEMPLATE = textwrap.dedent(
-    '''\
-    from airflow.sdk import DAG
-    from airflow.providers.standard.operators.bash import BashOperator
-
-    with DAG(dag_id="etl", schedule=None):
-        BashOperator(
-            task_id="report",
-            bash_command="""
-                echo {{ ti.xcom_pull(task_ids='nope') }}
-            """,{noqa}
-        )
-    '''
-)
-
-
 def test_a_noqa_where_a_template_ends_counts_as_used(tmp_path: Path) -> None:
-    (tmp_path / "dag.py").write_text(TEMPLATE.replace("{noqa}", "  # noqa: XCL103"))
+    (tmp_path / "dag.py").write_text(MULTILINE_TEMPLATE.replace("{noqa}", "  # noqa: XCL103"))
     assert xcomlint(tmp_path, "check", "dag.py", "--extend-select", "XCL002").exit_code == 0
-    (tmp_path / "dag.py").write_text(TEMPLATE.replace("{noqa}", "  # noqa: XCL104"))
+    (tmp_path / "dag.py").write_text(MULTILINE_TEMPLATE.replace("{noqa}", "  # noqa: XCL104"))
     assert codes(xcomlint(tmp_path, "check", "dag.py", "--extend-select", "XCL002").stdout) == ["XCL103", "XCL002"]
 
 
@@ -226,7 +200,7 @@ def test_add_noqa_merges_with_an_existing_noqa(tmp_path: Path) -> None:
 
 
 def test_add_noqa_puts_the_comment_where_a_multiline_template_ends(tmp_path: Path) -> None:
-    source = TEMPLATE.replace("{noqa}", "")
+    source = MULTILINE_TEMPLATE.replace("{noqa}", "")
     (tmp_path / "dag.py").write_text(source)
     result = xcomlint(tmp_path, "check", "dag.py", "--add-noqa")
     assert result.exit_code == 0, result.stdout

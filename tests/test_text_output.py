@@ -15,24 +15,16 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 import pytest
-from conftest import cli_runner
+from conftest import invoke_in
 from dag_sources import BUGGY, CLEAN, COLUMN, END_COLUMN, LINE, MESSAGE
 
-from xcomlint.cli import main
 from xcomlint.docs import document_url
 
 pty = pytest.importorskip("pty", reason="pseudo-terminals exist on POSIX systems only")
 
 ESCAPE = "\x1b["
 
-
-def xcomlint(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return cli_runner().invoke(main, list(args), catch_exceptions=False, env=env)
-    finally:
-        os.chdir(previous)
+xcomlint = invoke_in  # the command line, run from a folder
 
 
 def on_terminal(cwd: Path, args: Tuple[str, ...], stream: str, env: Optional[Dict[str, str]] = None) -> Tuple[int, str, str]:
@@ -178,13 +170,7 @@ def test_the_source_view_puts_a_caret_under_the_span(project: Path, args: tuple)
 
 
 def test_the_source_view_of_standard_input(tmp_path: Path) -> None:
-    previous = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = cli_runner().invoke(main, ["check", "--show-source", "--stdin-filename", "dags/etl.py", "-"],
-                                     input=BUGGY, catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    result = xcomlint(tmp_path, "check", "--show-source", "--stdin-filename", "dags/etl.py", "-", input=BUGGY)
     assert result.exit_code == 1
     assert f"{LINE} | {BUGGY.splitlines()[LINE - 1]}" in result.stdout.splitlines()
 
@@ -208,7 +194,7 @@ def test_output_file_holds_what_stdout_would(project: Path, output_format: str) 
 
 
 def test_output_file_gets_no_colour_and_the_text_statistics(project: Path) -> None:
-    result = xcomlint(project, "check", "dags", "-o", "report.txt", "--statistics")
+    assert xcomlint(project, "check", "dags", "-o", "report.txt", "--statistics").exit_code == 1
     text = (project / "report.txt").read_text()
     assert ESCAPE not in text
     assert text.splitlines()[-1] == "     1  XCL103 pull-unknown-task"

@@ -6,7 +6,7 @@ import os
 import sys
 from collections import Counter
 from dataclasses import replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import click
 
@@ -42,20 +42,11 @@ def resolve(config_path: Optional[str], *args, **kwargs) -> ResolvedSettings:
         raise click.UsageError(str(error)) from None
 
 
-def load_settings(
-    config_path: Optional[str],
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    extend_select: Sequence[str] = (),
-    airflow_version: Optional[str] = None,
-    serialization: Optional[str] = None,
-    allowlist: Optional[str] = None,
-    paths: Sequence[str] = (),
-) -> Settings:
-    """The settings of a run on ``paths`` (the configuration is found from them,
-    else from the current directory); see ``run_settings``."""
-    return resolve(config_path, select, ignore, extend_select, airflow_version, serialization, allowlist,
-                   paths=paths).settings
+def load_settings(config_path: Optional[str], *args: Any, **kwargs: Any) -> Settings:
+    """The settings of a run: ``resolve_settings``'s arguments (select, ignore,
+    extend_select, airflow_version, serialization, allowlist, then ``paths=``
+    and the other keywords), with the command line's errors."""
+    return resolve(config_path, *args, **kwargs).settings
 
 
 def _fail(message: str) -> "click.exceptions.Exit":
