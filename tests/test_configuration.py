@@ -223,3 +223,19 @@ def test_show_settings_names_the_file_and_the_resolved_settings(project: Path) -
     assert "orders_etl.py" not in result.stdout and result.stderr == ""
     bare = xcomlint(project.parent, "check", "--show-settings", "--config", os.devnull)
     assert bare.exit_code == 0 and bare.stdout.startswith("configuration file: ")
+
+
+def test_per_file_ignores_hold_for_rules_that_look_across_files(tmp_path: Path) -> None:
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "dag.py").write_text(
+        "from airflow.sdk import DAG\n"
+        "from airflow.providers.standard.operators.python import PythonOperator\n\n\n"
+        "def publish(ti):\n"
+        "    ti.xcom_push(key='manifest', value='s3://m.json')\n\n\n"
+        "with DAG(dag_id='etl', schedule=None):\n"
+        "    PythonOperator(task_id='publish', python_callable=publish)\n"
+    )
+    assert findings(xcomlint(tmp_path, "check", ".").stdout) == [("dag.py", 6, 5, "XCL204")]
+    (tmp_path / ".xcomlint.yaml").write_text("per-file-ignores:\n  'legacy/*': [XCL204]\n")
+    result = xcomlint(tmp_path, "check", ".")
+    assert result.exit_code == 0, result.stdout
