@@ -131,7 +131,7 @@ def common(func):
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, warnings or progress.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
-@click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODE' to the line of every current finding, then exit.")
+@click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODE' to the line of every current finding; only what it cannot silence is reported.")
 @click.option("--show-settings", is_flag=True, help="Print the configuration file found and the resolved settings, then exit.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel worker processes (default: all cores).")
 @click.option("--no-cache", is_flag=True, help=f"Do not read or write the result cache ({DEFAULT_CACHE_DIR}/ in the current directory, or ${CACHE_DIR_ENV}).")
