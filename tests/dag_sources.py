@@ -32,6 +32,23 @@ CLEAN = BUGGY.replace('"extarct"', '"extract"')
 LINE, COLUMN, END_COLUMN = 6, 12, 44
 MESSAGE = "task 'extarct' does not exist in DAG 'etl'; did you mean 'extract'? (the pull returns None)"
 
+# a pull of a task that does not exist, inside a multi-line template; {noqa} is
+# where a comment on the line the string ends goes
+MULTILINE_TEMPLATE = textwrap.dedent(
+    '''\
+    from airflow.sdk import DAG
+    from airflow.providers.standard.operators.bash import BashOperator
+
+    with DAG(dag_id="etl", schedule=None):
+        BashOperator(
+            task_id="report",
+            bash_command="""
+                echo {{ ti.xcom_pull(task_ids='nope') }}
+            """,{noqa}
+        )
+    '''
+)
+
 
 def known_sources() -> List[Tuple[str, str]]:
     """``(name, source)`` of every model test case, example DAG and Python block of a rule document."""

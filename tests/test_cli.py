@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import invoke
-from dag_sources import BUGGY, CLEAN
+from dag_sources import BUGGY, CLEAN, MULTILINE_TEMPLATE
 
 from xcomlint.docs import document
 
@@ -129,20 +129,7 @@ def test_file_level_noqa(project: Path) -> None:
 
 
 def test_noqa_at_the_end_of_a_multiline_template(project: Path) -> None:
-    source = textwrap.dedent(
-        '''\
-        from airflow.sdk import DAG
-        from airflow.providers.standard.operators.bash import BashOperator
-
-        with DAG(dag_id="etl", schedule=None):
-            BashOperator(
-                task_id="report",
-                bash_command="""
-                    echo {{ ti.xcom_pull(task_ids='nope') }}
-                """,{noqa}
-            )
-        '''
-    )
+    source = MULTILINE_TEMPLATE
     (project / "dag.py").write_text(source.replace("{noqa}", ""))
     result = run("check", "dag.py")
     assert result.stdout.startswith("dag.py:8:")

@@ -154,6 +154,18 @@ def test_configuration_is_found_like_the_command_line_finds_it(project: Path) ->
     assert flake8(project, "--select", "XCL", "dags").stdout == ""
 
 
+def test_configuration_is_found_from_the_files_like_the_command_line(project: Path) -> None:
+    """Run from the folder above the project: the project's configuration still applies."""
+    (project / "proj" / "dags").mkdir(parents=True)
+    (project / "proj" / "dags" / "dag.py").write_text(BUGGY)
+    (project / "proj" / "pyproject.toml").write_text(
+        '[tool.xcomlint]\nignore = ["XCL101"]\n\n[tool.xcomlint.per-file-ignores]\n"dags/*" = ["XCL103"]\n')
+    assert flake8(project, "--select", "XCL", "proj/dags").stdout == ""
+    assert xcomlint(project, "proj/dags").returncode == 0
+    (project / "proj" / "pyproject.toml").unlink()
+    assert "proj/dags/dag.py:6:12: XCL103 " in flake8(project, "--select", "XCL", "proj/dags").stdout
+
+
 def test_explicit_configuration_file(project: Path) -> None:
     (project / "dag.py").write_text(BUGGY)
     (project / "lint.toml").write_text('ignore = ["XCL103"]\n')
