@@ -13,12 +13,14 @@ import base64
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from typing import Any, Dict, List, Optional
 
+import pytest
 from debian_tools import chromium_flags
 
 
@@ -55,12 +57,16 @@ class Browser:
         self._next_id = 0
         self._events: List[Dict[str, Any]] = []
         self.session: Optional[str] = None
-        targets = self.call("Target.getTargets")["targetInfos"]
-        page = next(t for t in targets if t["type"] == "page")
-        self.session = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
-        self.call("Page.enable")
-        self.call("Runtime.enable")
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        try:
+            targets = self.call("Target.getTargets")["targetInfos"]
+            page = next(t for t in targets if t["type"] == "page")
+            self.session = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+            self.call("Page.enable")
+            self.call("Runtime.enable")
+            self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        except BaseException:
+            self.close()
+            raise
 
     # -- the protocol -------------------------------------------------------
 
@@ -115,9 +121,12 @@ class Browser:
     # -- what a person does ---------------------------------------------------
 
     def open(self, url: str) -> None:
-        self._events = [e for e in self._events if e["method"] != "Page.loadEventFired"]
-        self.call("Page.navigate", url=url)
-        self.wait_for_event("Page.loadEventFired")
+        """Load ``url`` as a new document (by way of a blank page: a URL that differs from
+        the current one only in its fragment would otherwise not load anything)."""
+        for address in ("about:blank", url):
+            self._events = [e for e in self._events if e["method"] != "Page.loadEventFired"]
+            self.call("Page.navigate", url=address)
+            self.wait_for_event("Page.loadEventFired")
 
     def go(self, fragment: str) -> None:
         """Follow a link within the open page (``#...``), as its hashchange handlers see it."""
@@ -202,5 +211,28 @@ def start(binary: str, user_data_dir: str, width: int = 1400, height: int = 900)
     return Browser(binary, user_data_dir, width, height)
 
 
-__all__ = ["Browser", "BrowserError", "start"]
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium(user_data_dir: str) -> str:
+    """A Chromium on PATH that starts and answers the protocol. Nothing is
+    installed: without one the test is skipped with the reason, and fails
+    where ``CI=true`` (CI installs Chromium, so a missing one is a broken set-up)."""
+    binary = next((path for path in map(shutil.which, BROWSERS) if path), None)
+    problem = "" if binary else f"no Chromium on PATH (looked for {', '.join(BROWSERS)})"
+    if binary:
+        try:
+            with start(binary, user_data_dir, 200, 200) as browser:
+                browser.open("about:blank")
+        except (OSError, BrowserError) as error:
+            problem = f"Chromium ({binary}) does not start here: {error}"
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(problem + "; CI must provide it")
+        pytest.skip(problem)
+    assert binary is not None
+    return binary
+
+
+__all__ = ["BROWSERS", "Browser", "BrowserError", "find_chromium", "start"]
 

@@ -26,6 +26,7 @@ CASES = {
     "examples": "examples/dags",
     "warehouse_daily": "tests/graph_cases/warehouse_daily.py",
     "odd_names": "tests/graph_cases/odd_names.py",
+    "cross_dag": "tests/graph_cases/cross_dag.py",
 }
 SUFFIXES = {"json": "json", "mermaid": "mmd", "dot": "dot"}
 

@@ -187,18 +187,20 @@ PROJECT_SCRIPT = """
     if (first) { location.hash = first.querySelector("a.open").getAttribute("href"); }
   });
 
+  function compare(x, y) { return x < y ? -1 : x > y ? 1 : 0; }  // by code point, like the page's first order
   table.querySelectorAll("th button[data-sort]").forEach(function (button) {
     button.addEventListener("click", function () {
-      var key = button.getAttribute("data-sort"), th = button.parentNode;
-      var descending = th.getAttribute("aria-sort") === "ascending";
+      var key = button.getAttribute("data-sort"), th = button.parentNode, numeric = button.hasAttribute("data-numeric");
+      // a count sorts largest first, a name A to Z; a second click reverses
+      var now = th.getAttribute("aria-sort");
+      var descending = now ? now === "ascending" : numeric;
       table.querySelectorAll("th").forEach(function (other) { other.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-      var numeric = button.hasAttribute("data-numeric");
       rows.sort(function (a, b) {
         var x = a.getAttribute("data-" + key), y = b.getAttribute("data-" + key);
-        var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
-        if (order === 0) { order = a.getAttribute("data-dag").localeCompare(b.getAttribute("data-dag")); }
-        return descending ? -order : order;
+        var order = numeric ? parseFloat(x) - parseFloat(y) : compare(x, y);
+        if (order !== 0) { return descending ? -order : order; }
+        return compare(a.getAttribute("data-dag"), b.getAttribute("data-dag"));  // ties: by DAG id
       });
       rows.forEach(function (row) { tbody.appendChild(row); });
     });

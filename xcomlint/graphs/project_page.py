@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..model.records import FileModel
-from .html import MONO, STYLE, dag_canvas, dag_meta, findings_table, legend, page_head, plural, task_count
+from .html import MONO, SANS, STYLE, dag_canvas, dag_meta, findings_table, legend, page_head, plural, task_count
 from .page_script import GRAPH_SCRIPT, PROJECT_SCRIPT
 from .view import EXTERNAL, TASK, DagView
 
@@ -46,7 +46,7 @@ class CrossRead:
     key: str
 
 
-PROJECT_STYLE = f":root {{ --mono: {MONO}; }}" + """
+PROJECT_STYLE = f":root {{ --mono: {MONO}; --sans: {SANS}; }}" + """
 header .summary { margin: 4px 0 0; color: #475569; font-size: 13.5px; }
 header .summary .bad { color: #b91c1c; font-weight: 600; }
 .notice { margin: 14px 0 0; padding: 10px 14px; border: 1px solid #fecaca; border-radius: 10px; background: #fef2f2;
@@ -70,7 +70,7 @@ table.index th button:hover { color: #0f172a; }
 table.index th[aria-sort=ascending] button::after { content: " \\25B2"; font-size: 10px; }
 table.index th[aria-sort=descending] button::after { content: " \\25BC"; font-size: 10px; }
 table.index th.num { text-align: right; }
-table.index td { padding: 6px 10px; border-bottom: 1px solid #f1f5f9; vertical-align: top; }
+table.index td { padding: 6px 10px; border-bottom: 1px solid #f1f5f9; vertical-align: baseline; }
 table.index tbody tr:hover { background: #f8fafc; }
 table.index td.dag a { font: 600 13px var(--mono); color: #1d4ed8; text-decoration: none; }
 table.index td.dag a:hover { text-decoration: underline; }
@@ -81,6 +81,7 @@ table.index td .codes { margin-right: 8px; font: 400 11.5px var(--mono); color: 
 table.index td.cross { font: 12px var(--mono); color: #475569; }
 table.index td.cross a { color: #1d4ed8; }
 table.index td.cross span { display: block; }
+table.index td.cross em { font: italic 12px var(--sans); color: #64748b; }
 #no-match { color: #64748b; }
 .detail-nav { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 18px; margin: 16px 0 0; font-size: 13.5px; }
 .detail-nav a { color: #1d4ed8; text-decoration: none; }
@@ -205,13 +206,13 @@ def _cross_cell(project: _Project, view: DagView, name: str) -> Tuple[str, int]:
     parts = []
     if sources:
         names = ", ".join(project.dag_link(dag) for dag in sources)
-        parts.append(f'<span title="reads XComs from">\u2190 {names}</span>')
+        parts.append(f"<span><em>reads from</em> {names}</span>")
     if readers:
         if len(readers) > 3:
             shown = plural(len(readers), "DAG")
         else:
             shown = ", ".join(f'<a href="{escape(dag_href(anchor))}">{escape(dag)}</a>' for dag, anchor in readers)
-        parts.append(f'<span title="its XComs are read by">\u2192 {shown}</span>')
+        parts.append(f"<span><em>read by</em> {shown}</span>")
     return "".join(parts), len(sources) + len(readers)
 
 
