@@ -235,4 +235,3 @@ def find_chromium(user_data_dir: str) -> str:
 
 
 __all__ = ["BROWSERS", "Browser", "BrowserError", "find_chromium", "start"]
-

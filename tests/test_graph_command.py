@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import List
 
 import pytest
+import test_cache
 from conftest import invoke
 from graph_project import BROKEN_FILE, BROKEN_POSITION, WIDE_DAG, generate
 
-import xcomlint.engine as engine
 from xcomlint.cache import DATABASE_NAME
 from xcomlint.graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
 
 ROOT = Path(__file__).parent.parent
+# the fixture of the cache's tests: the paths whose model was parsed, not served by the cache
+parsed = test_cache.parsed
 GOOD = (ROOT / "examples" / "dags" / "orders_taskflow.py").read_text(encoding="utf-8")
 
 
@@ -32,20 +34,6 @@ def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "dags" / "b_broken.py").write_text("def f(:\n    pass\n", encoding="utf-8")
     (tmp_path / "dags" / "c_etl.py").write_text((ROOT / "examples" / "dags" / "orders_etl.py").read_text(), encoding="utf-8")
     return tmp_path
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> List[str]:
-    """The paths whose model was built from source (not served by the cache)."""
-    paths: List[str] = []
-    real = engine.build_file_model
-
-    def counting(path: str, source: str, module=None, **options: bool):
-        paths.append(path)
-        return real(path, source, module, **options)
-
-    monkeypatch.setattr(engine, "build_file_model", counting)
-    return paths
 
 
 @pytest.mark.parametrize("output_format", ["json", "mermaid", "dot", "html"])

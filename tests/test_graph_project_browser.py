@@ -84,7 +84,7 @@ def visible_dags(browser: Browser) -> List[str]:
 
 
 def test_the_index_lists_every_dag_with_its_counts(opened: Browser, project: Project, model: Dict[str, dict],
-                                                    tmp_path: Path) -> None:
+                                                   tmp_path: Path) -> None:
     assert len(project.dags) >= 100
     rows = opened.evaluate(
         "Array.from(document.querySelectorAll('#dags tbody tr')).map(r => Array.from(r.cells).map(c => c.innerText))"
@@ -116,7 +116,7 @@ def _matching(project: Project, model: Dict[str, dict], *words: str) -> List[str
 
 
 def test_typing_in_the_search_box_filters_the_index(opened: Browser, project: Project, model: Dict[str, dict],
-                                                     tmp_path: Path) -> None:
+                                                    tmp_path: Path) -> None:
     opened.type_into("#search", "leads")
     expected = _matching(project, model, "leads")
     assert visible_dags(opened) == expected and 10 < len(expected) < len(project.dags)
@@ -274,9 +274,10 @@ def test_the_keyboard_finds_and_opens_a_dag(opened: Browser, project: Project, m
     opened.key("Enter", "Enter", 13)
     assert opened.evaluate("location.hash") == "#dag=twins_left"
     assert opened.evaluate("document.querySelector('#dag-body h2').textContent") == "twins_left"
-    scale = float(opened.evaluate("document.querySelector('#dag-body .canvas').dataset.scale"))
+    scale = "document.querySelector('#dag-body .canvas').dataset.scale"
+    before = float(opened.evaluate(scale))
     opened.key("-", "Minus", 189)
-    assert float(opened.evaluate("document.querySelector('#dag-body .canvas').dataset.scale")) == pytest.approx(scale / 1.25, abs=0.002)
+    assert float(opened.evaluate(scale)) == pytest.approx(before / 1.25, abs=0.002)
     opened.key("Escape", "Escape", 27)
     assert opened.evaluate("document.getElementById('index').hidden") is False
     assert visible_dags(opened) == ["twins_left", "twins_right"]  # the search is still there

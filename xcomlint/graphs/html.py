@@ -90,7 +90,6 @@ p.clean {{ color: #15803d; margin: 10px 0 0; }}
 """
 
 
-
 def _swatch_line(color: str, dash: str = "", width: float = 2.2) -> str:
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     return (

@@ -211,7 +211,9 @@ PROJECT_SCRIPT = """
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
       var at = part.indexOf("=");
       if (at > 0) {
-        try { found[decodeURIComponent(part.slice(0, at))] = decodeURIComponent(part.slice(at + 1)); } catch (e) { /* a malformed link */ }
+        try {
+          found[decodeURIComponent(part.slice(0, at))] = decodeURIComponent(part.slice(at + 1));
+        } catch (e) { /* a malformed link: ignored */ }
       }
     });
     return found;

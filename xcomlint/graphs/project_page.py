@@ -62,8 +62,8 @@ header .summary .bad { color: #b91c1c; font-weight: 600; }
 .toolbar #shown { color: #64748b; font-size: 13px; }
 html:not(.scripted) .toolbar { display: none; }
 table.index { width: 100%; border-collapse: collapse; margin-top: 4px; font-size: 13.5px; }
-table.index th { position: sticky; top: var(--toolbar-height, 0); z-index: 1; background: #f8fafc; text-align: left; font-weight: 600;
-  color: #475569; border-bottom: 1px solid #e2e8f0; padding: 0; white-space: nowrap; }
+table.index th { position: sticky; top: var(--toolbar-height, 0); z-index: 1; background: #f8fafc; text-align: left;
+  font-weight: 600; color: #475569; border-bottom: 1px solid #e2e8f0; padding: 0; white-space: nowrap; }
 table.index th button { width: 100%; padding: 7px 10px; border: 0; background: none; font: inherit; color: inherit;
   text-align: inherit; cursor: pointer; }
 table.index th button:hover { color: #0f172a; }
@@ -323,4 +323,3 @@ def unparsed_files(models: Sequence[FileModel]) -> List[Unparsed]:
 
 
 __all__ = ["CrossRead", "Unparsed", "anchors", "cross_reads", "dag_href", "render_project_html", "unparsed_files"]
-

@@ -19,6 +19,7 @@ NODE_PAD_X, LINE_HEIGHT, NODE_PAD_Y = 12.0, 15.0, 7.0
 LABEL_HEIGHT = 18.0
 MARGIN = 16.0
 
+
 def text_width(text: str, size: float) -> float:
     return len(text) * size * MONO_EM
 
