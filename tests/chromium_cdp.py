@@ -114,6 +114,13 @@ class Browser:
             if "method" in reply:
                 self._events.append(reply)
 
+    def exceptions(self) -> List[str]:
+        """The uncaught JavaScript exceptions reported since the last call."""
+        self.evaluate("0")  # the events sent so far arrive before this reply
+        found = [e for e in self._events if e["method"] == "Runtime.exceptionThrown"]
+        self._events = [e for e in self._events if e["method"] != "Runtime.exceptionThrown"]
+        return [json.dumps(e["params"]["exceptionDetails"])[:2000] for e in found]
+
     def _stderr_tail(self) -> str:
         self._log.seek(0)
         return self._log.read().decode(errors="replace")[-1500:]

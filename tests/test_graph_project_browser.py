@@ -62,11 +62,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def opened(browser: Browser, page: Path) -> Browser:
-    """The page freshly loaded, on its index."""
+def opened(browser: Browser, page: Path) -> Iterator[Browser]:
+    """The page freshly loaded, on its index; no script error may happen while a test uses it."""
+    browser.exceptions()
     browser.open(page.as_uri())
     browser.settle()
-    return browser
+    yield browser
+    assert browser.exceptions() == []
 
 
 def screenshot(browser: Browser, name: str, tmp_path: Path) -> bytes:
@@ -281,3 +283,40 @@ def test_the_keyboard_finds_and_opens_a_dag(opened: Browser, project: Project, m
     opened.key("Escape", "Escape", 27)
     assert opened.evaluate("document.getElementById('index').hidden") is False
     assert visible_dags(opened) == ["twins_left", "twins_right"]  # the search is still there
+
+
+def test_every_dag_of_odd_and_duplicate_ids_opens_without_a_script_error(browser: Browser, tmp_path: Path) -> None:
+    """Ids with dots, dashes, quotes and markup, the same DAG id in two files: each row opens its own DAG."""
+    root = Path(__file__).parent.parent
+    (tmp_path / "dags").mkdir()
+    for source in [*sorted((root / "tests" / "graph_cases").glob("*.py")), *sorted((root / "examples" / "dags").glob("*.py"))]:
+        (tmp_path / "dags" / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    twin = (root / "examples" / "dags" / "orders_etl.py").read_text(encoding="utf-8")
+    (tmp_path / "dags" / "orders_etl_copy.py").write_text(twin, encoding="utf-8")
+    (tmp_path / "dags" / "quoted.py").write_text(
+        'from airflow.sdk import DAG\nfrom airflow.providers.standard.operators.bash import BashOperator\n\n'
+        'with DAG(dag_id="it\'s <b>&amp; \\"odd\\"", schedule=None):\n'
+        '    BashOperator(task_id="a&b", bash_command="echo {{ ti.xcom_pull(task_ids=\'a&b\', dag_id=\'odd.names-v2\') }}")\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "page.html"
+    result = subprocess.run([sys.executable, "-m", "xcomlint", "graph", "dags", "--format", "html", "-o", str(target),
+                             "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    browser.open(target.as_uri())
+    browser.settle()
+    rows = browser.evaluate("Array.from(document.querySelectorAll('#dags tbody tr'))"
+                            ".map(r => [r.querySelector('a.open').getAttribute('href'), r.querySelector('a.open').textContent])")
+    names = [name for _, name in rows]
+    assert names.count("orders_etl") == 2 and "it's <b>&amp; \"odd\"" in names and "odd.names-v2" in names
+    assert len({href for href, _ in rows}) == len(rows)  # every row has its own link
+    for href, name in rows:
+        browser.click(f"#dags tbody tr a.open[href=\"{href}\"]")
+        assert browser.evaluate("document.querySelector('#dag-body h2').textContent") == name
+        assert browser.evaluate("document.querySelectorAll('#dag-body svg.graph g.node').length") >= 1
+        browser.click("#back")
+    # the read from odd.names-v2 is a link there, at the task it names
+    browser.go(next(href for href, name in rows if name.startswith("it's")))
+    browser.click("svg.graph a.dag-link g.node")
+    assert browser.evaluate("document.querySelector('#dag-body h2').textContent") == "odd.names-v2"
+    assert browser.exceptions() == []
