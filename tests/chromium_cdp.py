@@ -63,7 +63,7 @@ class Browser:
             self.session = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
             self.call("Page.enable")
             self.call("Runtime.enable")
-            self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+            self.resize(width, height)
         except BaseException:
             self.close()
             raise
@@ -178,6 +178,11 @@ class Browser:
     def key(self, key: str, code: str, key_code: int) -> None:
         for kind in ("keyDown", "keyUp"):
             self.call("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=key_code)
+        self.settle()
+
+    def resize(self, width: int, height: int) -> None:
+        """Make the window ``width`` x ``height`` CSS pixels, as a person resizing it would."""
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
         self.settle()
 
     def screenshot(self, path: str, full_page: bool = False) -> bytes:

@@ -268,8 +268,9 @@ def graph(
     with their keys, and the tasks with findings, linted like 'check' with the
     configured rules. The html page of several DAGs opens on an index of them,
     with search and a filter for the DAGs with findings. A file that does not
-    parse is named on stderr and left out. The exit code is 0 whatever the
-    findings, 2 on an error (a missing path, an unknown --dag).
+    parse is named on stderr and left out; Mermaid output longer than
+    Mermaid's limit (50,000 characters) gets a warning. The exit code is 0
+    whatever the findings, 2 on an error (a missing path, an unknown --dag).
     """
     from .graphs import render_graph
     from .graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
