@@ -154,9 +154,14 @@ def test_the_findings_switch_keeps_the_dags_with_findings(opened: Browser, proje
 def test_sorting_by_findings_puts_the_dags_with_findings_first(opened: Browser, project: Project) -> None:
     opened.click("th button[data-sort=findings]")  # a count sorts largest first
     shown = visible_dags(opened)
+    counts = opened.evaluate("Array.from(document.querySelectorAll('#dags tbody tr'))"
+                             ".map(r => parseInt(r.cells[4].innerText.split(/\\s+/).pop(), 10))")
     flagged = len(project.with_findings)
-    assert shown[:flagged] == sorted(project.with_findings)  # equal counts stay in DAG id order
-    assert sorted(shown) == sorted(project.dags)
+    assert set(shown[:flagged]) == set(project.with_findings) and sorted(shown) == sorted(project.dags)
+    assert counts == sorted(counts, reverse=True) and counts[flagged - 1] > 0 == counts[flagged]
+    for count in set(counts):  # equal counts stay in DAG id order
+        same = [dag for dag, n in zip(shown, counts) if n == count]
+        assert same == sorted(same)
     opened.click("th button[data-sort=findings]")  # the second click reverses
     assert sorted(visible_dags(opened)[-flagged:]) == sorted(project.with_findings)
     opened.click("th button[data-sort=file]")

@@ -17,7 +17,6 @@ from .config import ConfigError, FileConfig, check_code, find_config, load_confi
 from .docs import document
 from .engine import RunResult, default_jobs, lint_paths, lint_source
 from .findings import Finding
-from .model.records import FileModel
 from .reporters import FORMATS, MACHINE_READABLE, reporter
 from .rules import all_rules
 from .settings import Settings, select_codes
@@ -293,8 +292,9 @@ def graph(
             message, span = model.syntax_error
             click.echo(f"xcomlint: warning: {model.path}:{span.line}:{span.column}: cannot parse the file ({message}); "
                        "its DAGs are not in the graph", err=True)
-    if dag_id is not None and not any(dag.dag_id == dag_id for model in run.models for dag in model.dags):
-        raise _fail(_unknown_dag_message(dag_id, run.models))
+    if dag_id is not None and not any(dag.dag_id == dag_id for model in run.models for dag in model.real_dags):
+        found = sorted({d.dag_id for m in run.models for d in m.real_dags if isinstance(d.dag_id, str)})
+        raise _fail(_unknown_dag_message(dag_id, found))
     text = render_graph(output_format, run.models, run.findings, dag_id)
     if output_format == "mermaid" and mermaid_text_size(text) > MERMAID_MAX_TEXT_SIZE:
         click.echo(
@@ -313,10 +313,10 @@ def graph(
         sys.exit(EXIT_ERROR)
 
 
-def _unknown_dag_message(dag_id: str, models: Sequence[FileModel]) -> str:
+def _unknown_dag_message(dag_id: str, found: Sequence[str]) -> str:
+    """An unknown --dag: the closest DAG id found, else a few of them."""
     from .rules.suggest import closest, quoted_list
 
-    found = sorted({d.dag_id for m in models for d in m.dags if isinstance(d.dag_id, str)})
     message = f"no DAG '{dag_id}' in the linted files"
     suggestion = closest(dag_id, found)
     if suggestion is not None:

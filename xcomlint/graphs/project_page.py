@@ -77,7 +77,7 @@ table.index td.dag a:hover { text-decoration: underline; }
 table.index td.file { font: 12.5px var(--mono); color: #475569; word-break: break-all; }
 table.index td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.index td.bad { color: #b91c1c; font-weight: 700; }
-table.index td .codes { margin-right: 8px; font: 400 11.5px var(--mono); color: #b91c1c; }
+table.index td .codes { margin-right: 4px; font: 400 11.5px var(--mono); color: #b91c1c; }
 table.index td.cross { font: 12px var(--mono); color: #475569; }
 table.index td.cross a { color: #1d4ed8; }
 table.index td.cross span { display: block; }
@@ -223,7 +223,7 @@ def _row(project: _Project, view: DagView, name: str) -> str:
     words += [read.producer_dag or "" for read in project.reads_by(name)]
     cross, cross_count = _cross_cell(project, view, name)
     findings = (
-        f'<td class="num bad"><span class="codes">{escape(" ".join(codes))}</span>{len(view.findings)}</td>'
+        f'<td class="num bad"><span class="codes">{escape(" ".join(codes))}</span> {len(view.findings)}</td>'
         if view.findings else '<td class="num">0</td>'
     )
     attributes = {

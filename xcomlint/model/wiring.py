@@ -17,10 +17,12 @@ from .records import ABSENT, UNKNOWN
 from .templates import find_template_calls
 from .values import (
     DagRef,
+    DagState,
     DictVal,
     GroupRef,
     GroupState,
     ListVal,
+    OpaqueVal,
     StrVal,
     TaskRef,
     TaskState,
@@ -139,16 +141,19 @@ class Wiring:
                 )
             )
 
-    def endpoints(self, value: Any, downstream: bool) -> Optional[List[TaskState]]:
-        """The tasks a ``>>`` operand stands for; None when not known."""
-        if isinstance(value, TaskRef):
-            return [value.task]
-        if isinstance(value, XComArgRef):
+    def endpoints(self, value: Any, downstream: bool) -> Optional[List[Any]]:
+        """The tasks (or opaque values) a ``>>`` operand stands for; None when not known."""
+        if isinstance(value, (TaskRef, XComArgRef)):
             return [value.task]
         if isinstance(value, GroupRef):
             return self.group_edge_tasks(value.group, roots=downstream)
+        if isinstance(value, OpaqueVal):
+            self.note_wired(value)
+            return [value]
+        if isinstance(value, LabelVal) and not downstream:
+            return list(value.upstreams)
         if isinstance(value, ListVal):
-            tasks: List[TaskState] = []
+            tasks: List[Any] = []
             for item in value.items:
                 found = self.endpoints(item, downstream)
                 if found is None:
@@ -163,7 +168,7 @@ class Wiring:
         member_ids = {id(t) for t in members}
         result = []
         for task in members:
-            edges = task.dag.edges
+            edges = task.dag.edges if task.dag is not None else {}
             if roots:
                 linked = any((up, task) in edges for up in members if id(up) in member_ids)
             else:
@@ -177,39 +182,39 @@ class Wiring:
             # ``a >> Label("x") >> b``: the label remembers a, then wires a >> b
             found = self.endpoints(upstream, downstream=False)
             if found is None:
-                self.mark_incomplete()
+                self.lose_edges()
             else:
                 downstream.upstreams.extend(found)
             return
-        if isinstance(upstream, LabelVal):
-            upstream = ListVal([TaskRef(t) for t in upstream.upstreams])
         ups = self.endpoints(upstream, downstream=False)
         downs = self.endpoints(downstream, downstream=True)
         if ups is None or downs is None:
-            known = [t.dag for t in (ups or []) + (downs or [])]
-            self.mark_incomplete(*known)
+            # a value the model cannot follow may stand for any task
+            self.lose_edges(*[t.dag for t in (ups or []) + (downs or [])])
             return
         for up in ups:
             for down in downs:
                 self.add_edge(up, down, ">>")
 
-    def add_edge(self, up: TaskState, down: TaskState, via: str) -> None:
+    def add_edge(self, up: Any, down: Any, via: str) -> None:
+        """``up >> down``; either end may be an ``OpaqueVal``. A task not yet in a
+        DAG joins its partner's, as Airflow's ``_set_relatives`` does."""
         if up.dag is None and down.dag is not None:
-            self.adopt(up, down.dag)
+            self.adopt(up, down.dag) if isinstance(up, TaskState) else self.place_opaque(up, down.dag)
         elif down.dag is None and up.dag is not None:
-            self.adopt(down, up.dag)
-        if up.dag is None or up.dag is not down.dag:
+            self.adopt(down, up.dag) if isinstance(down, TaskState) else self.place_opaque(down, up.dag)
+        if up.dag is None or up.dag is not down.dag or up is down:
             return
         up.dag.edges.setdefault((up, down), via)
 
     def chain(self, items: List[Any], linear: bool) -> None:
         if any(isinstance(item, Star) for item in items):
-            self.mark_incomplete()
+            self.lose_edges()
             return
         for left, right in zip(items, items[1:]):
             if not linear and isinstance(left, ListVal) and isinstance(right, ListVal):
                 if len(left.items) != len(right.items):
-                    self.mark_incomplete()
+                    self.lose_edges()
                     continue
                 for up, down in zip(left.items, right.items):
                     self.depend(up, down)
@@ -217,9 +222,31 @@ class Wiring:
                 self.depend(left, right)
 
 
+def collect_graph_parts(values: List[Any], members: List[Any], groups: List[GroupState], whole: List[DagState],
+                        depth: int = 0) -> None:
+    """The graph objects inside call arguments: tasks and opaque values
+    (``members``), TaskGroups (whose tasks are members too) and DAGs."""
+    for value in values:
+        if isinstance(value, (TaskRef, XComArgRef)):
+            members.append(value.task)
+        elif isinstance(value, OpaqueVal):
+            members.append(value)
+        elif isinstance(value, GroupRef):
+            groups.append(value.group)
+            members.extend(value.group.members)
+        elif isinstance(value, DagRef):
+            whole.append(value.dag)
+        elif isinstance(value, Star):
+            collect_graph_parts([value.value], members, groups, whole, depth + 1)
+        elif depth < 20 and isinstance(value, ListVal):
+            collect_graph_parts(value.items, members, groups, whole, depth + 1)
+        elif depth < 20 and isinstance(value, DictVal):
+            collect_graph_parts([v for _, v in value.items], members, groups, whole, depth + 1)
+
+
 def touches_graph(args: List[Any], kwargs: Dict[str, Any]) -> bool:
     """A call handed a DAG, group or task may add tasks or edges to it."""
-    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef)
+    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef, OpaqueVal)
 
     def touches(value: Any) -> bool:
         if isinstance(value, graph_types):
