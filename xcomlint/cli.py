@@ -326,6 +326,8 @@ def show_rule(code: str) -> None:
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selection.")
 @click.option("--allowlist", type=click.Path(dir_okay=False), help="The YAML allow-list of permitted XCom flows.")
 @common
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache (as for 'check').")
 def graph(
     paths: Tuple[str, ...],
     output_format: str,
@@ -337,6 +339,8 @@ def graph(
     allowlist: Optional[str],
     config_path: Optional[str],
     airflow_version: Optional[str],
+    jobs: Optional[int],
+    no_cache: bool,
 ) -> None:
     """Print the producer/consumer XCom graph (default path: the current directory).
 
@@ -344,13 +348,23 @@ def graph(
     Markdown), dot (Graphviz) and html (one self-contained page that works
     offline) draw tasks grouped by TaskGroup, dependencies, XCom flows labelled
     with their keys, and the tasks with findings, linted like 'check' with the
-    configured rules. The exit code is 0 whatever the findings, 2 on an error.
+    configured rules. The html page of several DAGs opens on an index of them,
+    with search and a filter for the DAGs with findings. A file that does not
+    parse is named on stderr and left out; Mermaid output longer than
+    Mermaid's limit (50,000 characters) gets a warning. The exit code is 0
+    whatever the findings, 2 on an error (a missing path, an unknown --dag).
     """
     from .graphs import render_graph
+    from .graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
 
     try:
-        settings = load_settings(config_path, select, ignore, extend_select, airflow_version, None, allowlist)
-        run = lint_paths(list(paths) or ["."], replace(settings, full_model=True), 1)
+        targets = list(paths) or ["."]
+        settings = replace(
+            load_settings(config_path, select, ignore, extend_select, airflow_version, None, allowlist, paths=targets),
+            full_model=True,
+        )
+        cache = None if no_cache else ResultCache.for_settings(settings)
+        run = lint_paths(targets, settings, jobs or default_jobs(), cache)
     except (ConfigError, AllowListError) as error:
         raise _fail(str(error))
     for error in run.path_errors:
@@ -358,10 +372,20 @@ def graph(
     for error in run.errors:
         rule = f" in rule {error.rule}" if error.rule else ""
         click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
+    for model in run.models:
+        if model.syntax_error is not None:
+            message, span = model.syntax_error
+            click.echo(f"xcomlint: warning: {model.path}:{span.line}:{span.column}: cannot parse the file ({message}); "
+                       "its DAGs are not in the graph", err=True)
     if dag_id is not None and not any(dag.dag_id == dag_id for model in run.models for dag in model.real_dags):
         found = sorted({d.dag_id for m in run.models for d in m.real_dags if isinstance(d.dag_id, str)})
-        raise _fail(f"no DAG '{dag_id}' in the linted files" + (f"; DAGs found: {', '.join(found)}" if found else ""))
+        raise _fail(_unknown_dag_message(dag_id, found))
     text = render_graph(output_format, run.models, run.findings, dag_id)
+    if output_format == "mermaid" and mermaid_text_size(text) > MERMAID_MAX_TEXT_SIZE:
+        click.echo(
+            f"xcomlint: warning: the Mermaid graph is {mermaid_text_size(text):,} characters, more than Mermaid's "
+            f"default maxTextSize ({MERMAID_MAX_TEXT_SIZE:,}): GitHub and mermaid.js show an error instead of it. "
+            "Draw one DAG at a time with --dag DAG_ID, or use --format html.", err=True)
     if output_path is None:
         click.echo(text, nl=False)
     else:
@@ -372,6 +396,19 @@ def graph(
             raise _fail(f"cannot write {output_path}: {error.strerror or error}")
     if run.path_errors or run.errors:
         sys.exit(EXIT_ERROR)
+
+
+def _unknown_dag_message(dag_id: str, found: Sequence[str]) -> str:
+    """An unknown --dag: the closest DAG id found, else a few of them."""
+    from .rules.suggest import closest, quoted_list
+
+    message = f"no DAG '{dag_id}' in the linted files"
+    suggestion = closest(dag_id, found)
+    if suggestion is not None:
+        return message + f"; did you mean '{suggestion}'?"
+    if not found:
+        return message + "; they define no DAG with a static dag_id"
+    return message + f"; {len(found)} DAG{'s' if len(found) != 1 else ''} found: {quoted_list(found)}"
 
 
 @main.group(name="allowlist", cls=_Group)
