@@ -291,8 +291,9 @@ def list_rules() -> None:
     rules = all_rules()
     labels = {rule.code: _default_label(rule) for rule in rules}
     width = max(len(label) for label in labels.values())
+    name_width = max(len(rule.name) for rule in rules)
     for rule in rules:
-        click.echo(f"{rule.code}  {rule.name:<30} {labels[rule.code]:<{width}}  {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<{name_width}} {labels[rule.code]:<{width}}  {rule.summary}")
 
 
 def _default_label(rule) -> str:
