@@ -29,7 +29,7 @@ BUGGY = textwrap.dedent(
 )
 CLEAN = BUGGY.replace('"extarct"', '"extract"')
 # where the pull in BUGGY stands, and what xcomlint says of it
-LINE, COLUMN, END_COLUMN = 6, 12, 44
+LINE, COLUMN, END_COLUMN = 6, 34, 43
 MESSAGE = "task 'extarct' does not exist in DAG 'etl'; did you mean 'extract'? (the pull returns None)"
 
 # a pull of a task that does not exist, inside a multi-line template; {noqa} is

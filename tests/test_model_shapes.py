@@ -98,8 +98,8 @@ with DAG(dag_id="formatted", schedule=None):
 """
     findings = lint(source, select=["XCL103"])
     assert [(f.code, f.line) for f in findings] == [("XCL103", 9)]
-    # the column is that of xcom_pull inside the template literal
-    assert findings[0].column == source.splitlines()[8].index("xcom_pull") + 1
+    # the column is that of the task_ids value inside the template literal
+    assert findings[0].column == source.splitlines()[8].index("task_ids=") + len("task_ids=") + 1
 
 
 def test_a_format_spec_is_a_hole_not_text() -> None:

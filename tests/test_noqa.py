@@ -235,3 +235,31 @@ def test_add_noqa_leaves_what_it_cannot_silence_reported(tmp_path: Path) -> None
 def test_add_noqa_refuses_standard_input(tmp_path: Path) -> None:
     result = xcomlint(tmp_path, "check", "--add-noqa", "-", input=BUGGY)
     assert result.exit_code == 2 and "--add-noqa" in result.stderr
+
+
+# ------------------------------------------------ multi-line calls (black's style)
+BLACK_FORMATTED = BUGGY.replace(
+    PULL_LINE,
+    PULL_LINE.replace('ti.xcom_pull(task_ids="extarct")', 'ti.xcom_pull(\n            task_ids="extarct",\n        )'),
+)
+
+
+@pytest.mark.parametrize("offset", [0, 1, 2])
+def test_noqa_on_any_line_of_a_multiline_pull(tmp_path: Path, offset: int) -> None:
+    lines = BLACK_FORMATTED.splitlines()
+    assert lines[LINE - 1].endswith("ti.xcom_pull(") and lines[LINE + 1].strip() == ")"
+    (tmp_path / "dag.py").write_text(BLACK_FORMATTED)
+    found = xcomlint(tmp_path, "check", "dag.py", "--format", "json")
+    [finding] = json.loads(found.stdout)
+    # the finding points at the task_ids value, on the call's second line
+    assert (finding["code"], finding["line"], finding["column"]) == ("XCL103", LINE + 1, 22)
+    lines[LINE - 1 + offset] += "  # noqa: XCL103"
+    (tmp_path / "dag.py").write_text("\n".join(lines) + "\n")
+    assert xcomlint(tmp_path, "check", "dag.py").exit_code == 0
+
+
+def test_noqa_after_a_multiline_pull_does_not_reach_it(tmp_path: Path) -> None:
+    lines = BLACK_FORMATTED.splitlines()
+    lines[LINE + 2] += "  # noqa: XCL103"
+    (tmp_path / "dag.py").write_text("\n".join(lines) + "\n")
+    assert codes(xcomlint(tmp_path, "check", "dag.py").stdout) == ["XCL103"]

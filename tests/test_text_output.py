@@ -164,7 +164,7 @@ def test_the_source_view_puts_a_caret_under_the_span(project: Path, args: tuple)
     assert caret_line.startswith(prefix)
     underline = caret_line[len(prefix):]
     assert underline == " " * (COLUMN - 1) + "^" * (END_COLUMN - COLUMN) + " XCL103"
-    assert source[COLUMN - 1:END_COLUMN - 1] == 'ti.xcom_pull(task_ids="extarct")'
+    assert source[COLUMN - 1:END_COLUMN - 1] == '"extarct"'
     assert lines[-1] == f"  = docs: {document_url('XCL103')}"
     assert result.stderr.splitlines()[-1] == "Found 1 finding in 1 of 2 files."
 

@@ -76,7 +76,7 @@ def _inside(span: Span, finding: Finding) -> bool:
 
 def _finding_of(flow: Flow, findings: Dict[str, List[Finding]]) -> "Finding | None":
     for finding in findings.get(flow.path, ()):
-        if _inside(flow.span, finding):
+        if _inside(flow.extent or flow.span, finding):
             return finding
     return None
 

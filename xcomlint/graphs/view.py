@@ -269,7 +269,7 @@ class _DagViewBuilder:
             if consumer is None:
                 continue  # a pull no task runs is not part of this DAG's picture
             codes = {
-                f.code for f in self.findings if (f.line, f.column) == (pull.span.line, pull.span.column)
+                f.code for f in self.findings if pull.holds(f.line, f.column)
             }
             for producer in dict.fromkeys(self._producer_nodes(pull)):
                 lines, found = merged.setdefault((producer, consumer, key_text(pull.effective_key), pull.via), ([], set()))

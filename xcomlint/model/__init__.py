@@ -126,7 +126,10 @@ def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, pos
     from .values import FunctionVal
 
     builder = finisher.builder
-    finisher.collect_nodes([site.call for site, _ in loose], positions)
+    finisher.collect_nodes(
+        [node for site, _ in loose for node in [site.call] + [n for _, arg in site.argument_nodes() for n in (arg, arg.value)]],
+        positions,
+    )
     dags = finisher.dags()
     loose_pulls = []
     for site, function in loose:
@@ -148,6 +151,7 @@ def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, pos
                 run_id=bound["run_id"],
                 positional_count=len(site.positional),
                 has_star_args=site.has_star_args,
+                arguments=finisher.site_argument_spans(site),
             )
         )
     return FileModel(path=path, dags=dags, loose_pulls=tuple(loose_pulls), noqa=noqa)

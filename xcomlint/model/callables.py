@@ -29,6 +29,25 @@ class PullSite:
     positional: List[cst.BaseExpression]
     keywords: Dict[str, cst.BaseExpression]
     has_star_args: bool
+    skips_context: bool = False  # ``self.xcom_pull(context, ...)``: the first argument is the context
+
+    def argument_nodes(self) -> List[Tuple[str, cst.Arg]]:
+        """Each argument with the parameter it binds (``#n`` past the named ones)."""
+        from .pending import PULL_PARAMS
+
+        named: List[Tuple[str, cst.Arg]] = []
+        index = -1 if self.skips_context else 0
+        for arg in self.call.args:
+            if arg.star:
+                continue
+            if arg.keyword is not None:
+                if not (self.skips_context and arg.keyword.value == "context"):
+                    named.append((arg.keyword.value, arg))
+            else:
+                if index >= 0:
+                    named.append((PULL_PARAMS[index] if index < len(PULL_PARAMS) else f"#{index}", arg))
+                index += 1
+        return named
 
 
 @dataclass
@@ -162,7 +181,7 @@ class _BodyScanner:
             static = _is_static_form(func.value)
             positional, keywords, star = _split_args(node, static)
             if func.attr.value == "xcom_pull":
-                self.summary.pulls.append(PullSite(node, positional, keywords, star))
+                self.summary.pulls.append(PullSite(node, positional, keywords, star, static))
             else:
                 key = keywords.get("key", positional[0] if positional else None)
                 value = keywords.get("value", positional[1] if len(positional) > 1 else None)

@@ -26,6 +26,7 @@ from .records import (
     Dag,
     Edge,
     Pull,
+    PullArgument,
     Push,
     Span,
     Task,
@@ -106,6 +107,9 @@ class Finisher:
                     nodes.append(dag.node)
                     nodes.extend(task.node for task in dag.tasks)
                 for task in dag.tasks:
+                    for pull in task.pending_pulls:
+                        if pull.site is not None:
+                            nodes.extend(node for _, arg in pull.site.argument_nodes() for node in (arg, arg.value))
                     nodes.extend(found.loc.node for found in task.untemplated)
                     nodes.extend(found.string_node for found in task.untemplated)
                     nodes.extend(pull.loc.node for pull in task.pending_pulls)
@@ -129,6 +133,21 @@ class Finisher:
         if node is None or id(node) not in self.positions:
             return None
         return self.positions[id(node)][1][0]
+
+    def arguments(self, pending: PendingPull) -> Tuple[PullArgument, ...]:
+        """Where the pull's arguments stand: in Python code, or inside a template."""
+        if pending.site is not None:
+            return self.site_argument_spans(pending.site)
+        return tuple(
+            PullArgument(name, self.span(value), self.span(whole), keyword)
+            for name, value, whole, keyword in pending.argument_locs
+        )
+
+    def site_argument_spans(self, site: PullSite) -> Tuple[PullArgument, ...]:
+        return tuple(
+            PullArgument(name, self.span(Loc(arg.value)), self.span(Loc(arg)), arg.keyword is not None)
+            for name, arg in site.argument_nodes()
+        )
 
     def pull(self, pending: PendingPull) -> Pull:
         if pending.site is not None:
@@ -160,6 +179,7 @@ class Finisher:
             positional_count=positional_count,
             has_star_args=star,
             end_line_of_string=self.end_line(pending.string_node),
+            arguments=self.arguments(pending),
         )
 
     def push(self, pending: PendingPush) -> Push:
@@ -284,7 +304,8 @@ def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, 
             and node.func.attr.value == "xcom_pull"
             and id(node) not in attached
         ):
-            positional, keywords, star = _split_args(node, _is_static_form(node.func.value))
-            sites.append((PullSite(node, positional, keywords, star), function))
+            static = _is_static_form(node.func.value)
+            positional, keywords, star = _split_args(node, static)
+            sites.append((PullSite(node, positional, keywords, star, static), function))
         stack.extend((child, function) for child in reversed(child_list(node)))
     return sites

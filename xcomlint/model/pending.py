@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -39,6 +39,8 @@ class PendingPull:
     site: Optional[PullSite] = None
     function: Optional[FunctionVal] = None
     summary: Optional[CallableSummary] = None
+    # a template's arguments: (parameter, value's place, whole argument's place, keyword)
+    argument_locs: Tuple[Tuple[str, "Loc", "Loc", bool], ...] = ()
 
 
 @dataclass(eq=False)

@@ -178,6 +178,19 @@ class Push:
 
 
 @dataclass(frozen=True)
+class PullArgument:
+    """Where one argument of a pull is written: ``value`` is the value's span (a
+    string with its quotes), ``whole`` that of ``name=value`` or the positional
+    value. ``name`` is the parameter it binds (positional ones bind
+    ``task_ids``, ``dag_id``, ``key``, ``include_prior_dates`` in order)."""
+
+    name: str
+    value: Span
+    whole: Span
+    keyword: bool
+
+
+@dataclass(frozen=True)
 class Pull:
     """A place where a task reads an XCom.
 
@@ -201,6 +214,24 @@ class Pull:
     positional_count: int = 0
     has_star_args: bool = False
     end_line_of_string: Optional[int] = None
+    arguments: Tuple[PullArgument, ...] = ()
+
+    @property
+    def extent(self) -> Span:
+        """From the call to the end of its last argument: in a template, ``span``
+        covers only the ``xcom_pull`` name, and rules may point at an argument."""
+        end = max([(self.span.end_line, self.span.end_column)] +
+                  [(a.whole.end_line, a.whole.end_column) for a in self.arguments if a.whole.resolved])
+        return Span(self.span.line, self.span.column, end[0], end[1])
+
+    def holds(self, line: int, column: int) -> bool:
+        """Whether a finding at ``line:column`` stands at this pull (at the call or an argument)."""
+        extent = self.extent
+        return (extent.line, extent.column) <= (line, column) <= (extent.end_line, extent.end_column)
+
+    def argument(self, name: str) -> Optional[PullArgument]:
+        """The argument bound to parameter ``name``, when written."""
+        return next((a for a in self.arguments if a.name == name), None)
 
     @property
     def producers(self) -> Tuple[TaskId, ...]:

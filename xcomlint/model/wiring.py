@@ -140,6 +140,11 @@ class Wiring:
                 key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
                 self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
                 continue
+            places = []
+            for name, value_at, value_length, whole_at, whole_length in pull.arguments:
+                value_loc, whole_loc = template_loc(value, value_at, value_length), template_loc(value, whole_at, whole_length)
+                if value_loc is not None and whole_loc is not None:
+                    places.append((name, value_loc[0], whole_loc[0], value_at != whole_at))
             bound = pull_arguments(pull.positional, pull.keywords)
             if task.dag is not None and isinstance(task.dag.dag_id, str) and bound["dag_id"] == task.dag.dag_id:
                 bound["dag_id"] = ABSENT  # naming its own DAG, as str(xcomarg) does
@@ -156,6 +161,7 @@ class Wiring:
                     positional_count=len(pull.positional),
                     has_star_args=pull.has_star_args,
                     string_node=string_node,
+                    argument_locs=tuple(places),
                 )
             )
 

@@ -37,4 +37,5 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             yield pull_report(
                 pull,
                 f"task '{producer}' does not exist in {dag_name}{hint} (the pull returns None)",
+                at="task_ids",
             )

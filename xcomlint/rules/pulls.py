@@ -26,18 +26,24 @@ def named_producers(pull: Pull) -> Tuple[str, ...]:
     return producers  # type: ignore[return-value]
 
 
-def string_end(pull: Pull) -> tuple:
-    """For a pull inside a multi-line string, the string's last line also takes a noqa."""
-    return (pull.end_line_of_string,) if pull.end_line_of_string else ()
+def noqa_lines(pull: Pull) -> Tuple[int, ...]:
+    """Where a ``# noqa`` also silences a finding at this pull: every line of a
+    call written over several lines (as black formats long calls), and for a
+    pull inside a multi-line string, the line where the string ends."""
+    lines = tuple(range(pull.span.line, pull.span.end_line + 1)) if pull.via == "xcom_pull" else ()
+    return lines + ((pull.end_line_of_string,) if pull.end_line_of_string else ())
 
 
-def pull_report(pull: Pull, message: str, severity: Optional[str] = None) -> Report:
-    """A finding at a pull, naming the pulling task, silenceable at a template's last line."""
+def pull_report(pull: Pull, message: str, severity: Optional[str] = None, at: Optional[str] = None) -> Report:
+    """A finding at a pull, naming the pulling task: at the argument ``at``
+    (``task_ids``, ``key``) when it is written, else at the call."""
+    argument = pull.argument(at) if at is not None else None
+    span = argument.value if argument is not None and argument.value.resolved else pull.span
     return Report(
-        pull.span,
+        span,
         message,
         task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-        extra_noqa_lines=string_end(pull),
+        extra_noqa_lines=noqa_lines(pull),
         severity=severity,
     )
 
