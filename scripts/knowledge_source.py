@@ -51,7 +51,7 @@ HARMLESS_CALLS = frozenset(
     {"isinstance", "len", "str", "repr", "print", "dict", "list", "bool", "getattr", "hasattr", "id", "type",
      "context_to_airflow_vars", "render_template", "render_template_fields", "debug", "info", "warning", "error",
      "exception", "log", "defer", "format", "get", "pop", "update", "setdefault", "keys", "values", "items",
-     "context_merge", "determine_kwargs", "xcom_pull", "get_template_context", "join", "append", "extend"}
+     "context_merge", "determine_kwargs", "xcom_pull", "get_template_context", "join", "append", "extend", "cast"}
 )
 
 
@@ -121,7 +121,12 @@ class World:
     # -- modules
 
     def has_module(self, name: str) -> bool:
-        return name in self.sources or name in self.virtual
+        if name in self.sources or name in self.virtual:
+            return True
+        parent = name.rpartition(".")[0]
+        if parent in self.sources and parent not in self.modules:
+            self.module(parent)  # its add_deprecated_classes may create the module
+        return name in self.virtual
 
     def module(self, name: str) -> Optional[Module]:
         if name not in self.modules:
@@ -296,6 +301,7 @@ class World:
             self._resolving.discard(key)
 
     def _lookup(self, module: str, name: str) -> Any:
+        self.has_module(module)  # a module made by its package's deprecation map
         if module in self.virtual and name in self.virtual[module]:
             return self.resolve_path(self.virtual[module][name].name)
         mod = self.module(module)
@@ -588,6 +594,14 @@ def evaluate(expr: ast.expr, scope: Scope) -> Any:
             if name == "sorted":
                 return sorted(inner)
             return {"tuple": tuple, "list": list, "set": set, "frozenset": frozenset}[name](inner)
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in SET_METHODS and not expr.keywords:
+            try:
+                receiver = evaluate(expr.func.value, scope)
+            except Unknown:
+                receiver = None
+            if isinstance(receiver, (set, frozenset)):
+                others = [set(_iterable(evaluate(a, scope))) for a in expr.args]
+                return set(getattr(set(receiver), expr.func.attr)(*others))
         if isinstance(expr.func, (ast.Name, ast.Attribute)):
             target = _reference(expr.func, scope)
             if isinstance(target, Binding) and target.kind == "func":
@@ -595,6 +609,9 @@ def evaluate(expr: ast.expr, scope: Scope) -> Any:
     if isinstance(expr, ast.Dict):
         return {evaluate(k, scope): evaluate(v, scope) for k, v in zip(expr.keys, expr.values) if k is not None}
     raise Unknown(ast.unparse(expr))
+
+
+SET_METHODS = frozenset({"union", "difference", "intersection", "symmetric_difference"})
 
 
 def _child(scope: Scope) -> Scope:
@@ -729,6 +746,7 @@ class ExecuteReader:
         self.world = world
         self.ref = ref
         self.results: Dict[Tuple[ClassRef, str], str] = {}
+        self.functions: List[ast.AST] = []  # the functions being read, innermost last
         self.flow = Flow()
 
     def method_result(self, name: str, after: Optional[ClassRef] = None, depth: int = 0,
@@ -772,6 +790,13 @@ class ExecuteReader:
         return result
 
     def read_function(self, owner: ClassRef, node: ast.FunctionDef, depth: int, poke: bool = False) -> str:
+        self.functions.append(node)
+        try:
+            return self._read_function(owner, node, depth, poke)
+        finally:
+            self.functions.pop()
+
+    def _read_function(self, owner: ClassRef, node: ast.FunctionDef, depth: int, poke: bool) -> str:
         results: Set[str] = set()
         if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(node)):
             results.add("unknown")  # a generator: what it returns is not what it yields
@@ -847,23 +872,20 @@ class ExecuteReader:
             if owner2 is not None and _is_core(owner2) and target[0] not in CORE_PUSHING_METHODS:
                 return  # Airflow's own operator machinery: pushes nothing by itself
             if owner2 is None and node2 is None and _passes_context(call):
-                self.flow.unknown_keys(f"context passed to {ast.unparse(func)}")
+                pass  # a callable the user passed in (response_check=...): the user's own code
             elif isinstance(node2, ast.FunctionDef) or owner2 is None:
                 if _passes_context(call) or (owner2 is not None and _mentions_push(node2)):
                     self.method_result(target[0], target[1], depth + 1, target[2])
             return
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            mod = self.world.module(owner.module)
-            base = self.world.expr_ref(mod, func.value) if mod is not None else None
+            base = self.ref_of(owner.module, func.value)
             if isinstance(base, ClassRef) and _is_core(base) and name not in CORE_PUSHING_METHODS:
                 return  # a static helper of Airflow's own base classes
         if name == "persist" and isinstance(func, ast.Attribute):
             self.follow_persist(owner, call, depth)
             return
-        if _passes_context(call) and name not in HARMLESS_CALLS:
-            mod = self.world.module(owner.module)
-            target_func = self.world.expr_ref(mod, func) if mod is not None and isinstance(
-                func, (ast.Name, ast.Attribute)) else None
+        if _passes_context(call) and name not in HARMLESS_CALLS and not self.user_object(func):
+            target_func = self.ref_of(owner.module, func)
             if isinstance(target_func, Binding) and target_func.kind == "func":
                 self.follow_function(target_func, depth + 1)
             else:
@@ -905,11 +927,61 @@ class ExecuteReader:
                 else:
                     self.flow.unknown_keys(f"context passed on in {func.module}.{func.name}")
 
+    def user_object(self, func: ast.expr) -> bool:
+        """A method of an object the user passed in: ``self.callback.on_x(...)``,
+        or ``callback.on_x(...)`` for ``callback in self.callbacks``. Like a
+        ``python_callable``, it is the user's code, not the operator's: the keys
+        it may push are not the operator's (xcomlint reads users' code where
+        it can), so passing it the context leaves the operator's keys known."""
+        if not isinstance(func, ast.Attribute):
+            return False
+        receiver = func.value
+        if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) \
+                and receiver.value.id == "self":
+            return self._user_attribute(receiver.attr)
+        if isinstance(receiver, ast.Name) and self.functions:
+            for sub in _own_nodes(self.functions[-1]):
+                if isinstance(sub, ast.For) and isinstance(sub.target, ast.Name) and sub.target.id == receiver.id:
+                    source = sub.iter
+                    if isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name) \
+                            and source.value.id == "self":
+                        return self._user_attribute(source.attr)
+        return False
+
+    def _user_attribute(self, attr: str) -> bool:
+        """An instance attribute that is neither a method nor a property."""
+        owner, node = self.world.method(self.ref, attr)
+        return owner is None and node is None
+
+    def ref_of(self, module: str, expr: ast.expr) -> Any:
+        """What a name or attribute refers to, with imports made inside the
+        function being read."""
+        root = expr
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and self.functions:
+            for sub in _own_nodes(self.functions[-1]):
+                if isinstance(sub, ast.ImportFrom):
+                    for alias in sub.names:
+                        if (alias.asname or alias.name) == root.id:
+                            mod = self.world.module(module)
+                            source = self.world.absolute(mod, sub.module, sub.level) if mod else (sub.module or "")
+                            found = self.world.lookup(source, alias.name)
+                            for attr in _attributes(expr):
+                                if isinstance(found, tuple) and found[0] == "module":
+                                    found = self.world.lookup(found[1], attr)
+                                else:
+                                    return None
+                            return found
+        mod = self.world.module(module)
+        if mod is None or not isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript)):
+            return None
+        return self.world.expr_ref(mod, expr)
+
     def follow_persist(self, owner: ClassRef, call: ast.Call, depth: int) -> None:
         """An operator extra link's ``Link.persist(context=..., ...)``: its pushes,
         with ``cls`` bound to the link class."""
-        mod = self.world.module(owner.module)
-        link = self.world.expr_ref(mod, call.func.value) if mod is not None else None
+        link = self.ref_of(owner.module, call.func.value)
         if not isinstance(link, ClassRef):
             if _passes_context(call):
                 self.flow.unknown_keys(f"context passed to {ast.unparse(call.func)}")
@@ -960,6 +1032,14 @@ def combine(results: Iterable[str]) -> str:
     return "none"
 
 
+def _attributes(expr: ast.expr) -> List[str]:
+    names: List[str] = []
+    while isinstance(expr, ast.Attribute):
+        names.append(expr.attr)
+        expr = expr.value
+    return names[::-1]
+
+
 def _key_argument(call: ast.Call, index: int) -> Optional[ast.expr]:
     for kw in call.keywords:
         if kw.arg == "key":
@@ -990,6 +1070,10 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
     while stack:
         sub = stack.pop()
         if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(sub, ast.If) and ast.unparse(sub.test) == "self.multiple_outputs":
+            # the multiple_outputs fan-out: the model treats multiple_outputs=True as unknown pushes
+            stack.extend(sub.orelse)
             continue
         yield sub
         stack.extend(ast.iter_child_nodes(sub))

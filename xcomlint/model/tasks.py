@@ -93,7 +93,7 @@ class TaskBuilding:
         explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
         if local_class is not None:
             self.attach_class(task, local_class, explicit_no_push)
-        elif info is None:
+        elif info is None or info.pushes == kb.PUSHES_UNKNOWN:
             task.pushes_known = False
             if dag is not None:
                 dag.opaque_strings.update(identifier_strings(kwargs.values()))
@@ -117,6 +117,8 @@ class TaskBuilding:
                 task.silent_reason = "opt-in" if info.pushes == kb.PUSHES_OPT_IN else "operator"
             for key in info.extra_keys:
                 self.add_push(task, key, "operator", Loc(node))
+        if info is not None and not info.keys_known:
+            task.pushes_known = False  # the operator may push keys its source does not show
         multiple = kwargs.get("multiple_outputs", ABSENT)
         if info is not None and info.pushes != kb.PUSHES_CALLABLE and not (
             multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
