@@ -872,7 +872,8 @@ class ExecuteReader:
             if owner2 is not None and _is_core(owner2) and target[0] not in CORE_PUSHING_METHODS:
                 return  # Airflow's own operator machinery: pushes nothing by itself
             if owner2 is None and node2 is None and _passes_context(call):
-                pass  # a callable the user passed in (response_check=...): the user's own code
+                if not self._user_attribute(target[0]):  # else a callable the user passed in: the user's code
+                    self.flow.unknown_keys(f"context passed to {ast.unparse(func)}")
             elif isinstance(node2, ast.FunctionDef) or owner2 is None:
                 if _passes_context(call) or (owner2 is not None and _mentions_push(node2)):
                     self.method_result(target[0], target[1], depth + 1, target[2])
@@ -949,9 +950,25 @@ class ExecuteReader:
         return False
 
     def _user_attribute(self, attr: str) -> bool:
-        """An instance attribute that is neither a method nor a property."""
+        """An instance attribute that is not a method and that an ``__init__``
+        sets from one of its parameters (``self.callbacks = callbacks``)."""
         owner, node = self.world.method(self.ref, attr)
-        return owner is None and node is None
+        if owner is not None or node is not None:
+            return False
+        for cls in self.world.mro(self.ref):
+            if not isinstance(cls, ClassRef):
+                continue
+            init = class_body_binding(self.world, self.world.class_node(cls), "__init__")
+            if not isinstance(init, ast.FunctionDef):
+                continue
+            params = {a.arg for a in init.args.args + init.args.kwonlyargs + init.args.posonlyargs} - {"self"}
+            for sub in ast.walk(init):
+                if isinstance(sub, ast.Assign) and any(
+                        isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
+                        and t.value.id == "self" for t in sub.targets):
+                    if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(sub.value)):
+                        return True
+        return False
 
     def ref_of(self, module: str, expr: ast.expr) -> Any:
         """What a name or attribute refers to, with imports made inside the
@@ -1235,6 +1252,8 @@ def public_names(world: World) -> Dict[str, ClassRef]:
     """Every public dotted name that refers to an operator class: where it is
     defined, re-exports, lazy and deprecated maps."""
     names: Dict[str, ClassRef] = {}
+    for module in world.sources:
+        world.module(module)  # deprecation maps create modules
     modules = sorted(set(world.sources) | set(world.virtual))
     for module in modules:
         if not is_public(module):
