@@ -2,6 +2,7 @@
 
     python scripts/generate_knowledge.py            # download the locked wheels, write the data file
     python scripts/generate_knowledge.py pin        # re-pin every locked package to its newest wheel
+    python scripts/generate_knowledge.py pin NAME   # pin (or add) one package, the others kept
 
 The lock file (``scripts/knowledge.lock``) pins, by version and sha256, the
 wheels the knowledge is read from: ``apache-airflow`` 2.10 (the Airflow 2
@@ -84,12 +85,14 @@ def sha256(path: Path) -> str:
 
 
 def pin(names: List[str], wheelhouse: Path) -> None:
-    """Pin each package to its newest wheel (the Airflow packages keep their
-    pinned version: they define the two worlds)."""
-    current = {name: version for name, version, _ in read_lock()} if LOCK.exists() else {}
-    entries = []
+    """Pin each named package to its newest wheel, keeping the lock's other
+    entries (the Airflow packages keep their pinned version: they define the
+    two worlds)."""
+    locked = read_lock() if LOCK.exists() else []
+    current = {name: version for name, version, _ in locked}
+    kept = {name: (name, version, digest) for name, version, digest in locked if name not in names}
     skipped = [line[len("# not read: "):] for line in LOCK.read_text().splitlines()
-               if line.startswith("# not read: ") and "fork" in line] if LOCK.exists() else []
+               if line.startswith("# not read: ") and line.split()[3] not in names] if LOCK.exists() else []
     for name in names:
         spec = f"{name}=={current[name]}" if name == AIRFLOW2 or name in AIRFLOW3 else name
         with tempfile.TemporaryDirectory() as tmp:
@@ -107,9 +110,10 @@ def pin(names: List[str], wheelhouse: Path) -> None:
             target = wheelhouse / wheel.name
             if not target.exists():
                 target.write_bytes(wheel.read_bytes())
-            entries.append((name, wheel_version(wheel.name), sha256(wheel)))
-            print(f"{name}=={entries[-1][1]}")
-    write_lock(entries, skipped)
+            kept[name] = (name, wheel_version(wheel.name), sha256(wheel))
+            print(f"{name}=={kept[name][1]}")
+    airflow = [kept[n] for n in (AIRFLOW2, *AIRFLOW3) if n in kept]
+    write_lock(airflow + [kept[n] for n in sorted(kept) if n != AIRFLOW2 and n not in AIRFLOW3], skipped)
 
 
 def download(wheelhouse: Path) -> Dict[str, Path]:
@@ -301,7 +305,7 @@ def _version(text: str) -> Tuple[int, ...]:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", choices=("generate", "pin"), default="generate")
-    parser.add_argument("names", nargs="*", help="pin: the packages to pin (default: those in the lock file)")
+    parser.add_argument("names", nargs="*", help="pin: the packages to pin or add (default: all in the lock file)")
     parser.add_argument("--wheelhouse", default=os.environ.get("XCOMLINT_WHEELHOUSE"),
                         help="where the wheels are kept between runs (default: a temporary directory)")
     parser.add_argument("--output", default=str(OUTPUT))

@@ -23,7 +23,7 @@ def test_shipped_data_was_generated_from_the_lock_file() -> None:
         match = re.match(r"^([\w.\-]+)==(\S+) --hash=sha256:[0-9a-f]{64}$", line)
         if match:
             locked[match.group(1)] = match.group(2)
-    data = json.loads(kb.DATA_FILE.read_text())
+    data = json.loads(Path(kb.DATA_FILE).read_text())
     assert data["packages"] == locked
     assert locked["apache-airflow"].startswith("2.10.") and locked["apache-airflow-core"].startswith("3.")
 

@@ -11,7 +11,7 @@ treated as Airflow's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+import os
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 
@@ -62,7 +62,7 @@ class OperatorInfo:
 # scripts/generate_knowledge.py from the wheels pinned in scripts/knowledge.lock):
 # every operator class of Airflow 2.10, Airflow 3 and the providers, under every
 # dotted name it is imported by. Read on the first lookup, not on import.
-DATA_FILE = Path(__file__).parent / "data" / "operators.json"
+DATA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "operators.json")
 
 # What generation cannot see, by canonical qualified name: keys pushed by
 # Airflow's task runner rather than by the operator's own code.
@@ -131,7 +131,8 @@ def knowledge() -> _Knowledge:
     if _KNOWLEDGE is None:
         import json
 
-        _KNOWLEDGE = _Knowledge(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+        with open(DATA_FILE, encoding="utf-8") as handle:
+            _KNOWLEDGE = _Knowledge(json.load(handle))
     return _KNOWLEDGE
 
 
