@@ -41,7 +41,8 @@ def provider_classes(provider: str) -> Tuple[List[Tuple[str, type]], List[str]]:
 
     package = importlib.import_module(f"airflow.providers.{provider}")
     found, failed = [], []
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=lambda name: failed.append(name)):
+    walk = pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=lambda name: failed.append(name))
+    for info in walk:
         name = info.name
         if any(part in ("tests", "example_dags") for part in name.split(".")):
             continue
@@ -83,7 +84,8 @@ def main(argv: Any = None) -> int:
             record = data["operators"][index]
             counts["compared"] += 1
             real = getattr(cls, "template_fields", ())
-            real_set = {real} if isinstance(real, str) else set(real) if isinstance(real, (list, tuple, set, frozenset)) else None
+            real_set = {real} if isinstance(real, str) else (
+                set(real) if isinstance(real, (list, tuple, set, frozenset)) else None)
             if record[1] < 0:
                 counts["unknown"] += 1
                 notes.append(f"  unknown   {qualified}: real {sorted(real_set) if real_set is not None else real!r}")

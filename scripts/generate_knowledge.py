@@ -274,7 +274,6 @@ def generate(wheels: Dict[str, Path], versions: Dict[str, str]) -> Dict[str, Any
         field_id = -1
         if merged.template_fields is not None:
             field_id = fields_index.setdefault(merged.template_fields, len(fields_index))
-        record = (canonical, field_id, merged.pushes, list(merged.keys), int(merged.keys_known), int(merged.sensor))
         key = (canonical, field_id, merged.pushes, merged.keys, merged.keys_known, merged.sensor)
         names_out[name] = records.setdefault(key, len(records))
     operators = [None] * len(records)

@@ -76,7 +76,8 @@ def test_by_name_fallback_refuses_ambiguous_class_names() -> None:
     google = "airflow.providers.google.cloud.operators.dataproc.DataprocCreateClusterOperator"
     yandex = "airflow.providers.yandex.operators.dataproc.DataprocCreateClusterOperator"
     assert kb.operator_info(google) != kb.operator_info(yandex)
-    assert kb.operator_info("airflow.providers.google.cloud.operators.dataproc_old.DataprocCreateClusterOperator") is None
+    old_path = "airflow.providers.google.cloud.operators.dataproc_old.DataprocCreateClusterOperator"
+    assert kb.operator_info(old_path) is None
 
 
 @pytest.mark.parametrize("name", [

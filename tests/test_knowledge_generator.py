@@ -123,7 +123,9 @@ def test_template_fields_forms(body: str, expected) -> None:
     "template_fields = compute_fields()",
     "template_fields = (f'{PREFIX}_sql',)",
     "@property\n            def template_fields(self):\n                return ('a',)",
-    "def __init__(self, **kwargs):\n                super().__init__(**kwargs)\n                self.template_fields = ('a',)",
+    "def __init__(self, **kwargs):\n"
+    "                super().__init__(**kwargs)\n"
+    "                self.template_fields = ('a',)",
 ])
 def test_template_fields_not_evaluable_are_unknown(body: str) -> None:
     source = f"""
