@@ -13,7 +13,11 @@ hash-checked with ``pip download --require-hashes`` into a wheelhouse
 statically with ``ast`` (``knowledge_source.py``): nothing is imported.
 
 The facts of the two worlds are merged conservatively into one record per
-operator and written to ``xcomlint/data/operators.json``.
+operator and written to ``xcomlint/data/operators.json``: ``fields`` (the
+distinct template-field lists), ``operators`` (per record: canonical qualified
+name, index into ``fields`` or -1 when unknown, pushes, extra keys, keys
+known, sensor, pulls), ``names`` (every dotted name -> record) and
+``decorators`` (``@task.<flavour>`` -> import paths).
 """
 
 from __future__ import annotations
@@ -241,6 +245,7 @@ def merge(facts: List[ks.Facts]) -> ks.Facts:
         tuple(sorted({k for f in facts for k in f.keys})),
         all(f.keys_known for f in facts),
         any(f.sensor for f in facts),
+        any(f.pulls for f in facts),
     )
 
 
@@ -274,11 +279,11 @@ def generate(wheels: Dict[str, Path], versions: Dict[str, str]) -> Dict[str, Any
         field_id = -1
         if merged.template_fields is not None:
             field_id = fields_index.setdefault(merged.template_fields, len(fields_index))
-        key = (canonical, field_id, merged.pushes, merged.keys, merged.keys_known, merged.sensor)
+        key = (canonical, field_id, merged.pushes, merged.keys, merged.keys_known, merged.sensor, merged.pulls)
         names_out[name] = records.setdefault(key, len(records))
     operators = [None] * len(records)
     for key, index in records.items():
-        operators[index] = [key[0], key[1], key[2], list(key[3]), int(key[4]), int(key[5])]
+        operators[index] = [key[0], key[1], key[2], list(key[3]), int(key[4]), int(key[5]), int(key[6])]
     decorators: Dict[str, List[str]] = {}
     for source in (core_decorators(world2, "airflow.decorators"),
                    core_decorators(world3, "airflow.sdk.definitions.decorators"),

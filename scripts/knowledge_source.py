@@ -272,11 +272,14 @@ class Flow:
     returns: Set[str] = field(default_factory=set)  # "value", "none", "unknown"
     keys: Set[str] = field(default_factory=set)
     keys_known: bool = True
+    pulls: bool = False  # may pull XComs itself (an xcom_pull, or the context passed to unread code)
     why: List[str] = field(default_factory=list)
 
     def unknown_keys(self, why: str) -> None:
         self.keys_known = False
         self.why.append(why)
+        if why.startswith("context"):
+            self.pulls = True
 
 
 class ExecuteReader:
@@ -384,6 +387,8 @@ class ExecuteReader:
         """Pushes, deferrals, followed methods and escapes of the context."""
         func = call.func
         name = _call_name(call)
+        if name == "xcom_pull":
+            self.flow.pulls = True
         if name == "xcom_push":
             receiver = func.value if isinstance(func, ast.Attribute) else None
             index = 1 if isinstance(receiver, ast.Name) and receiver.id == "self" else 0
@@ -448,6 +453,8 @@ class ExecuteReader:
             if not isinstance(sub, ast.Call):
                 continue
             name = _call_name(sub)
+            if name == "xcom_pull":
+                self.flow.pulls = True
             if name == "xcom_push" or (name == "set" and isinstance(sub.func, ast.Attribute)
                                        and isinstance(sub.func.value, ast.Name) and sub.func.value.id == "XCom"):
                 key_node = _key_argument(sub, 0)
@@ -700,6 +707,7 @@ class Facts:
     keys: Tuple[str, ...]
     keys_known: bool
     sensor: bool
+    pulls: bool = False
 
 
 def operator_facts(world: World, ref: ClassRef) -> Facts:
@@ -723,7 +731,7 @@ def operator_facts(world: World, ref: ClassRef) -> Facts:
               "callable": PUSHES_CALLABLE}[result]
     if pushes != PUSHES_NOTHING and do_xcom_push_default(world, ref) is False:
         pushes = PUSHES_OPT_IN
-    return Facts(fields, pushes, tuple(sorted(keys)), reader.flow.keys_known, sensor)
+    return Facts(fields, pushes, tuple(sorted(keys)), reader.flow.keys_known, sensor, reader.flow.pulls)
 
 
 def _trigger_start(world: World, ref: ClassRef, reader: ExecuteReader, result: str) -> str:

@@ -60,6 +60,14 @@ def test_hand_written_overrides_extend_generated_facts() -> None:
     assert {"trigger_run_id", "trigger_execution_date_iso", "trigger_logical_date_iso"} <= set(trigger.extra_keys)
 
 
+def test_hand_written_facts_replace_what_generation_cannot_see() -> None:
+    # SmtpHook.send_email_smtp returns None: the generated "return" is only conservative
+    assert kb.operator_info("airflow.operators.email.EmailOperator").pushes == kb.PUSHES_NOTHING
+    http = kb.operator_info("airflow.providers.http.operators.http.HttpOperator")
+    assert kb.operator_info("airflow.providers.http.operators.http.SimpleHttpOperator") == http
+    assert kb.operator_info("airflow.operators.http_operator.SimpleHttpOperator") == http
+
+
 def test_old_paths_fall_back_to_a_unique_class_name() -> None:
     bucket = kb.operator_info("airflow.providers.amazon.aws.operators.s3.S3CreateBucketOperator")
     # the Amazon provider's module before 4.0
@@ -98,3 +106,37 @@ def test_import_does_not_read_the_data() -> None:
     code = ("import xcomlint.knowledge as kb, sys; assert kb._KNOWLEDGE is None; "
             "kb.operator_info('airflow.operators.bash.BashOperator'); assert kb._KNOWLEDGE is not None")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_operators_that_pull_keys_named_in_their_arguments(tmp_path: Path) -> None:
+    """An operator whose execute pulls XComs (by a key given as an argument)
+    consumes what a task pushes under that key: no "pushed, never pulled"."""
+    from conftest import settings_for
+
+    from xcomlint.engine import lint_paths
+
+    assert kb.operator_info("airflow.providers.amazon.aws.transfers.google_api_to_s3.GoogleApiToS3Operator").pulls
+    assert not kb.operator_info("airflow.providers.amazon.aws.operators.s3.S3CreateBucketOperator").pulls
+    source = '''
+from airflow.sdk import DAG, task
+from airflow.providers.amazon.aws.transfers.google_api_to_s3 import GoogleApiToS3Operator
+from airflow.providers.amazon.aws.operators.s3 import S3CreateBucketOperator
+
+@task
+def ids(ti=None):
+    ti.xcom_push(key="video_ids", value={"id": "a,b"})
+    ti.xcom_push(key="unused", value=1)
+
+with DAG("youtube"):
+    found = ids()
+    load = GoogleApiToS3Operator(
+        task_id="load", google_api_service_name="youtube", google_api_service_version="v3",
+        google_api_endpoint_path="youtube.videos.list", google_api_endpoint_params={},
+        google_api_endpoint_params_via_xcom="video_ids", s3_destination_key="s3://b/k",
+    )
+    bucket = S3CreateBucketOperator(task_id="bucket", bucket_name="unused")
+    found >> load >> bucket
+'''
+    (tmp_path / "youtube.py").write_text(source)
+    never_pulled = [f.message for f in lint_paths([str(tmp_path)], settings_for(["XCL204"])).findings]
+    assert len(never_pulled) == 1 and "'unused'" in never_pulled[0], never_pulled

@@ -447,3 +447,18 @@ def test_merge_is_conservative(values, expected) -> None:
     assert gk.merge_pushes(values) == expected
     merged = gk.merge([ks.Facts(("a",), "nothing", ("k",), True, False), ks.Facts(None, "nothing", (), False, True)])
     assert merged.template_fields is None and not merged.keys_known and merged.sensor and merged.keys == ("k",)
+
+
+@pytest.mark.parametrize("statement, pulls", [
+    ("params = context['ti'].xcom_pull(task_ids=self.source, key=self.key)", True),
+    ("unread_helper(context)", True),
+    ("self.log.info('no pull')", False),
+])
+def test_operators_that_pull(statement: str, pulls: bool) -> None:
+    result = facts(f"""
+        from somewhere import unread_helper
+        class Op(BaseOperator):
+            def execute(self, context):
+                {statement}
+    """)
+    assert result.pulls is pulls

@@ -56,6 +56,7 @@ class OperatorInfo:
     keys_known: bool = False  # extra_keys is every such key
     sensor: bool = False
     qualified: str = ""  # canonical qualified name
+    pulls: bool = False  # execute may pull XComs itself (by keys named in its arguments)
 
 
 # Generated knowledge (data/operators.json, written by
@@ -64,14 +65,22 @@ class OperatorInfo:
 # dotted name it is imported by. Read on the first lookup, not on import.
 DATA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "operators.json")
 
-# What generation cannot see, by canonical qualified name: keys pushed by
-# Airflow's task runner rather than by the operator's own code.
-OVERRIDES: Dict[str, Dict[str, Tuple[str, ...]]] = {
+# What generation cannot see, by canonical qualified name. Generated facts are
+# extended ("extra_keys") or replaced ("pushes") here, and only here.
+OVERRIDES: Dict[str, Dict[str, Any]] = {
     # Airflow 3's task runner pushes trigger_run_id when the operator raises
     # DagRunTriggerException; Airflow < 2.6 pushed trigger_execution_date_iso
     "airflow.providers.standard.operators.trigger_dagrun.TriggerDagRunOperator": {
         "extra_keys": ("trigger_run_id", "trigger_execution_date_iso", "trigger_logical_date_iso"),
     },
+    # execute returns SmtpHook.send_email_smtp(...), which returns None (the
+    # generator does not follow hook calls); Airflow 2's EmailOperator returns nothing
+    "airflow.providers.smtp.operators.smtp.EmailOperator": {"pushes": PUSHES_NOTHING},
+}
+# Classes the pinned releases no longer have, as the class they were a
+# deprecated subclass of (SimpleHttpOperator: removed in the http provider 5.0)
+REMOVED_ALIASES: Dict[str, str] = {
+    "airflow.providers.http.operators.http.SimpleHttpOperator": "airflow.providers.http.operators.http.HttpOperator",
 }
 
 
@@ -85,17 +94,22 @@ class _Knowledge:
         self._records = raw["operators"]
         self._infos: Dict[int, OperatorInfo] = {}
         self.names: Dict[str, int] = raw["names"]
+        for old_name, target in REMOVED_ALIASES.items():
+            if target in self.names:
+                self.names.setdefault(old_name, self.names[target])
         self._by_class: Optional[Dict[str, List[int]]] = None
 
     def info(self, index: int) -> OperatorInfo:
         if index not in self._infos:
-            qualified, fields, pushes, keys, keys_known, sensor = self._records[index]
+            qualified, fields, pushes, keys, keys_known, sensor, pulls = self._records[index]
             extra = tuple(keys)
             override = OVERRIDES.get(qualified, {})
             if "extra_keys" in override:
                 extra = tuple(sorted(set(extra) | set(override["extra_keys"])))
+            pushes = override.get("pushes", pushes)
             self._infos[index] = OperatorInfo(
-                self._fields[fields] if fields >= 0 else None, pushes, extra, bool(keys_known), bool(sensor), qualified
+                self._fields[fields] if fields >= 0 else None, pushes, extra, bool(keys_known), bool(sensor), qualified,
+                bool(pulls),
             )
         return self._infos[index]
 
@@ -118,8 +132,8 @@ class _Knowledge:
 
 
 def _same_facts(a: OperatorInfo, b: OperatorInfo) -> bool:
-    return (a.template_fields, a.pushes, a.extra_keys, a.keys_known, a.sensor) == (
-        b.template_fields, b.pushes, b.extra_keys, b.keys_known, b.sensor)
+    return (a.template_fields, a.pushes, a.extra_keys, a.keys_known, a.sensor, a.pulls) == (
+        b.template_fields, b.pushes, b.extra_keys, b.keys_known, b.sensor, b.pulls)
 
 
 _KNOWLEDGE: Optional[_Knowledge] = None

@@ -119,6 +119,9 @@ class TaskBuilding:
                 self.add_push(task, key, "operator", Loc(node))
         if info is not None and not info.keys_known:
             task.pushes_known = False  # the operator may push keys its source does not show
+        if info is not None and info.pulls and dag is not None:
+            # it pulls keys named in its arguments (google_api_endpoint_params_via_xcom="ids")
+            dag.opaque_strings.update(identifier_strings(kwargs.values()))
         multiple = kwargs.get("multiple_outputs", ABSENT)
         if info is not None and info.pushes != kb.PUSHES_CALLABLE and not (
             multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
