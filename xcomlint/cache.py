@@ -78,9 +78,10 @@ def default_cache_dir() -> str:
 
 
 def _package_source_digest(hasher: "hashlib._Hash") -> None:
-    """Hash xcomlint's own ``.py`` files: the code that produced an entry."""
+    """Hash xcomlint's own ``.py`` files and the operator knowledge they read:
+    what produced an entry."""
     root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *root.glob("data/*.json")]):
         try:
             data = path.read_bytes()
         except OSError:

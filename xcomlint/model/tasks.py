@@ -153,6 +153,11 @@ class TaskBuilding:
                 task.silent_reason = "opt-in"
             for key in info.extra_keys:
                 self.add_push(task, key, "operator", Loc(node))
+        if info is not None and not info.keys_known:
+            task.pushes_known = False  # the operator may push keys its source does not show
+        if info is not None and info.pulls:
+            # it pulls keys named in its arguments (google_api_endpoint_params_via_xcom="ids")
+            task.opaque_strings = tuple(identifier_strings(kwargs.values()))
         multiple = kwargs.get("multiple_outputs", ABSENT)
         if info is not None and info.pushes != kb.PUSHES_CALLABLE and not (
             multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
