@@ -111,3 +111,28 @@ def test_a_format_spec_is_a_hole_not_text() -> None:
         BashOperator(task_id="report", bash_command="{:x<3}com_pull".format(""))
     """
     assert model_of(source).dags[0].pulls == ()
+
+
+def test_a_template_in_a_dict_for_an_argument_that_is_not_templated() -> None:
+    """Airflow's own Data Fusion example: a module-level dict holding a template,
+    passed as ``pipeline=``, which CloudDataFusionCreatePipelineOperator never renders."""
+    source = """\
+from airflow.providers.google.cloud.operators.datafusion import CloudDataFusionCreatePipelineOperator
+from airflow.sdk import DAG
+
+PIPELINE = {
+    "name": "pipe",
+    "config": {"stages": [{"bucket": "{{ ti.xcom_pull(task_ids='create_bucket') }}"}]},
+}
+
+with DAG(dag_id="fusion", schedule=None):
+    CloudDataFusionCreatePipelineOperator(
+        task_id="create_pipeline", location="x", instance_name="i", pipeline_name="pipe", pipeline=PIPELINE,
+    )
+"""
+    [finding] = lint(source, select=["XCL110"])
+    assert (finding.line, finding.column) == (6, source.splitlines()[5].index("xcom_pull") + 1)
+    assert "'pipeline' is not a template field of CloudDataFusionCreatePipelineOperator" in finding.message
+    # the same template in a templated argument is rendered, and fine
+    rendered = source.replace("pipeline_name=\"pipe\", pipeline=PIPELINE", "pipeline_name=PIPELINE[\"config\"], pipeline={}")
+    assert lint(rendered, select=["XCL110"]) == []
