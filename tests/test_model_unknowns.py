@@ -318,3 +318,34 @@ def test_real_dags_are_the_ones_the_file_defines() -> None:
     model = model_of(source)
     assert [d.kind for d in model.real_dags] == [REAL_DAG]
     assert [d.dag_id for d in model.real_dags] == ["plain"]
+
+
+def test_other_context_entries_handed_on_keep_pushes_known() -> None:
+    source = """\
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG
+    from company.helpers import parse_conf, record
+
+
+    def decide(**context):
+        conf = context["dag_run"].conf
+        mode = parse_conf(conf, context.get("params"), getattr(context.get("dag_run"), "run_id", None))
+        context["ti"].xcom_push(key="mode", value=mode)
+
+
+    def leaky(**context):
+        record(context["ti"])
+
+
+    def use(ti):
+        ti.xcom_pull(task_ids="decide", key="mdoe")
+        ti.xcom_pull(task_ids="leaky", key="mdoe")
+
+
+    with DAG(dag_id="modes", schedule=None):
+        first = PythonOperator(task_id="decide", python_callable=decide)
+        second = PythonOperator(task_id="leaky", python_callable=leaky)
+        first >> second >> PythonOperator(task_id="use", python_callable=use)
+    """
+    # the task instance handed to code the model cannot see may push anything
+    assert found(source, ["XCL104"]) == [("XCL104", 17)]

@@ -131,10 +131,10 @@ class TaskBuilding:
         elif info.pushes == kb.PUSHES_CALLABLE:
             if isinstance(callable_value, FunctionVal):
                 multiple = kwargs.get("multiple_outputs", ConstVal(False))
+                # an unknown do_xcom_push may only leave the return value out: the
+                # keys the task may push are still all known
                 self.attach_callable(task, callable_value, returns_pushed=not explicit_no_push,
                                      multiple_outputs=multiple.value if isinstance(multiple, ConstVal) else None)
-                if do_push is not ABSENT and not isinstance(do_push, ConstVal):
-                    task.pushes_known = False
                 for key in info.extra_keys:
                     self.add_push(task, key, "operator", Loc(node))
             elif explicit_no_push:
@@ -142,7 +142,9 @@ class TaskBuilding:
         else:
             returns = info.pushes == kb.PUSHES_RETURN or (info.pushes == kb.PUSHES_OPT_IN and explicit_push)
             push_known = do_push is ABSENT or explicit_push or explicit_no_push
-            task.pushes_known = push_known and info.keys_known
+            # an unknown do_xcom_push may leave keys out, never add one, except for an
+            # operator that returns a value only when opted in
+            task.pushes_known = info.keys_known and (push_known or info.pushes != kb.PUSHES_OPT_IN)
             if returns and not explicit_no_push:
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
             elif explicit_no_push:
