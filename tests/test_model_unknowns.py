@@ -349,3 +349,20 @@ def test_other_context_entries_handed_on_keep_pushes_known() -> None:
     """
     # the task instance handed to code the model cannot see may push anything
     assert found(source, ["XCL104"]) == [("XCL104", 17)]
+
+
+def test_templates_no_task_of_the_file_renders_are_checked() -> None:
+    source = '''\
+    """Use {{ ti.xcom_pull(key='anything') }} in a template: a docstring is never rendered."""
+    from company.tasks import build_sql_task
+
+    QUERY = "SELECT * FROM orders WHERE day = '{{ ti.xcom_pull(key='run_date') }}'"
+
+
+    def make(dag):
+        sql = f"""
+        SELECT '{{{{ task_instance.xcom_pull('context', 'rundate') }}}}' AS day, {dag.dag_id} AS dag
+        """
+        return build_sql_task(dag, sql=sql)
+    '''
+    assert found(source, ["XCL101", "XCL107"]) == [("XCL101", 4), ("XCL107", 9)]

@@ -119,6 +119,8 @@ class Builder(TaskBuilding, Wiring):
         self.return_frames: List[List[Any]] = []
         self.summaries: Dict[int, CallableSummary] = {}
         self.attached_pull_calls: set = set()
+        # string literals holding a template some task renders
+        self.template_nodes: set = set()
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         # functions of the module the builder ran (called, or referenced by name)

@@ -168,7 +168,7 @@ class Finisher:
         if star:
             bound = {name: (UNKNOWN if value is ABSENT else value) for name, value in bound.items()}
         return Pull(
-            consumer=pending.consumer.task_id,
+            consumer=pending.consumer.task_id if pending.consumer is not None else UNKNOWN,
             task_ids=bound["task_ids"],
             key=bound["key"],
             via=pending.via,
@@ -289,9 +289,12 @@ def _node_id(end: Any, names: Dict[int, str]) -> str:
     return names.setdefault(id(end), f"?{len(names) + 1}")
 
 
-def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, Optional[cst.FunctionDef]]]:
-    """Every ``.xcom_pull(...)`` call no task is known to run, with its function."""
+def loose_pull_sites(module: cst.Module, attached: set) -> Tuple[List[Tuple[PullSite, Optional[cst.FunctionDef]]],
+                                                                  List[cst.BaseExpression]]:
+    """Every ``.xcom_pull(...)`` call no task is known to run, with its function;
+    and every string literal that may hold a Jinja pull (not a docstring)."""
     sites: List[Tuple[PullSite, Optional[cst.FunctionDef]]] = []
+    strings: List[cst.BaseExpression] = []
     stack: List[Tuple[cst.CSTNode, Optional[cst.FunctionDef]]] = [(module, None)]
     while stack:
         node, function = stack.pop()
@@ -307,5 +310,24 @@ def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, 
             static = _is_static_form(node.func.value)
             positional, keywords, star = _split_args(node, static)
             sites.append((PullSite(node, positional, keywords, star, static), function))
+        elif kind in _STRINGS:
+            if _may_hold_pull(node):
+                strings.append(node)
+            if kind is not cst.FormattedString:
+                continue  # a whole literal: its parts are not read again (an f-string's holes are code)
+        elif kind is cst.Expr and type(node.value) in _STRINGS:
+            continue  # a docstring, or a string standing alone: never rendered
         stack.extend((child, function) for child in reversed(child_list(node)))
-    return sites
+    return sites, strings
+
+
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
+def _may_hold_pull(node: cst.CSTNode) -> bool:
+    kind = type(node)
+    if kind is cst.SimpleString:
+        return "xcom_pu" in node.value
+    if kind is cst.ConcatenatedString:
+        return _may_hold_pull(node.left) or _may_hold_pull(node.right)
+    return any(type(part) is cst.FormattedStringText and "xcom_pu" in part.value for part in node.parts)

@@ -25,7 +25,7 @@ class Loc:
 
 @dataclass(eq=False)
 class PendingPull:
-    consumer: TaskState
+    consumer: Optional[TaskState]  # None: no task of the file is known to run it
     via: str
     loc: Loc
     task_ids: ArgValue = ABSENT
