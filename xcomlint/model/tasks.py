@@ -39,6 +39,9 @@ from .values import (
 )
 
 IDENTIFIER = re.compile(r"^[\w.\-]{1,100}$")
+# arguments of a TaskFlow decorator that the decorator itself takes
+PYTHON_OPERATOR = "airflow.providers.standard.operators.python.PythonOperator"
+TASKFLOW_OPTIONS = frozenset({"task_id", "multiple_outputs", "do_xcom_push", "dag", "task_group", "python_callable"})
 
 
 class TaskBuilding:
@@ -211,7 +214,13 @@ class TaskBuilding:
         every = dict(kwargs)
         for index, value in enumerate(args):
             every[f"#{index}"] = value
-        self.scan_arguments(task, every, None)
+        self.scan_arguments(task, every, None)  # the function's arguments: always resolved
+        # the decorator's own arguments go to the operator it makes (@task.docker's
+        # image=, @task.kubernetes's env_vars=...): rendered when they are its template
+        # fields, which xcomlint reads for the plain Python flavours only
+        settings = {k: v for k, v in options.items() if k not in TASKFLOW_OPTIONS}
+        python = kb.operator_info(PYTHON_OPERATOR) if taskflow.flavour in ("python", "branch", "short_circuit") else None
+        self.scan_arguments(task, settings, python.template_fields if python is not None else None)
         return XComArgRef(task, RETURN_KEY, node)
 
     def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None,
