@@ -140,3 +140,12 @@ with DAG("youtube"):
     (tmp_path / "youtube.py").write_text(source)
     never_pulled = [f.message for f in lint_paths([str(tmp_path)], settings_for(["XCL204"])).findings]
     assert len(never_pulled) == 1 and "'unused'" in never_pulled[0], never_pulled
+
+
+def test_an_old_name_of_a_renamed_class_does_not_judge_its_arguments() -> None:
+    # Airflow 1's contrib operator took filter=, templated; the class it became takes request_filter=
+    old = kb.operator_info("airflow.contrib.operators.gcp_transfer_operator.GcpTransferServiceOperationsListOperator")
+    new = kb.operator_info(
+        "airflow.providers.google.cloud.operators.cloud_storage_transfer_service.CloudDataTransferServiceListOperationsOperator")
+    assert new.template_fields is not None and "request_filter" in new.template_fields
+    assert old.template_fields is None and old.pushes == new.pushes

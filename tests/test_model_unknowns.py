@@ -366,3 +366,26 @@ def test_templates_no_task_of_the_file_renders_are_checked() -> None:
         return build_sql_task(dag, sql=sql)
     '''
     assert found(source, ["XCL101", "XCL107"]) == [("XCL101", 4), ("XCL107", 9)]
+
+
+def test_a_bash_task_with_multiple_outputs_pushes_keys_not_known() -> None:
+    source = """\
+    import json
+
+    from airflow.sdk import DAG, task
+
+    with DAG(dag_id="stats", schedule=None):
+        @task.bash(multiple_outputs=True, output_processor=json.loads)
+        def describe() -> str:
+            return "echo '{\\"count\\": 3}'"
+
+        @task.bash
+        def show() -> str:
+            return "echo $COUNT"
+
+        stats = describe()
+        show.override(env={"COUNT": stats["count"]})()
+    """
+    assert found(source, ["XCL104"]) == []
+    # the decorator's own arguments are the operator's: the XComArg there is a pull
+    assert [(p.consumer, p.task_ids, p.key) for p in model_of(source).dags[0].pulls] == [("show", "describe", "count")]

@@ -10,7 +10,7 @@ treated as Airflow's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import os
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
@@ -172,9 +172,14 @@ def operator_info(qualified: Optional[str]) -> Optional[OperatorInfo]:
         return None
     data = knowledge()
     index = data.names.get(qualified)
-    if index is not None:
-        return data.info(index)
-    return data.by_class_name(name)
+    info = data.info(index) if index is not None else data.by_class_name(name)
+    renamed = info is not None and info.qualified and info.qualified.rsplit(".", 1)[-1] != name
+    if renamed and not any(old.rsplit(".", 1)[-1] == name for old in REMOVED_ALIASES):
+        # an old name of a renamed class (``airflow.contrib``'s GcpTransferServiceOperationsListOperator
+        # is CloudDataTransferServiceListOperationsOperator now): code written for it may use
+        # arguments the class has renamed since, so which of them are templated is not known
+        info = replace(info, template_fields=None)
+    return info
 
 
 def task_decorators() -> Dict[str, List[str]]:

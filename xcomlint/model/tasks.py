@@ -209,7 +209,11 @@ class TaskBuilding:
         else:
             self.attach_pulls(task, taskflow.function)
             if taskflow.flavour in kb.RETURN_FLAVOURS and not explicit_no_push:
-                task.pushes_known = do_push is ABSENT
+                # with multiple_outputs, each key of what the command prints (once an
+                # output_processor made it a dict) is pushed too: keys not known
+                multiple = options.get("multiple_outputs", ABSENT)
+                single = multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
+                task.pushes_known = do_push is ABSENT and single
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
         every = dict(kwargs)
         for index, value in enumerate(args):
