@@ -105,6 +105,10 @@ def test_json_format(project: Path) -> None:
             "code": "XCL103", "name": "pull-unknown-task",
             "message": "task 'extarct' does not exist in DAG 'etl'; did you mean 'extract'? (the pull returns None)",
             "severity": "error", "dag_id": "etl", "task_id": "load",
+            "fix": {
+                "message": "Replace 'extarct' with 'extract'", "applicability": "unsafe",
+                "edits": [{"line": 6, "column": 34, "end_line": 6, "end_column": 43, "content": '"extract"'}],
+            },
         }
     ]
 

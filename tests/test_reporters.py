@@ -22,7 +22,7 @@ import jsonschema
 import pytest
 
 from xcomlint.docs import REPOSITORY_URL, document, document_url
-from xcomlint.findings import Finding
+from xcomlint.findings import Edit, Finding, Fix
 from xcomlint.reporters import FORMATS, full, github, reporter, sarif
 from xcomlint.rules import all_rules
 
@@ -49,12 +49,17 @@ FINDINGS = [
             "second line\r\nthird line with a backslash \\d, a tab\tand 📦 <b>&amp;</b>"
         ),
         dag_id="etl", task_id="load",
+        # a fix whose content needs escaping in every format
+        fix=Fix("Replace 'ex,tr:act' with \"extract\" (100%)", "safe",
+                (Edit(7, 31, 7, 42, "'extract'"), Edit(7, 44, 7, 44, "  # a \\ and \"quote\" 📦"))),
     ),
     Finding(
         path="dags/ünï, v2:final%.py", line=10, column=9, end_line=12, end_column=4,
         code="XCL105", name="dynamic-pull", severity="info",
         message="task_ids is computed at runtime: nothing can be verified",
         dag_id="etl", task_id="report",
+        # an unsafe fix that deletes over several lines
+        fix=Fix("Remove the pull", "unsafe", (Edit(10, 5, 12, 6, ""),)),
     ),
 ]
 

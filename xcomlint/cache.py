@@ -57,7 +57,7 @@ from .settings import Settings
 CACHE_DIR_ENV = "XCOMLINT_CACHE_DIR"
 DEFAULT_CACHE_DIR = ".xcomlint_cache"
 # bump when the layout of an entry changes
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4
 # the libraries whose behaviour is part of a FileModel
 _MODEL_LIBRARIES = ("libcst", "jinja2")
 _RECORD_MODULES = frozenset({"xcomlint.model.records", "xcomlint.findings"})

@@ -6,7 +6,7 @@ import os
 import sys
 from collections import Counter
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import click
 
@@ -15,7 +15,7 @@ from .allowlist import AllowListError
 from .cache import CACHE_DIR_ENV, DEFAULT_CACHE_DIR, ResultCache
 from .config import ConfigError
 from .docs import document
-from .engine import RunResult, decode_source, default_jobs, lint_paths, lint_source
+from .engine import RunResult, content_digest, decode_source, default_jobs, lint_paths, lint_source
 from .findings import Finding
 from .progress import Progress
 from .progress import wanted as progress_wanted
@@ -131,6 +131,11 @@ def common(func):
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, warnings or progress.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes of the findings, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix) and mark [*] the fixes that may change what the code does.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of what --fix would change and write nothing (exit 1 if there is something to fix).")
+@click.option("--fix-only", is_flag=True, help="Apply fixes (as --fix) without reporting the findings that remain; exit 0.")
+@click.option("--show-fixes", is_flag=True, help="With --fix, list the fixes applied per file and rule.")
 @click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODE' to the line of every current finding; only what it cannot silence is reported.")
 @click.option("--show-settings", is_flag=True, help="Print the configuration file found and the resolved settings, then exit.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel worker processes (default: all cores).")
@@ -154,6 +159,11 @@ def check(
     exit_zero: bool,
     quiet: bool,
     statistics: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    fix_only: bool,
+    show_fixes: bool,
     add_noqa: bool,
     show_settings: bool,
     jobs: Optional[int],
@@ -164,10 +174,16 @@ def check(
     Directories are walked for *.py files. Findings are printed sorted by path,
     line and column. Exit code 0 means no findings, 1 findings, 2 an error.
     The configuration file is found by walking up from the linted paths.
+    Findings marked [*] have a fix that --fix applies; with --fix, the exit
+    code counts only the findings that remain. With standard input, --fix
+    prints the fixed source on stdout and the findings left on stderr.
     """
     reads_stdin = _reads_stdin(paths, stdin_filename)
+    fixing = fix or fix_only or diff
     if add_noqa and reads_stdin:
         raise click.UsageError("--add-noqa edits files: it cannot be used with standard input")
+    if add_noqa and fixing:
+        raise click.UsageError("--add-noqa cannot be combined with --fix, --fix-only or --diff")
     if show_source and output_format == "text":
         output_format = "full"
     targets = list(paths) or ["."]
@@ -183,8 +199,9 @@ def check(
             click.echo(line)
         return
     sources = None
+    stdin_data = None
     if reads_stdin:
-        run, sources = _lint_stdin(stdin_filename, settings)
+        run, sources, stdin_data = _lint_stdin(stdin_filename, settings)
     else:
         machine = output_format in MACHINE_READABLE
         bar = Progress(sys.stderr) if progress_wanted(sys.stderr, machine, quiet) else None
@@ -196,7 +213,13 @@ def check(
         finally:
             if bar is not None:
                 bar.close()
-    findings = run.findings
+    if fixing:
+        _fix(run, settings, targets, FixRequest(unsafe_fixes, diff, fix_only, show_fixes, quiet, exit_zero),
+             Report(output_format, output_file, color, sources, statistics), stdin_data, jobs, no_cache)
+        return
+    from .autofix import with_fix_policy
+
+    findings = with_fix_policy(run.findings, settings)
     if add_noqa:
         from .add_noqa import add_noqa_directives
 
@@ -204,7 +227,17 @@ def check(
         findings = added.remaining
         if not quiet:
             click.echo(added.summary(), err=True)
-    _write_report(findings, output_format, output_file, color, sources, statistics)
+    _write_report(findings, output_format, output_file, color, sources, statistics, unsafe_fixes)
+    _report_problems(run, quiet)
+    if output_format in ("text", "full") and not quiet and not add_noqa:
+        _echo_fixable(findings, unsafe_fixes)  # before the summary, which ends the run
+        click.echo(summary(run, findings, settings.allowlist), err=True)
+    if run.path_errors or run.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _report_problems(run: RunResult, quiet: bool) -> None:
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
     for error in run.errors:
@@ -213,20 +246,100 @@ def check(
     if not quiet:
         for directory in run.empty_dirs:
             click.echo(f"xcomlint: warning: {directory}: no Python files found (or all of them are excluded)", err=True)
-    if output_format in ("text", "full") and not quiet and not add_noqa:
-        click.echo(summary(run, findings, settings.allowlist), err=True)
-    if run.path_errors or run.errors:
+
+
+def _echo_fixable(findings: Sequence[Finding], unsafe_fixes: bool) -> None:
+    from .autofix import fixable_summary
+
+    line = fixable_summary(findings, unsafe_fixes)
+    if line is not None:
+        click.echo(line, err=True)
+
+
+class FixRequest(NamedTuple):
+    unsafe: bool
+    diff: bool
+    fix_only: bool
+    show_fixes: bool
+    quiet: bool
+    exit_zero: bool
+
+
+class Report(NamedTuple):
+    """How the findings are written: ``_write_report``'s arguments."""
+
+    output_format: str
+    output_file: Optional[str]
+    color: str
+    sources: Optional[Dict[str, str]]
+    statistics: bool
+
+
+def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixRequest, report: Report,
+         stdin_data: Optional[bytes], jobs: Optional[int], no_cache: bool) -> None:
+    """--fix, --fix-only and --diff: fix in memory, then show the diff or write
+    the files and report what remains (never a finding that was fixed)."""
+    from .autofix import fix_run, fix_summary, fixed_by_file, unified_diff, with_fix_policy, write_changes
+
+    name = run.files[0] if stdin_data is not None else None
+    outcome = fix_run(run, settings, request.unsafe, sources={name: stdin_data} if name is not None else None,
+                      whole_run=stdin_data is None)
+    for path, why in outcome.skipped:
+        click.echo(f"xcomlint: warning: {path}: {why}", err=True)
+    if request.diff:
+        click.echo(unified_diff(outcome), nl=False)
+        _report_problems(run, request.quiet)
+        if not request.quiet:
+            count = len(outcome.fixed)
+            click.echo(f"Would fix {count} finding{'' if count == 1 else 's'}." if count else "No fixes to apply.", err=True)
+        if run.path_errors or run.errors:
+            sys.exit(EXIT_ERROR)
+        sys.exit(EXIT_FINDINGS if outcome.changes else EXIT_CLEAN)
+    fixed_run, findings, fixed = outcome.run, outcome.findings, outcome.fixed
+    if name is not None:  # standard input: the fixed source goes to standard output, the findings to stderr
+        changed = outcome.changes.get(name)
+        source = changed[0].encode(changed[1]) if changed else stdin_data
+        sys.stdout.buffer.write(source or b"")
+        sys.stdout.flush()
+    else:
+        problems = write_changes(outcome)
+        for path, why in problems:
+            click.echo(f"xcomlint: warning: {path}: {why}", err=True)
+        if problems:  # what is on disk is what counts: lint it again
+            unwritten = {path for path, _ in problems}
+            fixed = [f for f in fixed if f.path not in unwritten]
+            cache = None if no_cache else ResultCache.for_settings(settings)
+            fixed_run = lint_paths(targets, settings, jobs or default_jobs(), cache)
+            findings = with_fix_policy(fixed_run.findings, settings)
+    if request.show_fixes and not request.quiet:
+        for line in fixed_by_file(fixed):
+            click.echo(line, err=True)
+    if not request.fix_only:
+        sources = report.sources
+        if name is not None and name in outcome.changes:  # the full format shows the fixed source
+            sources = {name: outcome.changes[name][1]}
+        _write_report(findings, report.output_format, report.output_file, report.color, sources,
+                      report.statistics, request.unsafe, to_stderr=name is not None)
+    _report_problems(fixed_run, request.quiet)
+    text_format = report.output_format in ("text", "full")
+    if not request.quiet and (text_format or request.fix_only):
+        outcome.fixed = fixed
+        click.echo(fix_summary(outcome, request.unsafe, remaining=len(findings)), err=True)
+    if fixed_run.path_errors or fixed_run.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if findings and not request.fix_only and not request.exit_zero else EXIT_CLEAN)
 
 
 def _write_report(findings: Sequence[Finding], output_format: str, output_file: Optional[str], color: str,
-                  sources: Optional[Dict[str, str]], statistics: bool) -> None:
+                  sources: Optional[Dict[str, str]], statistics: bool, unsafe_fixes: bool = False,
+                  to_stderr: bool = False) -> None:
     """The findings (and, in the text formats, the statistics after them) on
     standard output or in FILE; the statistics of a machine format go to
-    standard error, so that what a program parses stays parseable."""
+    standard error, so that what a program parses stays parseable. Findings
+    whose fix --fix applies are marked [*] (with ``unsafe_fixes``, unsafe ones too)."""
     try:
-        stream = open(output_file, "w", encoding="utf-8", newline="\n") if output_file else sys.stdout
+        stream = open(output_file, "w", encoding="utf-8", newline="\n") if output_file else (
+            sys.stderr if to_stderr else sys.stdout)
     except OSError as error:
         raise _fail(f"cannot write {output_file}: {error.strerror or error}")
     try:
@@ -234,11 +347,11 @@ def _write_report(findings: Sequence[Finding], output_format: str, output_file: 
         if output_format == "full":
             from .reporters.full import report as full_report
 
-            full_report(findings, stream, color=colored, sources=sources)
+            full_report(findings, stream, color=colored, sources=sources, unsafe_fixes=unsafe_fixes)
         elif output_format == "text":
             from .reporters.text import report as text_report
 
-            text_report(findings, stream, color=colored)
+            text_report(findings, stream, color=colored, unsafe_fixes=unsafe_fixes)
         else:
             reporter(output_format)(findings, stream)
         stream.flush()  # findings first, then the summary and errors on stderr
@@ -266,17 +379,19 @@ def _reads_stdin(paths: Tuple[str, ...], stdin_filename: Optional[str]) -> bool:
     return paths == ("-",) or stdin_filename is not None
 
 
-def _lint_stdin(stdin_filename: Optional[str], settings: Settings) -> Tuple[RunResult, Dict[str, str]]:
+def _lint_stdin(stdin_filename: Optional[str], settings: Settings) -> Tuple[RunResult, Dict[str, str], bytes]:
     """One buffer, reported under NAME so that per-file-ignores and messages name the
     real file. Rules that need the whole project (the run scope) are not run: one
     buffer cannot tell them what the other files contain."""
     name = stdin_filename or "<stdin>"
     data = sys.stdin.buffer.read()
     result = lint_source(name, data, settings)
+    result.digest = content_digest(data)
     findings = sorted(result.findings, key=lambda f: f.sort_key)
     text = decode_source(data)
     sources = {name: text} if isinstance(text, str) else {}
-    return RunResult([name], findings, result.errors, [], [result.model] if result.model else []), sources
+    run = RunResult([name], findings, result.errors, [], [result.model] if result.model else [], results=[result])
+    return run, sources, data
 
 
 def _statistics(findings: Sequence[Finding]) -> List[str]:

@@ -239,7 +239,7 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
     for raw_key, value in data.items():
         key = str(raw_key).replace("_", "-")
         line = lines.get(str(raw_key))
-        if key in ("select", "ignore", "extend-select"):
+        if key in ("select", "ignore", "extend-select") or key in FIX_KEYS:
             values[key] = _codes(value, path, line, key, known)
         elif key in ("exclude", "extend-exclude"):
             values[key] = [anchor(pattern, root) for pattern in _strings(value, path, line, key)]
@@ -273,8 +273,10 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
     return values
 
 
+# which rules' fixes --fix applies, as in ruff: codes or prefixes
+FIX_KEYS = ("fixable", "unfixable", "extend-safe-fixes", "extend-unsafe-fixes")
 KNOWN_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "per-file-ignores", "allowlist",
-              "airflow-version", "serialization", "large-value-bytes", "rule-options")
+              "airflow-version", "serialization", "large-value-bytes", "rule-options") + FIX_KEYS
 
 
 def _did_you_mean(word: str, candidates: Sequence[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import sys
@@ -34,6 +35,8 @@ class FileResult:
     # for XCL002: the file's noqa directives, and which (line, code) they silenced
     directives: Tuple[NoqaDirective, ...] = ()
     noqa_used: FrozenSet[Tuple[int, str]] = frozenset()
+    # a hash of the bytes linted: a fix is applied only to the very text it was made for
+    digest: Optional[str] = None
 
 
 @dataclass
@@ -45,6 +48,13 @@ class RunResult:
     models: List[FileModel]
     # directories given to the run that hold no Python file (or only excluded ones)
     empty_dirs: List[str] = field(default_factory=list)
+    # each linted file's result, and the allow-list read: what a fix run re-lints from
+    results: List[FileResult] = field(default_factory=list)
+    allowlist: Optional[AllowList] = None
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 # called with (files done, files to lint) as each file's result arrives
@@ -76,6 +86,7 @@ def _finding(rule: Rule, report: Report, path: str, dag_id: Optional[str]) -> Fi
         dag_id=report.dag_id or dag_id,
         task_id=report.task_id,
         noqa_lines=report.extra_noqa_lines,
+        fix=report.fix,
     )
 
 
@@ -266,6 +277,7 @@ def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = N
     if isinstance(data, FileResult):
         return data
     result = lint_source(path, data, settings, rules, whole_run=True)
+    result.digest = content_digest(data)
     if cache is not None and result.model is not None and not result.errors:
         # an internal error may be transient (memory, recursion): never cache one
         result.entry = cache.entry(cache.key(path, data), result.model, result.findings,
@@ -277,15 +289,18 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
     """The cached result of each path, None where there is none (or the file
     cannot be read: linting it reports the error)."""
     keys: List[Optional[str]] = []
+    digests: List[Optional[str]] = []
     for path in paths:
         data = _read(path)
         keys.append(None if isinstance(data, FileResult) else cache.key(path, data))
+        digests.append(None if isinstance(data, FileResult) else content_digest(data))
     entries = cache.load_many([key for key in keys if key is not None])
     results: List[Optional[FileResult]] = []
-    for path, key in zip(paths, keys):
+    for path, key, digest in zip(paths, keys, digests):
         entry = entries.get(key) if key is not None else None
         results.append(None if entry is None else FileResult(path, entry.model, list(entry.findings),
-                                                             directives=entry.directives, noqa_used=entry.noqa_used))
+                                                             directives=entry.directives, noqa_used=entry.noqa_used,
+                                                             digest=digest))
     return results
 
 
@@ -411,6 +426,14 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
         for result in fresh:
             result.entry = None  # the models stay for the whole-run rules; the bytes need not
     done = [result for result in results if result is not None]
+    return finish_run(files, done, settings, rules, allowlist, found.errors, found.empty)
+
+
+def finish_run(files: List[str], done: List[FileResult], settings: Settings, rules: Sequence[Rule],
+               allowlist: Optional[AllowList], path_errors: Sequence[PathError] = (),
+               empty_dirs: Sequence[str] = ()) -> RunResult:
+    """The run's findings from each file's result: the rules that read every
+    file, then XCL002. A fix run calls it again after re-linting the files it changed."""
     findings = [f for r in done for f in r.findings]
     errors = [e for r in done for e in r.errors]
     models = [r.model for r in done if r.model is not None]
@@ -424,7 +447,8 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
         findings.extend(noqa_findings)
         errors.extend(noqa_errors)
     findings.sort(key=lambda f: f.sort_key)
-    return RunResult(files, findings, errors, found.errors, models, found.empty)
+    return RunResult(files, findings, errors, list(path_errors), models, list(empty_dirs), results=list(done),
+                     allowlist=allowlist)
 
 
 def default_jobs() -> int:

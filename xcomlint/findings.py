@@ -5,6 +5,49 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import FrozenSet, Optional, Tuple
 
+SAFE = "safe"  # keeps what the code does, or does what it evidently means: applied by --fix
+UNSAFE = "unsafe"  # may change what the code does: applied only with --unsafe-fixes
+APPLICABILITIES = (SAFE, UNSAFE)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text from ``line:column`` to ``end_line:end_column`` (1-based,
+    the end exclusive, as findings count) with ``content``: an insertion when
+    both ends are the same place, a deletion when ``content`` is empty."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    @property
+    def start(self) -> Tuple[int, int]:
+        return (self.line, self.column)
+
+    @property
+    def end(self) -> Tuple[int, int]:
+        return (self.end_line, self.end_column)
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "content": self.content}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What a finding's fix does (``message``), how sure it is (``applicability``),
+    and its text edits, all in the finding's own file; they never overlap."""
+
+    message: str
+    applicability: str
+    edits: Tuple[Edit, ...]
+
+    def to_dict(self) -> dict:
+        return {"message": self.message, "applicability": self.applicability,
+                "edits": [edit.to_dict() for edit in self.edits]}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -21,14 +64,20 @@ class Finding:
     task_id: Optional[str] = None
     # further lines where a ``# noqa`` comment also silences this finding
     noqa_lines: Tuple[int, ...] = ()
+    fix: Optional[Fix] = None
 
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code, self.message)
 
+    def fixable(self, unsafe: bool = False) -> bool:
+        """Whether ``--fix`` (with ``--unsafe-fixes`` when ``unsafe``) applies this finding's fix."""
+        return self.fix is not None and (unsafe or self.fix.applicability == SAFE)
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("noqa_lines")
+        data["fix"] = self.fix.to_dict() if self.fix is not None else None
         return data
 
 

@@ -113,6 +113,10 @@ def resolve_settings(
             (code, tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in sorted(options.items())))
             for code, options in sorted(values.get("rule-options", {}).items())
         ),
+        fixable=tuple(values.get("fixable", Settings.fixable)),
+        unfixable=tuple(values.get("unfixable", ())),
+        extend_safe_fixes=tuple(values.get("extend-safe-fixes", ())),
+        extend_unsafe_fixes=tuple(values.get("extend-unsafe-fixes", ())),
     )
     return ResolvedSettings(settings, os.path.abspath(path) if path else None)
 
@@ -137,6 +141,12 @@ def describe(resolved: ResolvedSettings, paths: Sequence[str]) -> List[str]:
     ]
     lines.append("per-file-ignores = {" + ", ".join(f"{json.dumps(pattern)} = {quoted(codes)}"
                                                   for pattern, codes in settings.per_file_ignores) + "}")
+    lines += [
+        f"fixable = {quoted(settings.fixable)}",
+        f"unfixable = {quoted(settings.unfixable)}",
+        f"extend-safe-fixes = {quoted(settings.extend_safe_fixes)}",
+        f"extend-unsafe-fixes = {quoted(settings.extend_unsafe_fixes)}",
+    ]
     for code, options in settings.rule_options:
         for name, value in options:
             shown = quoted(value) if isinstance(value, tuple) else json.dumps(value)

@@ -22,6 +22,12 @@ class Settings:
     # the graph and allow-list commands need every DAG modelled with every
     # position; a check run models only what a rule can report (see prefilter)
     full_model: bool = False
+    # which rules' fixes --fix may apply, and how sure they are (codes or
+    # prefixes); they decide nothing about findings, so no cache key holds them
+    fixable: Tuple[str, ...] = ("ALL",)
+    unfixable: Tuple[str, ...] = ()
+    extend_safe_fixes: Tuple[str, ...] = ()
+    extend_unsafe_fixes: Tuple[str, ...] = ()
 
     def rule_option(self, code: str, name: str, default: object = None) -> object:
         for rule_code, options in self.rule_options:
@@ -37,6 +43,16 @@ class Settings:
 
 def matches_any(code: str, prefixes: Sequence[str]) -> bool:
     return any(prefix == "ALL" or code.startswith(prefix) for prefix in prefixes)
+
+
+def most_specific(code: str, first: Sequence[str], second: Sequence[str]) -> Optional[bool]:
+    """Which of two lists of selectors speaks for ``code``: True for ``first``,
+    False for ``second`` (also when both are as specific), None for neither."""
+    best_first = max((_specificity(s) for s in first if matches_any(code, [s])), default=-1)
+    best_second = max((_specificity(s) for s in second if matches_any(code, [s])), default=-1)
+    if best_first < 0 and best_second < 0:
+        return None
+    return best_first > best_second
 
 
 def _specificity(selector: str) -> int:

@@ -7,12 +7,14 @@ the first error stops the load.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from .records import RETURN_KEY, AllowList, AllowListError, CrossDagRule, DagRules, Position, XComRule
+from .records import RETURN_KEY, AllowList, AllowListError, CrossDagRule, DagRules, Position, Removal, XComRule
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 _TOP = ("version", "dags")
@@ -26,8 +28,11 @@ def _at(node: yaml.Node) -> Position:
 
 
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
+        # YAML's own line breaks include NEL and the Unicode separators; where the
+        # text has one, its line numbers are not the ones an edit counts
+        self.lines: Sequence[str] = () if re.search("[\x85\u2028\u2029]", text) else text.splitlines(keepends=True)
 
     def fail(self, node: yaml.Node, where: str, message: str) -> AllowListError:
         mark = node.start_mark
@@ -78,7 +83,7 @@ class _Reader:
 
 
 def parse_allowlist(text: str, path: str) -> AllowList:
-    reader = _Reader(path)
+    reader = _Reader(path, text)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
@@ -112,7 +117,8 @@ def _dag(reader: _Reader, dag_id: str, key_node: yaml.Node, node: yaml.Node) -> 
     seen: Set[Tuple[str, str]] = set()
     if "xcoms" in fields:
         for index, entry in enumerate(reader.sequence(fields["xcoms"][1], f"{where}.xcoms")):
-            rule = _xcom(reader, entry, f"{where}.xcoms[{index}]")
+            rule = replace(_xcom(reader, entry, f"{where}.xcoms[{index}]"),
+                           removal=_removal(reader.lines, fields["xcoms"], entry))
             if (rule.producer, rule.key) in seen:
                 raise reader.fail(entry, f"{where}.xcoms[{index}]",
                                   f"duplicate entry for from '{rule.producer}', key '{rule.key}'; merge their 'to' lists")
@@ -122,7 +128,8 @@ def _dag(reader: _Reader, dag_id: str, key_node: yaml.Node, node: yaml.Node) -> 
     cross_seen: Set[Tuple[str, str, str]] = set()
     if "cross_dag" in fields:
         for index, entry in enumerate(reader.sequence(fields["cross_dag"][1], f"{where}.cross_dag")):
-            rule = _cross(reader, entry, f"{where}.cross_dag[{index}]")
+            rule = replace(_cross(reader, entry, f"{where}.cross_dag[{index}]"),
+                           removal=_removal(reader.lines, fields["cross_dag"], entry))
             if (rule.dag, rule.producer, rule.key) in cross_seen:
                 raise reader.fail(entry, f"{where}.cross_dag[{index}]", "duplicate entry; merge their 'to' lists")
             cross_seen.add((rule.dag, rule.producer, rule.key))
@@ -161,6 +168,56 @@ def _cross(reader: _Reader, entry: yaml.Node, where: str) -> CrossDagRule:
         producer_at=_at(fields["from"][1]),
         consumers_at=reader.positions(fields["to"][1]),
     )
+
+
+_DASH = re.compile(r"^\s*-\s+$")
+_KEY_LINE_REST = re.compile(r"^\s*:\s*(#.*)?$")
+
+
+def _rest_is_comment(text: str) -> bool:
+    stripped = text.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _content_end(node: yaml.Node) -> Tuple[int, int]:
+    """Where a node's own text ends (0-based line, column): a block collection
+    ends with its last item, not at the next token as YAML's mark says."""
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        return _content_end(last[1] if isinstance(node, yaml.MappingNode) else last)
+    mark = node.end_mark
+    if mark.column == 0 and mark.line > node.start_mark.line:  # a block scalar ends at the next line's start
+        return mark.line - 1, 10**9
+    return mark.line, mark.column
+
+
+def _removal(lines: Sequence[str], field: Tuple[yaml.Node, yaml.Node], entry: yaml.Node) -> Optional[Removal]:
+    """The lines an entry of a block list stands on, from its dash to its end
+    (with their comments), when nothing else stands on them; for the only entry
+    of its list, the ``xcoms:`` / ``cross_dag:`` line too (an empty list would
+    not load). Comments on lines of their own before and after it are kept."""
+    key_node, sequence = field
+    if not lines or not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style:
+        return None
+    first = entry.start_mark.line
+    if first >= len(lines) or not _DASH.match(lines[first][:entry.start_mark.column]):
+        return None
+    last, column = _content_end(entry)
+    if last >= len(lines) or not _rest_is_comment(lines[last].rstrip("\r\n")[column:]):
+        return None
+    if len(sequence.value) == 1:
+        key_line = key_node.start_mark.line
+        rest = lines[key_line].rstrip("\r\n")[key_node.end_mark.column:] if key_node.end_mark.line == key_line else ""
+        if (lines[key_line][:key_node.start_mark.column].strip() or not _KEY_LINE_REST.match(rest)
+                or any(line.strip() for line in lines[key_line + 1:first])):
+            return None
+        first = key_line
+    if last + 1 < len(lines) or lines[last].endswith(("\n", "\r")):
+        return first + 1, 1, last + 2, 1
+    if first == 0:
+        return None
+    previous = lines[first - 1].rstrip("\r\n")  # the file's last line has no line break: take the one before
+    return first, len(previous) + 1, last + 1, len(lines[last]) + 1
 
 
 def load_allowlist(path: str) -> AllowList:

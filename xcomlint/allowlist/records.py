@@ -25,6 +25,10 @@ def matches(task_id: str, pattern: str) -> bool:
 
 # a (line, column) in the allow-list file, 1-based
 Position = Tuple[int, int]
+# the text to delete to remove an entry, with its dash, its own comments and
+# line breaks: (line, column, end line, end column), 1-based, the end exclusive;
+# None where the entry does not stand on lines of its own (flow style)
+Removal = Tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class XComRule:
     # where the ``from`` value and each ``to`` item stand (for findings about them)
     producer_at: Optional[Position] = None
     consumers_at: Tuple[Position, ...] = ()
+    removal: Optional[Removal] = None
 
     def allows_push(self, task_id: str, key: str) -> bool:
         return key == self.key and matches(task_id, self.producer)
@@ -61,6 +66,7 @@ class CrossDagRule:
     dag_at: Optional[Position] = None
     producer_at: Optional[Position] = None
     consumers_at: Tuple[Position, ...] = ()
+    removal: Optional[Removal] = None
 
     def allows(self, dag: str, producer: str, key: str, consumer: str) -> bool:
         return (

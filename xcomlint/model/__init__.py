@@ -108,7 +108,7 @@ def build_file_model(
         module = parsed
     builder = Builder(module, collect_imports(module), path)
     builder.run()
-    finisher = Finisher(builder)
+    finisher = Finisher(builder, source)
     # every pull site the builder attached is a ``.xcom_pull(...)`` call of its
     # own, spelled out in the text: when the text holds no more ``xcom_pull``
     # than that, no call is left for the walk to find

@@ -7,6 +7,7 @@ positions are resolved here too, in one pass, for exactly the nodes recorded.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -39,6 +40,7 @@ from .value_analysis import ValueAnalyzer
 from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 
 _ANCHOR = (1, 0)
+_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 def _arg_value(value: Any) -> ArgValue:
@@ -56,8 +58,10 @@ def _arg_value(value: Any) -> ArgValue:
 
 
 class Finisher:
-    def __init__(self, builder: Builder) -> None:
+    def __init__(self, builder: Builder, source: str = "") -> None:
         self.builder = builder
+        self.source = source
+        self._line_starts: Optional[List[int]] = None
         self.local_scopes: Dict[Tuple[int, int], Scope] = {}
         self.values = ValueAnalyzer(builder)
         self.blocks: Dict[int, int] = {}
@@ -115,6 +119,8 @@ class Finisher:
                     nodes.extend(pull.loc.node for pull in task.pending_pulls)
                     nodes.extend(pull.string_node for pull in task.pending_pulls if pull.string_node is not None)
                     nodes.extend(push.loc.node for push in task.pending_pushes if every or push.via != "operator")
+                    nodes.extend(push.value for push in task.pending_pushes
+                                 if push.value is not None and (every or push.via != "operator"))
                 nodes.extend(misuse.loc.node for misuse in dag.misuses)
         self.positions = resolve_positions(self.builder.module, nodes)
 
@@ -129,6 +135,18 @@ class Finisher:
         line, column = point_in_text(start, text, loc.raw_offset)
         return Span(line, column + 1, line, column + 1 + loc.length)
 
+    def text_at(self, span: Span) -> str:
+        """The source text of a resolved span on one line ("" otherwise): what a
+        fix would replace. Lines are counted as positions count them."""
+        if not span.resolved or span.line != span.end_line or not self.source:
+            return ""
+        if self._line_starts is None:
+            self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(self.source))]
+        if span.line > len(self._line_starts):
+            return ""
+        start = self._line_starts[span.line - 1]
+        return self.source[start + span.column - 1:start + span.end_column - 1]
+
     def end_line(self, node: Optional[cst.CSTNode]) -> Optional[int]:
         if node is None or id(node) not in self.positions:
             return None
@@ -139,15 +157,18 @@ class Finisher:
         if pending.site is not None:
             return self.site_argument_spans(pending.site)
         return tuple(
-            PullArgument(name, self.span(value), self.span(whole), keyword)
+            self.argument(name, self.span(value), self.span(whole), keyword)
             for name, value, whole, keyword in pending.argument_locs
         )
 
     def site_argument_spans(self, site: PullSite) -> Tuple[PullArgument, ...]:
         return tuple(
-            PullArgument(name, self.span(Loc(arg.value)), self.span(Loc(arg)), arg.keyword is not None)
+            self.argument(name, self.span(Loc(arg.value)), self.span(Loc(arg)), arg.keyword is not None)
             for name, arg in site.argument_nodes()
         )
+
+    def argument(self, name: str, value: Span, whole: Span, keyword: bool) -> PullArgument:
+        return PullArgument(name, value, whole, keyword, self.text_at(value))
 
     def pull(self, pending: PendingPull) -> Pull:
         if pending.site is not None:
@@ -194,7 +215,9 @@ class Finisher:
         block = None
         if pending.block is not None:
             block = self.blocks.setdefault(pending.block, len(self.blocks) + 1)
-        return Push(pending.task.task_id, key, pending.via, self.span(pending.loc), value, block, pending.in_loop)
+        value_span = self.span(Loc(pending.value)) if pending.value is not None else UNRESOLVED
+        return Push(pending.task.task_id, key, pending.via, self.span(pending.loc), value, block, pending.in_loop,
+                    value_span)
 
     def untemplated(self, pending: PendingUntemplated) -> UntemplatedPull:
         task = pending.consumer

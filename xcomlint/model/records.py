@@ -104,6 +104,10 @@ class ValueInfo:
     literal_bytes: Optional[int] = None
     # for a dict literal: False when some key is a literal that is not a str
     str_keys: Optional[bool] = None
+    # the kind of the value as a whole, when the pushed expression itself is one
+    # that a fix can convert: "set" (``sorted(...)`` makes it a list) or
+    # "datetime" (a date, time or datetime, written so that ``.isoformat()`` can follow it)
+    whole: Optional[str] = None
 
 
 UNKNOWN_VALUE = ValueInfo()
@@ -170,6 +174,9 @@ class Push:
     # same function run in order; one in a loop runs once per iteration
     block: Optional[int] = None
     in_loop: bool = False
+    # where the pushed expression stands: ``span`` itself for a return value,
+    # the value argument of an ``xcom_push`` call (UNRESOLVED when not known)
+    value_span: Span = UNRESOLVED
 
     @property
     def explicit(self) -> bool:
@@ -188,6 +195,9 @@ class PullArgument:
     value: Span
     whole: Span
     keyword: bool
+    # the source text at ``value``, as written (quotes, prefix, escapes): a fix
+    # rewrites a literal in the same style, or leaves an odd one alone
+    written: str = ""
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,8 @@ class ValueAnalyzer:
             return UNKNOWN_VALUE
         if depth == 0 and isinstance(expr, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.SimpleString, cst.ConcatenatedString)):
             info = replace(info, literal_bytes=len(self.builder.module.code_for_node(expr).encode("utf-8", "replace")))
+        if depth == 0 and info.whole == "datetime" and not _takes_a_method(expr):
+            info = replace(info, whole=None)  # ``await x`` or ``a or b``: ``.isoformat()`` would bind to a part
         return info
 
     def _sub(self, expr, function, summary, depth) -> ValueInfo:
@@ -139,7 +141,7 @@ class ValueAnalyzer:
             return merge([sub(e.value) for e in expr.elements], True, False)
         if isinstance(expr, cst.Set):
             inner = merge([sub(e.value) for e in expr.elements], True, False)
-            return merge([inner, _kind("set", "a set")], True, False)
+            return replace(merge([inner, _kind("set", "a set")], True, False), whole="set")
         if isinstance(expr, cst.Dict):
             parts = []
             str_keys: Optional[bool] = True
@@ -161,7 +163,7 @@ class ValueAnalyzer:
         if isinstance(expr, (cst.ListComp,)):
             return merge([sub(expr.elt)], False, False)
         if isinstance(expr, cst.SetComp):
-            return _kind("set", "a set")
+            return replace(_kind("set", "a set"), whole="set")
         if isinstance(expr, cst.DictComp):
             return merge([sub(expr.value)], False, True)
         if isinstance(expr, cst.GeneratorExp):
@@ -293,9 +295,12 @@ class ValueAnalyzer:
             if method == "encode":
                 return _kind("bytes", "bytes from .encode()")
             if method in _DATETIME_METHODS:
-                moment = _datetime_part(sub(receiver))
+                received = sub(receiver)
+                moment = _datetime_part(received)
                 if moment is not None:
-                    return _kind("datetime", f"{moment}, then .{method}()")
+                    # utcoffset() gives a timedelta, which has no isoformat()
+                    whole = "datetime" if received.whole == "datetime" and method != "utcoffset" else None
+                    return replace(_kind("datetime", f"{moment}, then .{method}()"), whole=whole)
             if method in ("isoformat", "strftime", "hexdigest", "decode", "lower", "upper", "strip", "join", "format", "replace"):
                 holes = [sub(a) for a in args] + [sub(receiver)]
                 return ValueInfo(known=True, mapping=False, secret=next((h.secret for h in holes if h.secret), None))
@@ -335,7 +340,8 @@ class ValueAnalyzer:
         if local is not None:
             return UNKNOWN_VALUE
         if name in ("set", "frozenset"):
-            return merge([_materialised(sub(a)) for a in args] + [_kind("set", f"a {name}")], True, False)
+            info = merge([_materialised(sub(a)) for a in args] + [_kind("set", f"a {name}")], True, False)
+            return replace(info, whole="set")
         if name in ("bytes", "bytearray"):
             return _kind("bytes", f"a {name} object")
         if name == "complex":
@@ -357,11 +363,13 @@ class ValueAnalyzer:
         parts = qualified.split(".")
         root, last = parts[0], parts[-1]
         if root == "datetime" and (last in _DATETIME_CALLS or (len(parts) > 2 and parts[-2] in _DATETIME_CALLS)):
-            return _kind("datetime", f"a {last if last in ('date', 'timedelta', 'time') else 'datetime'} from {qualified}()")
+            info = _kind("datetime", f"a {last if last in ('date', 'timedelta', 'time') else 'datetime'} from {qualified}()")
+            return replace(info, whole=None if "timedelta" in parts else "datetime")
         if root == "pendulum" and last in _DATETIME_CALLS:
-            return _kind("datetime", f"a pendulum value from {qualified}()")
+            info = _kind("datetime", f"a pendulum value from {qualified}()")
+            return replace(info, whole=None if last == "duration" else "datetime")
         if airflow_name(qualified) == "utcnow":
-            return _kind("datetime", "a datetime from timezone.utcnow()")
+            return replace(_kind("datetime", "a datetime from timezone.utcnow()"), whole="datetime")
         if qualified in ("decimal.Decimal",):
             return _kind("decimal", "a Decimal")
         if root == "uuid" and last in ("uuid1", "uuid3", "uuid4", "uuid5", "UUID"):
@@ -393,6 +401,11 @@ class ValueAnalyzer:
         if name is not None and name.endswith("Hook") and name[:1].isupper():
             return _kind("client", f"an Airflow hook ({name})")
         return UNKNOWN_VALUE
+
+
+def _takes_a_method(expr: cst.BaseExpression) -> bool:
+    """Whether ``expr.method()`` calls the method on the whole of ``expr``."""
+    return bool(getattr(expr, "lpar", ())) or isinstance(expr, (cst.Name, cst.Call, cst.Attribute, cst.Subscript))
 
 
 def _datetime_part(info: ValueInfo) -> Optional[str]:

@@ -25,7 +25,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, TextIO
 from ..docs import document_url
 from ..findings import Finding
 from .style import SEVERITY_STYLES, Style
-from .text import format_finding
+from .text import format_finding, one_line
 
 CONTEXT_LINES = 2  # before and after the span, as ruff shows
 MAX_SPAN_LINES = 8  # a longer span shows its first lines and its last
@@ -124,13 +124,14 @@ def format_source(finding: Finding, lines: Sequence[str], style: Style) -> List[
 
 
 def report(findings: Sequence[Finding], stream: TextIO, color: bool = False,
-           sources: Optional[Mapping[str, str]] = None, read: SourceReader = read_lines) -> None:
+           sources: Optional[Mapping[str, str]] = None, read: SourceReader = read_lines,
+           unsafe_fixes: bool = False) -> None:
     style = Style(color)
     cache: Dict[str, Optional[List[str]]] = {}
     for index, finding in enumerate(findings):
         if index:
             stream.write("\n")
-        stream.write(format_finding(finding, style) + "\n")
+        stream.write(format_finding(finding, style, unsafe_fixes) + "\n")
         if finding.path not in cache:
             if sources is not None and finding.path in sources:
                 cache[finding.path] = _LINE_BREAK.split(sources[finding.path])
@@ -141,4 +142,8 @@ def report(findings: Sequence[Finding], stream: TextIO, color: bool = False,
         for line in shown:
             stream.write(line + "\n")
         gutter = len(str(_shown_lines(finding, len(lines))[-1])) if shown and lines else 0
-        stream.write(f"{' ' * max(gutter, 1)} {style('=', 'bold', 'blue')} docs: {document_url(finding.code)}\n")
+        equals = f"{' ' * max(gutter, 1)} {style('=', 'bold', 'blue')}"
+        if finding.fix is not None:
+            unsafe = "" if finding.fix.applicability == "safe" else " (unsafe fix: --unsafe-fixes applies it)"
+            stream.write(f"{equals} help: {one_line(finding.fix.message)}{unsafe}\n")
+        stream.write(f"{equals} docs: {document_url(finding.code)}\n")

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO
 
 from .. import __version__
 from ..docs import REPOSITORY_URL, document, document_url, sections
-from ..findings import Finding
+from ..findings import Finding, Fix
 from ..rules import all_rules
 from .severity import sarif_level
 
@@ -106,10 +106,30 @@ def result(finding: Finding, rule_index: Optional[int]) -> Dict[str, Any]:
             }
         }
     ]
+    if finding.fix is not None:
+        entry["fixes"] = [sarif_fix(finding.fix, finding.path)]
     properties = {k: v for k, v in (("dagId", finding.dag_id), ("taskId", finding.task_id)) if v is not None}
     if properties:
         entry["properties"] = properties
     return entry
+
+
+def sarif_fix(fix: Fix, path: str) -> Dict[str, Any]:
+    """A fix as SARIF's ``fix``: one artifact change, one replacement per edit
+    (an empty region is an insertion point); the applicability is a property."""
+    replacements = []
+    for edit in fix.edits:
+        replacement: Dict[str, Any] = {"deletedRegion": {
+            "startLine": edit.line, "startColumn": edit.column, "endLine": edit.end_line, "endColumn": edit.end_column,
+        }}
+        if edit.content:
+            replacement["insertedContent"] = {"text": edit.content}
+        replacements.append(replacement)
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": replacements}],
+        "properties": {"applicability": fix.applicability},
+    }
 
 
 def source_root_uri(directory: str) -> str:

@@ -14,14 +14,16 @@ def one_line(message: str) -> str:
     return " ".join(message.splitlines())
 
 
-def format_finding(finding: Finding, style: Style = PLAIN) -> str:
+def format_finding(finding: Finding, style: Style = PLAIN, unsafe_fixes: bool = False) -> str:
+    """``[*]`` after the code marks a finding ``--fix`` fixes, as ruff marks it."""
     colon = style(":", "cyan")
     code = style(finding.code, *SEVERITY_STYLES.get(finding.severity, ("bold",)))
+    mark = f" {style('[*]', 'cyan')}" if finding.fixable(unsafe_fixes) else ""
     return (f"{style(finding.path, 'bold')}{colon}{finding.line}{colon}{finding.column}{colon} "
-            f"{code} {finding.name}: {one_line(finding.message)}")
+            f"{code}{mark} {finding.name}: {one_line(finding.message)}")
 
 
-def report(findings: Sequence[Finding], stream: TextIO, color: bool = False) -> None:
+def report(findings: Sequence[Finding], stream: TextIO, color: bool = False, unsafe_fixes: bool = False) -> None:
     style = Style(color)
     for finding in findings:
-        stream.write(format_finding(finding, style) + "\n")
+        stream.write(format_finding(finding, style, unsafe_fixes) + "\n")

@@ -11,9 +11,11 @@ from collections import defaultdict
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..allowlist.flows import Flow, dag_flows, declared_pushes, run_dags
-from ..allowlist.records import DagRules, Position, XComRule, matches
+from ..allowlist.records import DagRules, Position, Removal, XComRule, matches
+from ..findings import Edit, Fix
 from ..model.records import Dag, FileModel, Span
 from .context import RuleContext
+from .fixes import SAFE
 from .registry import RUN_SCOPE, Report, rule
 from .suggest import closest, grouped_id
 
@@ -146,6 +148,7 @@ def stale_allowlist_entry(models: Sequence[FileModel], context: RuleContext) -> 
                     Span(entry.line, entry.column, entry.line, entry.column),
                     f"allow-list entry (from: {entry.producer}, key: {entry.key}) for DAG '{dag_id}' matches no "
                     f"push or pull in the linted code; remove it, or fix the task id or key",
+                    _removal_fix(entry.removal),
                 )
         for cross in rules.cross_dag:
             if id(cross) in mistyped:
@@ -157,12 +160,21 @@ def stale_allowlist_entry(models: Sequence[FileModel], context: RuleContext) -> 
                     Span(cross.line, cross.column, cross.line, cross.column),
                     f"cross_dag entry (dag: {cross.dag}, from: {cross.producer}, key: {cross.key}) for DAG "
                     f"'{dag_id}' matches no pull in the linted code{hint}; remove it, or fix it",
+                    _removal_fix(cross.removal),
                 )
 
 
+def _removal_fix(removal: Optional[Removal]) -> Optional[Fix]:
+    """Delete the entry's lines (a text edit: comments and layout elsewhere stay
+    as written). Safe: an entry that matches nothing permits nothing."""
+    if removal is None:
+        return None
+    return Fix("Remove the stale entry", SAFE, (Edit(*removal, ""),))
+
+
 def _report_in(path: str, dag_id: str):
-    def report(span: Span, message: str) -> Report:
-        return Report(span, message, path=path, dag_id=dag_id)
+    def report(span: Span, message: str, fix: Optional[Fix] = None) -> Report:
+        return Report(span, message, path=path, dag_id=dag_id, fix=fix)
 
     return report
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
+from ..findings import Fix
 from ..knowledge import AIRFLOW_SERIALIZER_ACCEPTS, JSON_FIXES
-from ..model.records import Dag
+from ..model.records import Dag, Push
 from .context import RuleContext
+from .fixes import UNSAFE, insertion, single_fix
 from .pushes import describe, value_pushes
 from .registry import Report, rule
 
@@ -33,8 +35,25 @@ def non_json_value(dag: Dag, context: RuleContext) -> Iterator[Report]:
                 why = f"Airflow {version}'s XCom serializer cannot store it and the task fails with TypeError"
             else:
                 why = "it is not JSON-serializable (Airflow's serializer rejects it or changes it by version)"
-            yield Report(push.span, f"{task} {verb} {description}: {why}; {fix}", task_id=_task(push))
+            yield Report(push.span, f"{task} {verb} {description}: {why}; {fix}", task_id=_task(push),
+                         fix=_fix(push, kind))
             break
+
+
+def _fix(push: Push, kind: str) -> Optional[Fix]:
+    """A set becomes ``sorted(...)``, a list; a date or time ``.isoformat()``, a
+    string. Unsafe: the task that pulls it now gets another type (and sorting
+    fails on items that do not compare)."""
+    span = push.value_span
+    if push.value.whole != kind or not span.resolved:
+        return None
+    if kind == "set":
+        return single_fix("Wrap the set in sorted(): a list", UNSAFE, insertion(span.line, span.column, "sorted("),
+                          insertion(span.end_line, span.end_column, ")"))
+    if kind == "datetime":
+        return single_fix("Call .isoformat(): an ISO 8601 string", UNSAFE,
+                          insertion(span.end_line, span.end_column, ".isoformat()"))
+    return None
 
 
 def _task(push):

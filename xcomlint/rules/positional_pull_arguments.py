@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
-from ..model.records import ABSENT, FileModel
+from ..findings import Fix
+from ..model.records import ABSENT, FileModel, Pull
 from .context import RuleContext
+from .fixes import SAFE, insertion, single_fix
 from .pulls import pull_report
 from .registry import FILE_SCOPE, Report, rule
 
@@ -28,4 +30,15 @@ def positional_pull_arguments(model: FileModel, context: RuleContext) -> Iterato
             pull,
             f"the second positional argument of xcom_pull is dag_id, not key: {second} is taken as a DAG id "
             f"and the pull returns None; write xcom_pull(task_ids={task}, key={second})",
+            fix=_fix(pull),
         )
+
+
+def _fix(pull: Pull) -> Optional[Fix]:
+    """Name both arguments: ``task_ids=`` before the first, ``key=`` before the second."""
+    first, second = pull.argument("task_ids"), pull.argument("dag_id")
+    if first is None or second is None or first.keyword or second.keyword:
+        return None
+    edits = [insertion(first.whole.line, first.whole.column, "task_ids=") if first.whole.resolved else None,
+             insertion(second.whole.line, second.whole.column, "key=") if second.whole.resolved else None]
+    return single_fix("Pass task_ids and key by keyword", SAFE, *edits)

@@ -7,9 +7,10 @@ from typing import Iterator
 from ..knowledge import ALWAYS_ALLOWED_KEY_PREFIXES
 from ..model.records import RETURN_KEY, Dag
 from .context import RuleContext
+from .fixes import UNSAFE, literal_replacement, single_fix
 from .pulls import pull_effect, pull_report, pulls_from_tasks
 from .registry import Report, rule
-from .suggest import closest, quoted_list
+from .suggest import closest, quoted_list, typo_of
 
 
 @rule("XCL104", "pull-unknown-key", "The key is never pushed by the task the pull names.")
@@ -26,8 +27,15 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
             continue
         suggestion = closest(key, pushed)
         hint = f"; did you mean '{suggestion}'?" if suggestion else f"; it pushes only {quoted_list(pushed)}"
+        # a short typo of the one close key the task pushes (unsafe: a typo is a
+        # guess); one producer only, as the key is read from each task named
+        typo = typo_of(key, pushed) if len(pull.producers) == 1 else None
+        fix = None
+        if typo is not None and typo == suggestion:
+            fix = single_fix(f"Replace '{key}' with '{typo}'", UNSAFE, literal_replacement(pull.argument("key"), key, typo))
         yield pull_report(
             pull,
             f"task '{producer}' never pushes key '{key}'{hint} ({pull_effect(pull)})",
             at="key",
+            fix=fix,
         )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional, Set
 
-from ..model.records import UNKNOWN_DAGS, Dag
+from ..findings import Fix
+from ..model.records import UNKNOWN_DAGS, Dag, Pull
 from .context import RuleContext
+from .fixes import SAFE, UNSAFE, literal_replacement, single_fix
 from .pulls import graph_checkable, named_producers, pull_report
 from .registry import Report, rule
-from .suggest import closest, grouped_id
+from .suggest import closest, grouped_id, typo_of
 
 
 @rule("XCL103", "pull-unknown-task", "task_ids names a task that does not exist in the DAG.")
@@ -38,4 +40,20 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
                 pull,
                 f"task '{producer}' does not exist in {dag_name}{hint} (the pull returns None)",
                 at="task_ids",
+                fix=_fix(pull, dag, producer, full, task_ids),
             )
+
+
+def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set[str]) -> Optional[Fix]:
+    """The full id of the one grouped task with this bare id (safe: nothing else
+    can be meant), or the one id this is a short typo of (unsafe: a typo is a
+    guess, and only in a DAG whose every task is known)."""
+    if len(pull.producers) != 1:
+        return None  # a list of ids: the model keeps the span of the whole list only
+    argument = pull.argument("task_ids")
+    if full is not None:
+        return single_fix(f"Replace '{producer}' with '{full}'", SAFE, literal_replacement(argument, producer, full))
+    typo = typo_of(producer, task_ids) if dag.tasks_complete else None
+    if typo is None or typo != closest(producer, task_ids):
+        return None  # the fix must be what the message suggests
+    return single_fix(f"Replace '{producer}' with '{typo}'", UNSAFE, literal_replacement(argument, producer, typo))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
-from ..model.records import ABSENT, RETURN_KEY, Dag, FileModel, Pull
+from ..findings import Fix
+from ..model.records import ABSENT, REAL_DAG, RETURN_KEY, Dag, FileModel, Pull
 from .context import RuleContext
+from .fixes import UNSAFE, first_argument_insertion, literal_like, quote_of, replacement, single_fix
 from .pulls import pull_report
 from .registry import FILE_SCOPE, Report, rule
 
@@ -45,7 +47,39 @@ def pull_without_task_ids(model: FileModel, context: RuleContext) -> Iterator[Re
                 f"xcom_pull() without task_ids returns the newest {key_text} pushed by any task "
                 f"(and reads the calling task itself on Airflow 3); name the producer with task_ids=..."
             )
-        yield pull_report(pull, message)
+        yield pull_report(pull, message, fix=_fix(dag, pull, key, context))
+
+
+def _fix(dag: Optional[Dag], pull: Pull, key: object, context: RuleContext) -> Optional[Fix]:
+    """``task_ids=`` the one upstream task that pushes the key. Unsafe: the pull
+    may have meant a task that pushes the key at runtime only. Offered only in a
+    DAG whose tasks and dependencies are all known, when no other upstream task
+    may push the key and the pulling task does not push it itself."""
+    consumer = pull.consumer
+    if dag is None or dag.kind != REAL_DAG or not dag.tasks_complete or not dag.edges_complete:
+        return None
+    if not isinstance(consumer, str) or not isinstance(key, str) or pull.targets_other_dag:
+        return None
+    pushers = {push.task_id for push in dag.pushes if push.key == key}
+    if consumer in pushers:
+        return None
+    upstream = context.upstream(dag).get(consumer, frozenset())
+    candidates = sorted(task_id for task_id in upstream if task_id in pushers)
+    unsure = [task for task in dag.tasks if task.task_id in upstream and task.task_id not in pushers
+              and not task.pushes_known and not task.pushes_nothing]
+    if len(candidates) != 1 or unsure:
+        return None
+    # in a template, the quote of another argument: the other would end the Python string
+    quote = quote_of(pull.arguments) or ('"' if pull.via == "xcom_pull" else None)
+    literal = literal_like(candidates[0], quote, quote) if quote else None
+    if literal is None:
+        return None
+    written = pull.argument("task_ids")
+    if written is not None:  # task_ids=None
+        edit = replacement(written.value, literal) if written.value.resolved and written.written == "None" else None
+    else:
+        edit = first_argument_insertion(pull, f"task_ids={literal}")
+    return single_fix(f"Pull from '{candidates[0]}', the one upstream task that pushes '{key}'", UNSAFE, edit)
 
 
 def _reads_own_push(dag: Dag, pull: Pull, consumer: str, key: object) -> bool:

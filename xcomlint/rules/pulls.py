@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterator, Optional, Tuple
 
+from ..findings import Fix
 from ..model.records import UNKNOWN_DAGS, Dag, Pull, Task
 from .registry import Report
 
@@ -34,7 +35,8 @@ def noqa_lines(pull: Pull) -> Tuple[int, ...]:
     return lines + ((pull.end_line_of_string,) if pull.end_line_of_string else ())
 
 
-def pull_report(pull: Pull, message: str, severity: Optional[str] = None, at: Optional[str] = None) -> Report:
+def pull_report(pull: Pull, message: str, severity: Optional[str] = None, at: Optional[str] = None,
+                fix: Optional[Fix] = None) -> Report:
     """A finding at a pull, naming the pulling task: at the argument ``at``
     (``task_ids``, ``key``) when it is written, else at the call."""
     argument = pull.argument(at) if at is not None else None
@@ -45,6 +47,7 @@ def pull_report(pull: Pull, message: str, severity: Optional[str] = None, at: Op
         task_id=pull.consumer if isinstance(pull.consumer, str) else None,
         extra_noqa_lines=noqa_lines(pull),
         severity=severity,
+        fix=fix,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
+from ..findings import Fix
 from ..model.records import Span
 
 DAG_SCOPE = "dag"  # sees one DAG of one file
@@ -24,6 +25,7 @@ class Report:
     path: Optional[str] = None  # run-scope rules name the file
     severity: Optional[str] = None  # overrides the rule's default (e.g. per Airflow version)
     dag_id: Optional[str] = None  # run-scope rules name the DAG
+    fix: Optional[Fix] = None  # text edits in the finding's file (see rules/fixes.py)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ def closest(word: str, candidates: Iterable[str]) -> Optional[str]:
 
 
 def grouped_id(bare: str, task_ids: Iterable[str]) -> Optional[str]:
-    """The full id of a task whose bare id (last segment) is ``bare``, if unique."""
-    matches = sorted(t for t in task_ids if "." in t and t.rsplit(".", 1)[1] == bare)
+    """The full id of a task whose id ends with ``bare`` after a group prefix
+    (``stage`` for ``warehouse.stage``; ``inner.stage`` for a nested
+    ``outer.inner.stage``, written without the outer group), if unique."""
+    matches = sorted(t for t in task_ids if t.endswith("." + bare))
     return matches[0] if len(matches) == 1 else None
 
 
@@ -21,3 +23,28 @@ def quoted_list(items: Iterable[str], limit: int = 5) -> str:
     items = sorted(set(items))
     shown = ", ".join(f"'{i}'" for i in items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Insertions, deletions, substitutions and swaps of two neighbours
+    (``extarct`` is one swap from ``extract``)."""
+    previous2: list = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def typo_of(word: str, candidates: Iterable[str]) -> Optional[str]:
+    """The one candidate ``word`` is a one- or two-character typo of: None when
+    none is, or several are. Two edits need a word of five characters or more,
+    one edit three, so that a short word is not taken for another."""
+    allowed = 2 if len(word) >= 5 else 1 if len(word) >= 3 else 0
+    close = {c for c in candidates if c != word and edit_distance(word, c) <= allowed}
+    return next(iter(close)) if len(close) == 1 else None
