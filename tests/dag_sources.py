@@ -32,6 +32,26 @@ CLEAN = BUGGY.replace('"extarct"', '"extract"')
 LINE, COLUMN, END_COLUMN = 6, 34, 43
 MESSAGE = "task 'extarct' does not exist in DAG 'etl'; did you mean 'extract'? (the pull returns None)"
 
+# the bare id of a task in a TaskGroup: a safe fix, after which the DAG is clean
+BARE_GROUPED_ID = textwrap.dedent(
+    """\
+    from airflow.sdk import DAG, TaskGroup
+    from airflow.providers.standard.operators.python import PythonOperator
+
+
+    def load(ti):
+        return ti.xcom_pull(task_ids="stage")
+
+
+    with DAG(dag_id="etl", schedule=None):
+        with TaskGroup(group_id="warehouse"):
+            stage = PythonOperator(task_id="stage", python_callable=lambda: 1)
+        loader = PythonOperator(task_id="load", python_callable=load)
+        stage >> loader
+    """
+)
+FULL_GROUPED_ID = BARE_GROUPED_ID.replace('"stage")', '"warehouse.stage")')
+
 # a pull of a task that does not exist, inside a multi-line template; {noqa} is
 # where a comment on the line the string ends goes
 MULTILINE_TEMPLATE = textwrap.dedent(

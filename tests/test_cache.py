@@ -235,7 +235,10 @@ def test_an_unwritable_cache_is_no_error(project: Path, monkeypatch: pytest.Monk
     blocker.write_text("")
     monkeypatch.setenv("XCOMLINT_CACHE_DIR", str(blocker / "cache"))
     result = _check("dags", "-j1")
-    assert result.exit_code == 1 and result.stderr.strip().startswith("Found")
+    # nothing on stderr but the count of fixable findings and the summary
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1 and lines[-1].startswith("Found")
+    assert all(line.startswith("[*] ") for line in lines[:-1])
 
 
 def test_workers_write_entries_a_later_run_reads(project: Path, parsed: List[str]) -> None:

@@ -22,7 +22,7 @@ from typing import Dict, List
 
 import pytest
 import yaml
-from dag_sources import BUGGY, CLEAN, COLUMN, LINE, MESSAGE
+from dag_sources import BARE_GROUPED_ID, BUGGY, CLEAN, COLUMN, FULL_GROUPED_ID, LINE, MESSAGE
 
 from xcomlint.docs import code_blocks, sections
 
@@ -167,6 +167,25 @@ def test_a_commit_of_one_file_checks_the_whole_tree(
     result = run_hooks(user, pre_commit_env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert FINDING in result.stdout
+
+
+def test_a_hook_with_fix_fixes_the_files_and_fails_as_ruff_does(
+    tmp_path: Path, hook_repository: Path, pre_commit_env: Dict[str, str]
+) -> None:
+    """``args: [--fix]``: the hook rewrites the file, and pre-commit fails the
+    commit because a hook modified files; once the fix is staged, it passes."""
+    config = yaml.safe_load(configured(hook_repository))
+    config["repos"][0]["hooks"][0]["args"] = ["--fix"]
+    user = _user_repository(tmp_path / "user", {"dags/etl.py": BARE_GROUPED_ID,
+                                                 ".pre-commit-config.yaml": yaml.safe_dump(config)})
+    result = run_hooks(user, pre_commit_env, "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "files were modified by this hook" in result.stdout
+    assert (user / "dags" / "etl.py").read_text() == FULL_GROUPED_ID
+    git(user, "add", "-A")
+    again = run_hooks(user, pre_commit_env, "--all-files")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Passed" in again.stdout
 
 
 def test_the_readme_install_line_installs_from_a_checkout() -> None:

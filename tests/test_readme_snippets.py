@@ -104,3 +104,25 @@ def test_full_format_example(user_project: Path) -> None:
     result = shell(f"xcomlint check dags --format full --select {code}", user_project)
     assert result.returncode == 1
     assert result.stdout == shown
+
+
+def test_fixing_findings_example(user_project: Path) -> None:
+    """The diff the README shows is what ``--diff`` prints on the example DAGs;
+    ``--fix`` then writes it and says so on its last line."""
+    [shown] = [body for info, body in code_blocks(README["Fixing findings"]) if info == ""]
+    command, expected = shown.split("\n", 1)
+    assert command.startswith("$ xcomlint check --diff")
+    before = (user_project / "dags" / "orders_etl.py").read_text()
+    result = shell(command[2:], user_project)
+    assert result.returncode == 1
+    assert result.stdout == expected
+    assert (user_project / "dags" / "orders_etl.py").read_text() == before
+    summary = re.search(r"e\.g\. `(Checked [^`]*)`", " ".join(README["Fixing findings"].split())).group(1)
+    fixed = shell("xcomlint check --fix dags/", user_project)
+    assert fixed.returncode == 1 and fixed.stderr.splitlines()[-1] == summary
+    applied = shell("xcomlint check --fix --unsafe-fixes dags/", user_project)
+    after = (user_project / "dags" / "orders_etl.py").read_text()
+    for line in expected.splitlines():
+        if line.startswith("+") and not line.startswith("+++"):
+            assert line[1:] + "\n" in after
+    assert applied.stderr.splitlines()[-1].startswith("Checked 2 files: 2 fixed, ")

@@ -128,3 +128,83 @@ def test_use_instead_is_clean(code: str, tmp_path: Path) -> None:
         block_dir = tmp_path / str(index)
         block_dir.mkdir()
         assert _findings_by_line(code, source, _options(info), allowlist, block_dir) == ({}, {})
+
+
+# ------------------------------------------------------------------- fixes
+# the rules whose findings carry fixes: each documents them in a "Fix" section
+RULES_WITH_FIXES = {"XCL101", "XCL103", "XCL104", "XCL107", "XCL108", "XCL201", "XCL303"}
+
+
+def _fix_cases(section: str):
+    """``(options, applicability, before, after, allow-list before, allow-list after)``
+    of a Fix section: each ``python fix=safe|unsafe`` block is followed by the
+    ``python fixed`` block it must become; ``yaml allowlist`` and ``yaml allowlist
+    fixed`` are the allow-list before and after, for every pair of the section."""
+    blocks = code_blocks(section)
+    allowlists = {"before": None, "after": None}
+    for info, body in blocks:
+        words = info.split()
+        if words[:2] == ["yaml", "allowlist"]:
+            allowlists["after" if words[2:] == ["fixed"] else "before"] = textwrap.dedent(body)
+    python = [(info.split(), textwrap.dedent(body)) for info, body in blocks if info.split()[:1] == ["python"]]
+    assert python and len(python) % 2 == 0, "each 'python fix=...' block is followed by its 'python fixed' block"
+    cases = []
+    for (before_words, before), (after_words, after) in zip(python[::2], python[1::2]):
+        options = dict(word.split("=", 1) for word in before_words[1:])
+        assert set(options) <= {"fix", "airflow-version", "select"}, options
+        assert options.get("fix") in ("safe", "unsafe"), "the block to fix says fix=safe or fix=unsafe"
+        assert after_words == ["python", "fixed"], after_words
+        assert (allowlists["before"] is None) == (allowlists["after"] is None)
+        applicability = options.pop("fix")
+        cases.append((options, applicability, before, after, allowlists["before"], allowlists["after"]))
+    return cases
+
+
+def _fixed(code: str, source: str, allowlist: Optional[str], options: Dict[str, str], unsafe: bool,
+           folder: Path) -> Tuple[str, Optional[str], Set[str]]:
+    """The example and its allow-list after ``--fix`` (``unsafe``: with
+    ``--unsafe-fixes``), in memory, and the codes whose fixes were applied."""
+    from xcomlint.autofix import fix_run
+
+    folder.mkdir()
+    example = folder / f"{code}_example.py"
+    example.write_text(source)
+    allowlist_path = folder / "allowlist.yaml" if allowlist is not None else None
+    if allowlist_path is not None:
+        allowlist_path.write_text(allowlist)
+    defaults = {r.code: r.default for r in all_rules()}
+    if "select" in options:
+        selected = select_codes(defaults, select=options["select"].split(","))
+    else:
+        selected = select_codes(defaults, extend_select=[code])
+    settings = Settings(selected=selected, airflow_version=int(options.get("airflow-version", "3")),
+                        allowlist=str(allowlist_path) if allowlist_path else None)
+    run = lint_paths([str(example)], settings)
+    assert not run.errors and not run.path_errors, (run.errors, run.path_errors)
+    outcome = fix_run(run, settings, unsafe=unsafe)
+    texts = {path: text for path, (_, text) in outcome.changes.items()}
+    return (texts.get(str(example), source),
+            texts.get(str(allowlist_path), allowlist) if allowlist_path else None,
+            {finding.code for finding in outcome.fixed})
+
+
+@pytest.mark.parametrize("code", sorted(DOCUMENTS))
+def test_fix_sections_show_what_fix_does(code: str, tmp_path: Path) -> None:
+    """Applying the fixes to a Fix section's example gives exactly the shown
+    result; a fix shown as unsafe is not applied by --fix alone; fixing the
+    result again changes nothing."""
+    found = sections(DOCUMENTS[code].read_text(encoding="utf-8"))
+    assert ("Fix" in found) == (code in RULES_WITH_FIXES)
+    if "Fix" not in found:
+        return
+    for index, (options, applicability, before, after, allow_before, allow_after) in enumerate(_fix_cases(found["Fix"])):
+        assert before != after or allow_before != allow_after, "the example must change"
+        unsafe = applicability == "unsafe"
+        got, got_allowlist, codes = _fixed(code, before, allow_before, options, unsafe, tmp_path / f"{index}")
+        assert (got, got_allowlist) == (after, allow_after)
+        assert code in codes
+        if unsafe:
+            safe_only = _fixed(code, before, allow_before, options, False, tmp_path / f"{index}-safe")
+            assert safe_only[:2] != (after, allow_after), "a fix shown as unsafe must not be applied by --fix alone"
+        again = _fixed(code, after, allow_after, options, unsafe, tmp_path / f"{index}-again")
+        assert again[:2] == (after, allow_after)
