@@ -10,6 +10,7 @@ import json
 import os
 import stat
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import List
 
@@ -17,7 +18,7 @@ import jsonschema
 import pytest
 from conftest import invoke_in, settings_for
 
-from xcomlint.autofix import choose_fixes, fix_run, python_validator, apply_fixes, write_changes
+from xcomlint.autofix import apply_fixes, choose_fixes, fix_run, python_validator, write_changes
 from xcomlint.edits import line_starts, offset, ranges
 from xcomlint.engine import lint_paths
 from xcomlint.findings import Edit, Finding, Fix
@@ -515,3 +516,30 @@ def test_help_describes_the_fix_options() -> None:
         assert option + " " in text
     assert "Findings marked [*] have a fix that --fix applies" in text
 
+
+
+def test_fixes_come_back_from_the_cache(tmp_path: Path) -> None:
+    """A warm run reads the findings, fixes included, from the cache."""
+    write(tmp_path, "dags/etl.py", GROUPED)
+    cold = invoke_in(tmp_path, "check", "dags", "--format", "json")
+    warm = invoke_in(tmp_path, "check", "dags", "--format", "json")
+    assert [f["fix"] for f in json.loads(warm.stdout)] == [f["fix"] for f in json.loads(cold.stdout)]
+    assert all(f["fix"] for f in json.loads(warm.stdout))
+    fixed = invoke_in(tmp_path, "check", "dags", "--fix")  # a warm run fixes as a cold one does
+    assert (tmp_path / "dags/etl.py").read_text() == SAFE_FIXED and fixed.exit_code == 1
+
+
+def test_diff_with_exit_zero_exits_0(tmp_path: Path) -> None:
+    write(tmp_path, "dags/etl.py", GROUPED)
+    result = run(tmp_path, "dags", "--diff", "--exit-zero")
+    assert result.exit_code == 0 and result.stdout.startswith("--- dags/etl.py")
+
+
+def test_a_finding_in_a_file_the_run_did_not_lint_is_not_fixed(tmp_path: Path) -> None:
+    """Only the linted files (and the allow-list) are ever written."""
+    path, settings, run_result = _fixable_run(tmp_path)
+    moved = [replace(f, path=str(tmp_path / "other.py")) for f in run_result.findings]
+    write(tmp_path, "other.py", GROUPED)
+    outcome = fix_run(replace(run_result, findings=moved), settings, unsafe=True)
+    assert outcome.changes == {}
+    assert outcome.skipped == [(str(tmp_path / "other.py"), "not a file this run linted; not fixed")]

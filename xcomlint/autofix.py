@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import difflib
 import io
+import re
 import tokenize
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ from .settings import Settings, most_specific
 from .source_files import ChangedOnDisk, SourceFile, decode, read_source, write_atomically
 
 MAX_ROUNDS = 10
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 Validator = Callable[[str], bool]
 EditList = List[Tuple[Range, str]]
@@ -198,6 +200,9 @@ class _Files:
         if path in self.refused:
             return None
         why = None
+        if path != self.allowlist_path and self.digests.get(path) is None:
+            self.refused[path] = "not a file this run linted; not fixed"
+            return None
         try:
             if path in self.sources:
                 found = decode(path, self.sources[path], python=path != self.allowlist_path)
@@ -300,11 +305,14 @@ def unified_diff(outcome: FixOutcome) -> str:
     """What ``--fix`` would change, as ``diff -u`` shows it."""
     parts = []
     for path, (source, text) in sorted(outcome.changes.items()):
-        before = source.text.splitlines(keepends=True)
-        after = text.splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, fromfile=path, tofile=path):
+        for line in difflib.unified_diff(_lines(source.text), _lines(text), fromfile=path, tofile=path):
             parts.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(parts)
+
+
+def _lines(text: str) -> List[str]:
+    """Lines as findings count them (a form feed ends no line), with their breaks."""
+    return _LINE.findall(text)
 
 
 def _plural(count: int, word: str, plural: Optional[str] = None) -> str:

@@ -215,7 +215,7 @@ def check(
                 bar.close()
     if fixing:
         _fix(run, settings, targets, FixRequest(unsafe_fixes, diff, fix_only, show_fixes, quiet, exit_zero),
-             Report(output_format, output_file, color, sources, statistics), stdin_data, jobs, no_cache)
+             Output(output_format, output_file, color, sources, statistics), stdin_data, jobs, no_cache)
         return
     from .autofix import with_fix_policy
 
@@ -265,7 +265,7 @@ class FixRequest(NamedTuple):
     exit_zero: bool
 
 
-class Report(NamedTuple):
+class Output(NamedTuple):
     """How the findings are written: ``_write_report``'s arguments."""
 
     output_format: str
@@ -275,7 +275,7 @@ class Report(NamedTuple):
     statistics: bool
 
 
-def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixRequest, report: Report,
+def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixRequest, report: Output,
          stdin_data: Optional[bytes], jobs: Optional[int], no_cache: bool) -> None:
     """--fix, --fix-only and --diff: fix in memory, then show the diff or write
     the files and report what remains (never a finding that was fixed)."""
@@ -294,7 +294,7 @@ def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixReq
             click.echo(f"Would fix {count} finding{'' if count == 1 else 's'}." if count else "No fixes to apply.", err=True)
         if run.path_errors or run.errors:
             sys.exit(EXIT_ERROR)
-        sys.exit(EXIT_FINDINGS if outcome.changes else EXIT_CLEAN)
+        sys.exit(EXIT_FINDINGS if outcome.changes and not request.exit_zero else EXIT_CLEAN)
     fixed_run, findings, fixed = outcome.run, outcome.findings, outcome.fixed
     if name is not None:  # standard input: the fixed source goes to standard output, the findings to stderr
         changed = outcome.changes.get(name)
