@@ -269,8 +269,9 @@ class Finisher:
                     kind=state.kind,
                     untemplated_pulls=tuple(self.untemplated(found) for task in state.tasks for found in task.untemplated),
                     unknown_ids=tuple(
-                        UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None)
-                        for pattern, group in state.unknown_ids
+                        UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None,
+                                   origin)
+                        for pattern, group, origin in state.unknown_ids
                     ),
                     closed_groups=tuple(
                         g.full_id for g in state.groups if g.closed and g.prefix and isinstance(g.full_id, str)
