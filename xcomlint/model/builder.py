@@ -37,6 +37,7 @@ from .literals import (
 )
 from .pending import BoundMethod, LabelVal, Star
 from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
+from .syntax import child_list
 from .tasks import TaskBuilding, unique_task_id
 from .values import (
     ClassVal,
@@ -123,6 +124,7 @@ class Builder(TaskBuilding, Wiring):
         self.template_nodes: set = set()
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
+        self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
         # functions of the module the builder ran (called, or referenced by name)
         self.used_functions: set = set()
         self.steps = 0
@@ -165,7 +167,8 @@ class Builder(TaskBuilding, Wiring):
         rules that need no graph still check their pulls, pushes and values."""
         for name, value in list(self.module_scope.names.items()):
             if isinstance(value, FunctionVal) and value.node not in self.used_functions:
-                self.run_factory(value)
+                if self.may_create_tasks(value):
+                    self.run_factory(value)
             elif isinstance(value, TaskGroupFuncVal) and value.function.node not in self.used_functions:
                 dag = self.pseudo_dag(CONTEXT_DAG, value.function.node)
                 self.dag_stack.append(dag)
@@ -180,6 +183,41 @@ class Builder(TaskBuilding, Wiring):
                     self.create_taskflow_task(value, value.function.node, [], {})
                 finally:
                     self.dag_stack.pop()
+
+    def may_create_tasks(self, function: FunctionVal, depth: int = 0) -> bool:
+        """Whether running ``function`` may make a task or a TaskGroup: whether it
+        calls something with a ``task_id``/``group_id``, an operator or TaskGroup
+        class, a TaskFlow function, or a function of the file that may. Most of a
+        file's functions are callables and helpers: running them all would cost
+        more than the rest of the model."""
+        key = id(function.node)
+        if key in self.creating:
+            return self.creating[key]
+        self.creating[key] = False  # a recursive call adds nothing
+        found = False
+        stack: List[cst.CSTNode] = [function.node.body]
+        while stack and not found:
+            node = stack.pop()
+            if type(node) is cst.Call:
+                found = self.call_may_create_tasks(node, function, depth)
+            stack.extend(child_list(node))
+        self.creating[key] = found
+        return found
+
+    def call_may_create_tasks(self, node: cst.Call, function: FunctionVal, depth: int) -> bool:
+        if any(arg.keyword is not None and arg.keyword.value in ("task_id", "group_id") for arg in node.args):
+            return True
+        name = dotted_name(node.func)
+        if name is None:
+            return False
+        target = function.scope.lookup(name) if "." not in name else None
+        if isinstance(target, (TaskFlowVal, TaskGroupFuncVal, ClassVal, DagFuncVal)):
+            return True
+        if isinstance(target, FunctionVal) and depth < MAX_INLINE_DEPTH:
+            return self.may_create_tasks(target, depth + 1)
+        qualified = self.imports.qualify(node.func)
+        last = (kb.airflow_name(qualified) or "") if qualified else ""
+        return last in kb.TASK_GROUP_CLASSES or last in kb.DAG_CLASSES or last.endswith(("Operator", "Sensor"))
 
     def run_factory(self, function: FunctionVal) -> None:
         """Run a function no code of the file calls, as its callers' DAG would."""
