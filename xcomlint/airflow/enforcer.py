@@ -1,0 +1,187 @@
+"""What the backend does with a verdict, and the state it keeps once per process.
+
+The settings come from Airflow's configuration, section ``[xcomlint]`` (so also
+from ``AIRFLOW__XCOMLINT__*`` environment variables); the backend passes in a
+function that reads one option. The allow-list is loaded on the first judged
+read or write of the process, with the linter's own loader; a broken file, a
+missing setting or an unknown mode fails every judged read and write with the
+located error instead of letting everything through. No Airflow import here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from typing import Any, Callable, List, Optional, Protocol, Set, Tuple
+
+from ..allowlist.records import AllowListError
+from .policy import Policy, Verdict, claim_key, other_readers
+
+MODES = ("enforce", "warn", "off")
+
+# a child of Airflow's task logger, so that warnings land in the task's log
+LOG = logging.getLogger("airflow.task.xcomlint")
+
+Option = Callable[[str], Optional[str]]
+
+
+class XComAccessDenied(Exception):
+    """A read or write of an XCom that the allow-list does not permit (mode ``enforce``)."""
+
+
+class SettingsError(Exception):
+    """The ``[xcomlint]`` settings are missing or wrong."""
+
+
+class Caller:
+    """The running task that makes a read or a write."""
+
+    __slots__ = ("dag_id", "task_id", "run_id", "map_index", "_ti")
+
+    def __init__(self, dag_id: str, task_id: str, run_id: str, map_index: int = -1, ti: Any = None) -> None:
+        self.dag_id, self.task_id, self.run_id, self.map_index, self._ti = dag_id, task_id, run_id, map_index, ti
+
+    @classmethod
+    def of(cls, ti: Any) -> "Caller":
+        map_index = getattr(ti, "map_index", -1)
+        return cls(ti.dag_id, ti.task_id, ti.run_id, map_index if isinstance(map_index, int) else -1, ti)
+
+    @classmethod
+    def from_environment(cls) -> Optional["Caller"]:
+        """The task this process runs, as Airflow exports it before ``execute`` (both 2.x and 3.x):
+        what is left once the current context is gone, in the task's callbacks."""
+        dag_id, task_id = os.environ.get("AIRFLOW_CTX_DAG_ID"), os.environ.get("AIRFLOW_CTX_TASK_ID")
+        if not dag_id or not task_id:
+            return None
+        return cls(dag_id, task_id, os.environ.get("AIRFLOW_CTX_DAG_RUN_ID", ""))
+
+    def dag_task_ids(self) -> Optional[List[str]]:
+        dag = getattr(getattr(self._ti, "task", None), "dag", None)
+        task_ids = getattr(dag, "task_ids", None)
+        return list(task_ids) if task_ids is not None else None
+
+
+class Claims(Protocol):
+    """The running task's records of the exclusive keys it has read in this run."""
+
+    def write(self, key: str) -> None: ...
+
+    def readers(self, key: str, task_ids: List[str]) -> List[str]: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+def read_mode(option: Option) -> str:
+    mode = (option("mode") or "enforce").strip().lower()
+    if mode not in MODES:
+        raise SettingsError(f"xcomlint: [xcomlint] mode must be one of {', '.join(MODES)}, not {mode!r}")
+    return mode
+
+
+class Enforcer:
+    def __init__(self, option: Option) -> None:
+        self._option = option
+        self._mode: Optional[str] = None
+        self._policy: Optional[Policy] = None
+        self._error: Optional[Exception] = None
+        self._claimed: Set[Tuple[str, str, str, str, str]] = set()
+
+    @property
+    def mode(self) -> str:
+        if self._mode is None:
+            self._mode = read_mode(self._option)
+        return self._mode
+
+    @property
+    def active(self) -> bool:
+        return self.mode != "off"
+
+    def policy(self) -> Policy:
+        if self._policy is not None:
+            return self._policy
+        if self._error is not None:
+            raise self._error
+        try:
+            path = (self._option("allowlist") or "").strip()
+            if not path:
+                raise SettingsError(
+                    "xcomlint: [xcomlint] allowlist is not set (AIRFLOW__XCOMLINT__ALLOWLIST): name the allow-list "
+                    "file, or set [xcomlint] mode = off"
+                )
+            from ..allowlist.loader import load_allowlist
+
+            self._policy = Policy(load_allowlist(path))
+        except (AllowListError, SettingsError) as error:
+            self._error = error
+            raise
+        return self._policy
+
+    def refuse(self, message: str) -> None:
+        if self.mode == "enforce":
+            raise XComAccessDenied(message)
+        LOG.warning("%s", message)
+
+    def judge(self, verdict: Verdict) -> None:
+        if verdict.denial is not None:
+            self.refuse(verdict.denial)
+
+    def check_exclusive(
+        self,
+        verdict: Verdict,
+        dag_id: str,
+        consumer: str,
+        run_id: str,
+        producer: str,
+        key: str,
+        dag_task_ids: Optional[List[str]],
+        claims: Claims,
+    ) -> None:
+        """One reader per run for an exclusive key: the first reader records its read, a later one is refused.
+
+        The record is written before the others are looked up, so that two readers
+        racing see each other; the refused one removes its record again.
+        """
+        entry = verdict.exclusive
+        if entry is None:
+            return
+        others = other_readers(entry, consumer, dag_task_ids)
+        memo = (dag_id, run_id, consumer, producer, key)
+        if not others or memo in self._claimed:
+            return
+        record = claim_key(producer, key)
+        claims.write(record)
+        readers = claims.readers(record, others)
+        if readers:
+            claims.delete(record)
+            self.refuse(self.policy().exclusive_denial(entry, dag_id, consumer, producer, key, readers[0]))
+            return
+        self._claimed.add(memo)
+
+
+def storage_class(option: Option, base: type, own: type) -> type:
+    """The backend that stores the values: ``[xcomlint] storage_backend``, else Airflow's plain one."""
+    path = (option("storage_backend") or "").strip()
+    if not path:
+        return base
+    module_name, _, name = path.rpartition(".")
+    try:
+        found = getattr(importlib.import_module(module_name), name) if module_name else None
+    except (ImportError, AttributeError) as error:
+        raise SettingsError(f"xcomlint: [xcomlint] storage_backend {path!r} cannot be imported: {error}") from None
+    if not (isinstance(found, type) and issubclass(found, base)):
+        raise SettingsError(f"xcomlint: [xcomlint] storage_backend {path!r} is not a subclass of {base.__module__}.{base.__name__}")
+    if issubclass(found, own):
+        raise SettingsError(f"xcomlint: [xcomlint] storage_backend {path!r} is this backend itself; name the one that stores values")
+    return found
+
+
+_ENFORCER: Optional[Enforcer] = None
+
+
+def enforcer(option: Option) -> Enforcer:
+    """The process's enforcer, made on first use."""
+    global _ENFORCER
+    if _ENFORCER is None:
+        _ENFORCER = Enforcer(option)
+    return _ENFORCER
