@@ -1,8 +1,11 @@
 """Run DAGs with ``dag.test()`` in the Airflow of this interpreter and report what happened.
 
-Usage: python run_dags.py DAGS_DIR LOGICAL_DATE DAG_ID...
+Usage: python run_dags.py [--executor] DAGS_DIR LOGICAL_DATE DAG_ID...
 
-The DAGs run in the order given, all with the same logical date (so a cross-DAG
+With ``--executor`` the tasks go through the configured executor (each in a task
+process of its own, forked by the supervisor, talking to a running API server),
+as in production; without, ``dag.test()`` runs them in this process. The DAGs
+run in the order given, all with the same logical date (so a cross-DAG
 pull finds the run of the other DAG). The last line of stdout is
 ``XCOMLINT-RESULT {json}``: per DAG, the run's state, each task instance's state
 and the XCom rows as the metadata database holds them. Settings come from the
@@ -63,7 +66,7 @@ def outcome(dag_id: str, run_id: str) -> Dict[str, Any]:
         }
 
 
-def main(folder: str, date: str, *dag_ids: str) -> None:
+def main(folder: str, date: str, *dag_ids: str, executor: bool = False) -> None:
     import airflow
 
     dags = load_dags(Path(folder))
@@ -74,11 +77,13 @@ def main(folder: str, date: str, *dag_ids: str) -> None:
         if airflow.__version__.startswith("2."):
             run = dag.test(execution_date=logical_date)
         else:
-            run = dag.test(logical_date=logical_date, run_after=logical_date)
+            run = dag.test(logical_date=logical_date, run_after=logical_date, use_executor=executor)
         results[dag_id] = dict(outcome(dag_id, run.run_id), state=plain(run.state))
     sys.stdout.flush()
     print("XCOMLINT-RESULT " + json.dumps(results), flush=True)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    arguments = sys.argv[1:]
+    use_executor = "--executor" in arguments
+    main(*[a for a in arguments if a != "--executor"], executor=use_executor)

@@ -25,8 +25,8 @@ from typing import Any, Iterable, List, Optional, Set, Tuple
 from airflow.configuration import conf
 from airflow.models.xcom import BaseXCom
 
-from ..allowlist.records import RETURN_KEY
 from .enforcer import Caller, Enforcer, SettingsError, XComAccessDenied, enforcer, storage_class
+from .policy import unjudged_key
 
 
 def _option(name: str) -> Optional[str]:
@@ -102,6 +102,9 @@ def _names(value: Any) -> Optional[List[str]]:
 
 
 def _guard_pull(caller: Caller, judge: Enforcer, reads: Iterable[Tuple[str, str, str]]) -> None:
+    reads = [read for read in reads if not unjudged_key(read[2])]
+    if not reads:
+        return
     policy = judge.policy()
     for dag_id, task_id, key in reads:
         verdict = policy.pull(caller.dag_id, caller.task_id, dag_id, task_id, key)
@@ -150,13 +153,13 @@ class AllowListXCom(BaseXCom):
 
     @classmethod
     def set(cls, key, value, task_id, dag_id, execution_date=None, session=None, *, run_id=None, map_index=-1):
-        if key != RETURN_KEY:
-            judged = _judged()
-            if judged is not None:
-                caller, judge = judged
-                verdict = judge.policy().push(dag_id, task_id, key)
-                if verdict.denial is not None and not _unrolled_return_value():
-                    judge.refuse(verdict.denial)
+        judged = None if unjudged_key(key) else _judged()
+        if judged is not None:
+            # asked for return values too (they are always permitted), so that a
+            # broken allow-list fails the first task that writes anything
+            verdict = judged[1].policy().push(dag_id, task_id, key)
+            if verdict.denial is not None and not _unrolled_return_value():
+                judged[1].refuse(verdict.denial)
         return _storage().set(key=key, value=value, task_id=task_id, dag_id=dag_id, execution_date=execution_date,
                               run_id=run_id, map_index=map_index, **_session(session))
 
@@ -166,7 +169,7 @@ class AllowListXCom(BaseXCom):
         query = _storage().get_many(execution_date=execution_date, key=key, task_ids=task_ids, dag_ids=dag_ids,
                                     map_indexes=map_indexes, include_prior_dates=include_prior_dates, limit=limit,
                                     run_id=run_id, **_session(session))
-        judged = _judged()
+        judged = None if unjudged_key(key) else _judged()
         if judged is not None:
             caller, judge = judged
             _guard_pull(caller, judge, _reads_of(dag_ids, task_ids, key, query))
@@ -175,7 +178,7 @@ class AllowListXCom(BaseXCom):
     @staticmethod
     def get_one(execution_date=None, key=None, task_id=None, dag_id=None, include_prior_dates=False, session=None,
                 *, run_id=None, map_index=None):
-        judged = _judged()
+        judged = None if unjudged_key(key) else _judged()
         if judged is not None:
             caller, judge = judged
             query = None

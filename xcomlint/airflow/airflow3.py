@@ -26,8 +26,8 @@ from typing import Any, List, Optional
 from airflow.sdk import get_current_context
 from airflow.sdk.bases.xcom import BaseXCom
 
-from ..allowlist.records import RETURN_KEY
 from .enforcer import Caller, Enforcer, SettingsError, XComAccessDenied, enforcer, storage_class
+from .policy import unjudged_key
 
 try:
     from airflow.sdk.configuration import conf
@@ -87,6 +87,8 @@ class _Claims:
 
 
 def _guard_pull(dag_id: str, task_id: str, key: str) -> None:
+    if unjudged_key(key):
+        return
     caller = _caller()
     if caller is None:  # not a task's read
         return
@@ -116,11 +118,13 @@ def _unrolled_return_value() -> bool:
 
 
 def _guard_push(dag_id: str, task_id: str, key: str) -> None:
-    if key == RETURN_KEY or _caller() is None:
+    if unjudged_key(key) or _caller() is None:  # not a task's data
         return
     judge = _enforcer()
     if not judge.active:
         return
+    # asked for return values too (they are always permitted), so that a broken
+    # allow-list fails the first task that writes anything
     verdict = judge.policy().push(dag_id, task_id, key)
     if verdict.denial is not None and not _unrolled_return_value():
         judge.refuse(verdict.denial)

@@ -40,8 +40,10 @@ def claim_key(producer: str, key: str) -> str:
     return f"{CLAIM_PREFIX}{producer}.{key}"
 
 
-def _unjudged_key(key: object) -> bool:
-    return not isinstance(key, str) or key in AIRFLOW_KEYS or key.startswith(CLAIM_PREFIX)
+def unjudged_key(key: object) -> bool:
+    """Airflow's own keys and the backend's records: never task data. Checked before the
+    allow-list is even loaded, so that Airflow's bookkeeping outside tasks never depends on it."""
+    return isinstance(key, str) and (key in AIRFLOW_KEYS or key.startswith(CLAIM_PREFIX))
 
 
 def _quoted(names: Iterable[str]) -> str:
@@ -69,7 +71,7 @@ class Policy:
 
     def _pull(self, consumer_dag: str, consumer: str, dag_id: str, producer: str, key: str) -> Verdict:
         rules = self.allowlist.rules_for(consumer_dag)
-        if rules is None or _unjudged_key(key) or not isinstance(producer, str):
+        if rules is None or not isinstance(key, str) or unjudged_key(key) or not isinstance(producer, str):
             return ALLOWED
         if dag_id != consumer_dag:
             return self._cross_dag(rules, consumer, dag_id, producer, key)
@@ -108,7 +110,7 @@ class Policy:
 
     def _push(self, dag_id: str, task_id: str, key: str) -> Verdict:
         rules = self.allowlist.rules_for(dag_id)
-        if rules is None or _unjudged_key(key) or key == RETURN_KEY:
+        if rules is None or not isinstance(key, str) or unjudged_key(key) or key == RETURN_KEY:
             return ALLOWED
         if any(entry.allows_push(task_id, key) for entry in rules.xcoms):
             return ALLOWED
