@@ -174,7 +174,8 @@ class ApiServer:
             except OSError:
                 time.sleep(1)
         self.stop()
-        pytest.fail("Airflow's API server did not start:\n" + (self.airflow.home / f"api-server-{self.port}.log").read_text()[-3000:])
+        log = (self.airflow.home / f"api-server-{self.port}.log").read_text()
+        pytest.fail("Airflow's API server did not start:\n" + log[-3000:])
 
     def stop(self) -> None:
         if self.process.poll() is None:

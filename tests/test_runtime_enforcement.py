@@ -172,7 +172,8 @@ def test_cross_dag_pulls_are_checked_against_cross_dag(airflow: Airflow) -> None
     run = enforced(airflow)
     assert_failed_with(run, "rt_billing", "audit", (
         f"xcomlint: DAG 'rt_billing': task 'audit' may not read key 'secret' of task 'publish' in DAG "
-        f"'rt_fx_rates'; the allow-list's cross_dag for 'rt_billing' does not permit it {where(RULES.dags['rt_billing'].line)}"
+        f"'rt_fx_rates'; the allow-list's cross_dag for 'rt_billing' does not permit it "
+        f"{where(RULES.dags['rt_billing'].line)}"
     ))
     assert run.state("rt_billing", "invoice") == "success"
     assert run.printed("RATE 1.08")  # the permitted pull reads the other DAG's run
@@ -183,7 +184,8 @@ def test_cross_dag_pulls_are_checked_against_cross_dag(airflow: Airflow) -> None
 
 
 def test_a_computed_task_id_is_caught_at_runtime(airflow: Airflow) -> None:
-    static = json.loads(invoke("check", "--format", "json", "--allowlist", str(ALLOWLIST), str(DAGS / "computed.py")).stdout)
+    checked = invoke("check", "--format", "json", "--allowlist", str(ALLOWLIST), str(DAGS / "computed.py"))
+    static = json.loads(checked.stdout)
     assert static == []  # the producer's id is an XCom value: nothing the static check can judge
     run = enforced(airflow)
     assert_failed_with(run, "rt_computed", "dispatch", (

@@ -60,7 +60,8 @@ def outcome(dag_id: str, run_id: str) -> Dict[str, Any]:
         return {
             "run_id": run_id,
             "tasks": {
-                (task_id if map_index < 0 else f"{task_id}[{map_index}]"): plain(state) for task_id, map_index, state in tasks
+                (task_id if map_index < 0 else f"{task_id}[{map_index}]"): plain(state)
+                for task_id, map_index, state in tasks
             },
             "xcoms": [[task_id, map_index, key, plain(value)] for task_id, map_index, key, value in xcoms],
         }

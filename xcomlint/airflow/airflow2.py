@@ -43,7 +43,8 @@ _STORAGE: Optional[Any] = None
 def _storage() -> Any:
     global _STORAGE
     if _STORAGE is None:
-        _STORAGE = storage_class(_option, BaseXCom, AllowListXCom)
+        _STORAGE = storage_class(_option, lambda: conf.getimport("xcomlint", "storage_backend"), BaseXCom,
+                                 AllowListXCom)
     return _STORAGE
 
 
@@ -74,7 +75,8 @@ class _Claims:
 
     def write(self, key: str) -> None:
         c = self.caller
-        BaseXCom.set(key=key, value=c.task_id, task_id=c.task_id, dag_id=c.dag_id, run_id=c.run_id, map_index=c.map_index)
+        BaseXCom.set(key=key, value=c.task_id, task_id=c.task_id, dag_id=c.dag_id, run_id=c.run_id,
+                     map_index=c.map_index)
 
     def readers(self, key: str, task_ids: List[str]) -> List[str]:
         c = self.caller

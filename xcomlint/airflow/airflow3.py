@@ -54,7 +54,8 @@ _STORAGE: Optional[type] = None
 def _storage() -> Any:
     global _STORAGE
     if _STORAGE is None:
-        _STORAGE = storage_class(_option, BaseXCom, AllowListXCom)
+        _STORAGE = storage_class(_option, lambda: conf.getimport("xcomlint", "storage_backend"), BaseXCom,
+                                 AllowListXCom)
     return _STORAGE
 
 

@@ -10,7 +10,6 @@ located error instead of letting everything through. No Airflow import here.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 from typing import Any, Callable, List, Optional, Protocol, Set, Tuple
@@ -159,20 +158,26 @@ class Enforcer:
         self._claimed.add(memo)
 
 
-def storage_class(option: Option, base: type, own: type) -> type:
-    """The backend that stores the values: ``[xcomlint] storage_backend``, else Airflow's plain one."""
+def storage_class(option: Option, load: Callable[[], Any], base: type, own: type) -> type:
+    """The backend that stores the values: ``[xcomlint] storage_backend``, else Airflow's plain one.
+
+    ``load`` imports the configured class the way Airflow imports ``[core] xcom_backend``.
+    """
     path = (option("storage_backend") or "").strip()
     if not path:
         return base
-    module_name, _, name = path.rpartition(".")
     try:
-        found = getattr(importlib.import_module(module_name), name) if module_name else None
-    except (ImportError, AttributeError) as error:
+        found = load()
+    except Exception as error:  # Airflow reports a bad path as its configuration error
         raise SettingsError(f"xcomlint: [xcomlint] storage_backend {path!r} cannot be imported: {error}") from None
     if not (isinstance(found, type) and issubclass(found, base)):
-        raise SettingsError(f"xcomlint: [xcomlint] storage_backend {path!r} is not a subclass of {base.__module__}.{base.__name__}")
+        raise SettingsError(
+            f"xcomlint: [xcomlint] storage_backend {path!r} is not a subclass of {base.__module__}.{base.__name__}"
+        )
     if issubclass(found, own):
-        raise SettingsError(f"xcomlint: [xcomlint] storage_backend {path!r} is this backend itself; name the one that stores values")
+        raise SettingsError(
+            f"xcomlint: [xcomlint] storage_backend {path!r} is this backend itself; name the one that stores values"
+        )
     return found
 
 

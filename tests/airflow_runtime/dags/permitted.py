@@ -74,7 +74,9 @@ def selfie(ti=None):
 with DAG(dag_id="rt_permitted", schedule=None, start_date=datetime(2024, 1, 1), catchup=False) as dag:
     extracted = PythonOperator(task_id="extract", python_callable=extract)
     transformed = PythonOperator(task_id="transform", python_callable=transform)
-    announce = BashOperator(task_id="announce", bash_command="echo ANNOUNCED {{ ti.xcom_pull(task_ids='extract', key='s3_path') }}")
+    announce = BashOperator(
+        task_id="announce", bash_command="echo ANNOUNCED {{ ti.xcom_pull(task_ids='extract', key='s3_path') }}"
+    )
     extracted >> [transformed, announce]
     load(transformed.output)
     total(double.expand(n=split(extracted.output)))

@@ -17,4 +17,5 @@ def ingest(ti):
 
 
 with DAG(dag_id="rt_pushes", schedule=None, start_date=datetime(2024, 1, 1), catchup=False) as dag:
-    PythonOperator(task_id="download", python_callable=download) >> PythonOperator(task_id="ingest", python_callable=ingest)
+    downloaded = PythonOperator(task_id="download", python_callable=download)
+    downloaded >> PythonOperator(task_id="ingest", python_callable=ingest)
