@@ -114,11 +114,12 @@ class Airflow:
             pytest.fail(f"airflow db migrate failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
     def run(self, name: str, date: str, dag_ids: Sequence[str], settings: Dict[str, str],
-            executor: bool = False) -> Run:
-        """Run ``dag_ids`` once per test session under the name ``name``."""
+            executor: bool = False, dags: Path = DAGS) -> Run:
+        """Run ``dag_ids`` (of the files in ``dags``) once per test session under the name ``name``."""
         if name not in self.runs:
-            arguments = [str(DRIVER), *(["--executor"] if executor else []), str(DAGS), date, *dag_ids]
-            done = self.command(arguments, settings)
+            arguments = [str(DRIVER), *(["--executor"] if executor else []), str(dags), date, *dag_ids]
+            # dag.test() serializes a DAG only from the DAG bundle of the configured folder
+            done = self.command(arguments, dict(settings, AIRFLOW__CORE__DAGS_FOLDER=str(dags)))
             output = done.stdout + "\n" + done.stderr
             results = [line[len(RESULT_MARK):] for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)]
             if done.returncode != 0 or not results:

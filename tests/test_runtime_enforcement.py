@@ -30,9 +30,10 @@ from airflow_envs import (
 from conftest import invoke
 
 from xcomlint.allowlist import AllowListError, load_allowlist, parse_allowlist
+from xcomlint.docs import code_blocks, sections
 
 ALL_DAGS = ["rt_leaky", "rt_permitted", "rt_pushes", "rt_fx_rates", "rt_billing", "rt_computed", "rt_exclusive",
-            "rt_unlisted", "rt_callback"]
+            "rt_unlisted", "rt_callback", "rt_target", "rt_trigger"]
 RULES = load_allowlist(str(ALLOWLIST))
 
 
@@ -44,15 +45,28 @@ def airflow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return installation
 
 
+def readme_block(index: int, language: str = "sh") -> str:
+    section = sections((ROOT / "README.md").read_text(encoding="utf-8"))["Enforcing the allow-list at runtime"]
+    return [body for info, body in code_blocks(section) if info == language][index]
+
+
+def readme_exports(index: int) -> Dict[str, str]:
+    lines = [line for line in readme_block(index).splitlines() if line.startswith("export ")]
+    return dict(line[len("export "):].split("=", 1) for line in lines)
+
+
 def enforced(airflow: Airflow) -> Run:
-    """All DAGs in mode enforce, values stored by Airflow's object-storage backend (files under the home)."""
+    """All DAGs in mode enforce, values stored by Airflow's object-storage backend (as the README
+    sets it up, with files under the home for S3)."""
     objects = airflow.home / "objects"
     objects.mkdir(exist_ok=True)
+    storage = readme_exports(1)
+    assert storage["AIRFLOW__XCOMLINT__STORAGE_BACKEND"] == OBJECT_STORAGE
+    storage["AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH"] = objects.as_uri()
     return airflow.run("enforce", "2024-03-01", ALL_DAGS, backend_settings(
         "enforce",
-        AIRFLOW__XCOMLINT__STORAGE_BACKEND=OBJECT_STORAGE,
-        AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH=objects.as_uri(),
         AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_THRESHOLD="0",  # every value goes to the object store
+        **storage,
     ))
 
 
@@ -95,7 +109,10 @@ def test_permitted_flows_succeed_and_values_arrive(airflow: Airflow) -> None:
     assert run.lines_with("ANNOUNCED s3://lake/raw/orders.csv")  # xcom_pull in a Jinja template (logged by Bash)
     assert run.dag("rt_unlisted")["state"] == "success"  # a DAG the allow-list does not list
     assert run.printed("UNLISTED READ charge-token")
-    assert not [d for d in denials(run.output) if d["dag"] in ("rt_permitted", "rt_unlisted")]
+    # keys an Airflow operator pushes itself are not hand-made pushes, as for the static check
+    assert run.state("rt_trigger", "kick") == "success" and run.dag("rt_target")["state"] == "success"
+    assert ("kick", "trigger_run_id", -1) in run.xcoms("rt_trigger")
+    assert not [d for d in denials(run.output) if d["dag"] in ("rt_permitted", "rt_unlisted", "rt_trigger")]
 
 
 def test_values_are_stored_by_the_configured_storage_backend(airflow: Airflow) -> None:
@@ -269,6 +286,25 @@ def test_static_and_runtime_verdicts_agree(airflow: Airflow) -> None:
         assert any(f"'{key}'" in m and (producer is None or f"'{producer}'" in m) and
                    (other is None or f"'{other}'" in m) for m in messages), (dag, task, key, producer, messages)
     assert len(agreed) == 4  # a leak, a second reader of an exclusive key, an undeclared push, a cross-DAG pull
+
+
+# -- the README's set-up -----------------------------------------------------------------------
+
+
+def test_the_readme_setup_enforces_the_example_allowlist(airflow: Airflow) -> None:
+    """The three lines of the README, and nothing else, on the README's example DAG."""
+    if airflow.version != 3:
+        pytest.skip("the example DAG is written for Airflow 3 (airflow.sdk)")
+    install, *exports = readme_block(0).strip().splitlines()
+    assert install == 'pip install "xcomlint[airflow]"' and len(exports) == 2  # .ci/run installs it so
+    settings = readme_exports(0)
+    example = ROOT / "examples" / "allowlist" / "xcomlint-allowlist.yaml"
+    documented = settings["AIRFLOW__XCOMLINT__ALLOWLIST"]
+    settings["AIRFLOW__XCOMLINT__ALLOWLIST"] = str(example)
+    run = airflow.run("readme", "2024-03-06", ["payments"], settings, dags=example.parent / "dags")
+    message = readme_block(0, "").strip().replace(documented, str(example))
+    assert_failed_with(run, "payments", "report", message)
+    assert run.state("payments", "charge") == "success"
 
 
 # -- production's process model (Airflow 3) -----------------------------------------------------

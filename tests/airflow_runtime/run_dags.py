@@ -14,7 +14,6 @@ environment (AIRFLOW_HOME, AIRFLOW__CORE__XCOM_BACKEND, AIRFLOW__XCOMLINT__*).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from datetime import datetime, timezone
@@ -23,15 +22,16 @@ from typing import Any, Dict
 
 
 def load_dags(folder: Path) -> Dict[str, Any]:
-    from airflow import DAG
+    """The DAGs of ``folder``, as Airflow's own DagBag loads them."""
+    try:
+        from airflow.dag_processing.dagbag import DagBag  # Airflow 3.1+
+    except ImportError:
+        from airflow.models.dagbag import DagBag
 
-    dags: Dict[str, Any] = {}
-    for path in sorted(folder.glob("*.py")):
-        spec = importlib.util.spec_from_file_location(f"rt_dags_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        dags.update({value.dag_id: value for value in vars(module).values() if isinstance(value, DAG)})
-    return dags
+    bag = DagBag(dag_folder=str(folder))  # examples are off: AIRFLOW__CORE__LOAD_EXAMPLES
+    if bag.import_errors:
+        raise SystemExit(f"DAG files failed to import: {bag.import_errors}")
+    return dict(bag.dags)
 
 
 def plain(value: Any) -> Any:
@@ -71,6 +71,13 @@ def main(folder: str, date: str, *dag_ids: str, executor: bool = False) -> None:
     import airflow
 
     dags = load_dags(Path(folder))
+    if airflow.__version__.startswith("2."):  # a triggered DAG must be in the database, serialized
+        from airflow.models.dag import DAG
+        from airflow.models.serialized_dag import SerializedDagModel
+
+        DAG.bulk_write_to_db(list(dags.values()))
+        for dag in dags.values():
+            SerializedDagModel.write_dag(dag)
     logical_date = datetime.fromisoformat(date).replace(tzinfo=timezone.utc)
     results: Dict[str, Any] = {"airflow": airflow.__version__}
     for dag_id in dag_ids:

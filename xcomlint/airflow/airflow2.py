@@ -8,7 +8,9 @@ by a running task are judged:
   XComArgs and mapped results all go this way), or ``XCom.get_one`` /
   ``XCom.get_value``, which call ``BaseXCom.get_many`` directly and so are
   checked on their own;
-- a push is ``XCom.set``, for ``ti.xcom_push`` and for return values.
+- a push is ``XCom.set``, for ``ti.xcom_push`` and for return values. It is
+  judged when DAG code asked for it, not an operator of Airflow (see
+  ``enforcer.written_by_airflow``).
 
 None of these receive the reading task: it is the task instance of Airflow's
 current context (set while templates render and ``execute`` runs) or, in
@@ -25,7 +27,15 @@ from typing import Any, Iterable, List, Optional, Set, Tuple
 from airflow.configuration import conf
 from airflow.models.xcom import BaseXCom
 
-from .enforcer import Caller, Enforcer, SettingsError, XComAccessDenied, enforcer, storage_class
+from .enforcer import (
+    Caller,
+    Enforcer,
+    SettingsError,
+    XComAccessDenied,
+    enforcer,
+    storage_class,
+    written_by_airflow,
+)
 from .policy import unjudged_key
 
 
@@ -48,15 +58,21 @@ def _storage() -> Any:
     return _STORAGE
 
 
-def _caller() -> Optional[Caller]:
-    # imported here: airflow.models.xcom imports this module while it resolves
-    # its backend, before the task-instance module can be imported
-    from airflow.exceptions import AirflowException
-    from airflow.operators.python import get_current_context
+_CONTEXT: List[Any] = []  # Airflow's get_current_context and the error it raises outside a task
 
+
+def _caller() -> Optional[Caller]:
+    if not _CONTEXT:
+        # imported on first use: airflow.models.xcom imports this module while it
+        # resolves its backend, before the task-instance module can be imported
+        from airflow.exceptions import AirflowException
+        from airflow.operators.python import get_current_context
+
+        _CONTEXT[:] = [get_current_context, AirflowException]
+    get_current_context, no_context = _CONTEXT
     try:
         context = get_current_context()
-    except AirflowException:
+    except no_context:
         return Caller.from_environment()
     ti = context.get("ti")
     return Caller.of(ti) if ti is not None else Caller.from_environment()
@@ -137,17 +153,11 @@ def _judged() -> Optional[Tuple[Caller, Enforcer]]:
     return (caller, judge) if judge.active else None
 
 
-def _unrolled_return_value() -> bool:
-    """Whether this push is one key of a ``multiple_outputs`` return value, which
-    ``_execute_task`` of the task-instance module pushes through ``ti.xcom_push``."""
-    frame = sys._getframe(2)
-    for _ in range(6):
-        if frame is None:
-            return False
-        if frame.f_code.co_name == "_execute_task" and frame.f_globals.get("__name__") == "airflow.models.taskinstance":
-            return True
-        frame = frame.f_back
-    return False
+# between ti.xcom_push (or BaseOperator.xcom_push) and the backend, and where return values are pushed
+PLUMBING = frozenset({
+    "airflow.models.taskinstance", "airflow.models.baseoperator", "airflow.utils.session",
+    "airflow.api_internal.internal_api_call",
+})
 
 
 class AllowListXCom(BaseXCom):
@@ -160,7 +170,7 @@ class AllowListXCom(BaseXCom):
             # asked for return values too (they are always permitted), so that a
             # broken allow-list fails the first task that writes anything
             verdict = judged[1].policy().push(dag_id, task_id, key)
-            if verdict.denial is not None and not _unrolled_return_value():
+            if verdict.denial is not None and not written_by_airflow(sys._getframe(1), PLUMBING):
                 judged[1].refuse(verdict.denial)
         return _storage().set(key=key, value=value, task_id=task_id, dag_id=dag_id, execution_date=execution_date,
                               run_id=run_id, map_index=map_index, **_session(session))

@@ -10,7 +10,8 @@ and shows raw values and never calls it. In that process:
   XComArg of a *mapped* task, which is a ``LazyXComSequence`` that fetches items
   itself and only calls ``deserialize_value``;
 - a push is ``set`` (or ``aset``), for ``ti.xcom_push`` and for return values;
-  ``_set_xcom_in_db`` (operator links) bypasses backends and is not judged.
+  ``_set_xcom_in_db`` bypasses backends. A push is judged when DAG code asked
+  for it, not an operator of Airflow (see ``enforcer.written_by_airflow``).
 
 None of these receive the reading task: it is the task instance of Airflow's
 current context (set while templates render and ``execute`` runs) or, in
@@ -26,7 +27,15 @@ from typing import Any, List, Optional
 from airflow.sdk import get_current_context
 from airflow.sdk.bases.xcom import BaseXCom
 
-from .enforcer import Caller, Enforcer, SettingsError, XComAccessDenied, enforcer, storage_class
+from .enforcer import (
+    Caller,
+    Enforcer,
+    SettingsError,
+    XComAccessDenied,
+    enforcer,
+    storage_class,
+    written_by_airflow,
+)
 from .policy import unjudged_key
 
 try:
@@ -104,18 +113,8 @@ def _guard_pull(dag_id: str, task_id: str, key: str) -> None:
                               caller.dag_task_ids(), _Claims(caller))
 
 
-def _unrolled_return_value() -> bool:
-    """Whether this push is one key of a ``multiple_outputs`` return value, which the
-    task runner's ``_push_xcom_if_needed`` pushes through ``ti.xcom_push``."""
-    frame = sys._getframe(2)
-    for _ in range(6):
-        if frame is None:
-            return False
-        if frame.f_code.co_name == "_push_xcom_if_needed" and \
-                frame.f_globals.get("__name__") == "airflow.sdk.execution_time.task_runner":
-            return True
-        frame = frame.f_back
-    return False
+# between ti.xcom_push (or an operator's xcom_push) and the backend, and where return values are pushed
+PLUMBING = frozenset({"airflow.sdk.execution_time.task_runner", "airflow.sdk.bases.operator"})
 
 
 def _guard_push(dag_id: str, task_id: str, key: str) -> None:
@@ -127,7 +126,7 @@ def _guard_push(dag_id: str, task_id: str, key: str) -> None:
     # asked for return values too (they are always permitted), so that a broken
     # allow-list fails the first task that writes anything
     verdict = judge.policy().push(dag_id, task_id, key)
-    if verdict.denial is not None and not _unrolled_return_value():
+    if verdict.denial is not None and not written_by_airflow(sys._getframe(1), PLUMBING):
         judge.refuse(verdict.denial)
 
 

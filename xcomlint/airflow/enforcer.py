@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable, List, Optional, Protocol, Set, Tuple
+from typing import Any, Callable, FrozenSet, List, Optional, Protocol, Set, Tuple
 
 from ..allowlist.records import AllowListError
 from .policy import Policy, Verdict, claim_key, other_readers
@@ -156,6 +156,27 @@ class Enforcer:
             self.refuse(self.policy().exclusive_denial(entry, dag_id, consumer, producer, key, readers[0]))
             return
         self._claimed.add(memo)
+
+
+def written_by_airflow(frame: Any, plumbing: FrozenSet[str]) -> bool:
+    """Whether the code that asked for this push is Airflow's own, not the DAG's.
+
+    The static check judges only the ``xcom_push`` calls written in DAG code (XCL302);
+    keys an operator of Airflow or of a provider pushes itself (a link, a run id) and
+    the keys of a ``multiple_outputs`` return value are the operator's doing, judged
+    where they are read. Walking out from the backend, past Airflow's XCom plumbing
+    (``plumbing``: the modules between ``ti.xcom_push`` and the backend, and the task
+    runner that pushes return values), the first other frame decides: code in the
+    ``airflow`` package is Airflow's; anything else (a callable, a ``@task`` body, a
+    custom operator, a Jinja template) is the DAG's.
+    """
+    while frame is not None:
+        module = frame.f_globals.get("__name__") or ""
+        if module in plumbing or module.startswith("xcomlint.airflow"):
+            frame = frame.f_back
+            continue
+        return module == "airflow" or module.startswith("airflow.")
+    return True
 
 
 def storage_class(option: Option, load: Callable[[], Any], base: type, own: type) -> type:
