@@ -37,12 +37,26 @@ ALL_DAGS = ["rt_leaky", "rt_permitted", "rt_pushes", "rt_fx_rates", "rt_billing"
 RULES = load_allowlist(str(ALLOWLIST))
 
 
+INSTALLATIONS: Dict[int, Airflow] = {}
+
+
+def installation(version: int, tmp_path_factory: pytest.TempPathFactory) -> Airflow:
+    """One metadata database per Airflow version and test session."""
+    if version not in INSTALLATIONS:
+        found = Airflow(version, airflow_python(version), tmp_path_factory.mktemp(f"airflow{version}-home"))
+        found.migrate()
+        INSTALLATIONS[version] = found
+    return INSTALLATIONS[version]
+
+
 @pytest.fixture(scope="session", params=[3, 2], ids=["airflow3", "airflow2"])
 def airflow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Airflow:
-    version = request.param
-    installation = Airflow(version, airflow_python(version), tmp_path_factory.mktemp(f"airflow{version}-home"))
-    installation.migrate()
-    return installation
+    return installation(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def airflow3(tmp_path_factory: pytest.TempPathFactory) -> Airflow:
+    return installation(3, tmp_path_factory)
 
 
 def readme_block(index: int, language: str = "sh") -> str:
@@ -291,10 +305,10 @@ def test_static_and_runtime_verdicts_agree(airflow: Airflow) -> None:
 # -- the README's set-up -----------------------------------------------------------------------
 
 
-def test_the_readme_setup_enforces_the_example_allowlist(airflow: Airflow) -> None:
-    """The three lines of the README, and nothing else, on the README's example DAG."""
-    if airflow.version != 3:
-        pytest.skip("the example DAG is written for Airflow 3 (airflow.sdk)")
+def test_the_readme_setup_enforces_the_example_allowlist(airflow3: Airflow) -> None:
+    """The three lines of the README, and nothing else, on the README's example DAG (written
+    for Airflow 3)."""
+    airflow = airflow3
     install, *exports = readme_block(0).strip().splitlines()
     assert install == 'pip install "xcomlint[airflow]"' and len(exports) == 2  # .ci/run installs it so
     settings = readme_exports(0)
@@ -310,18 +324,22 @@ def test_the_readme_setup_enforces_the_example_allowlist(airflow: Airflow) -> No
 # -- production's process model (Airflow 3) -----------------------------------------------------
 
 
-def test_in_task_processes_forked_by_an_executor(airflow: Airflow) -> None:
-    """In production each task runs in a process of its own, forked by the supervisor and
-    talking to the API server: the backend resolves its reader there too."""
-    if airflow.version != 3:
-        pytest.skip("Airflow 2 runs tasks in the process of dag.test() or the raw task process alike")
+def test_in_task_processes_forked_by_an_executor(airflow3: Airflow) -> None:
+    """In production each task of Airflow 3 runs in a process of its own, forked by the
+    supervisor and talking to the API server: the backend finds its reader there too.
+    (Airflow 2 runs a task in its raw task process as under dag.test(): one task instance,
+    the same current context.)"""
+    airflow = airflow3
     settings = backend_settings("enforce")
     server = ApiServer(airflow, settings)
     try:
         server.wait()
-        run = airflow.run("executor", "2024-03-05", ["rt_leaky", "rt_callback"], settings, executor=True)
+        run = airflow.run("executor", "2024-03-05", ["rt_leaky", "rt_callback", "rt_permitted", "rt_exclusive"],
+                          settings, executor=True)
     finally:
         server.stop()
+    assert set(run.dag("rt_permitted")["tasks"].values()) == {"success"}, run.tail()
+    assert run.state("rt_exclusive", "upload_eu") == "success" and run.state("rt_exclusive", "upload_us") == "failed"
     assert run.state("rt_leaky", "report") == "failed" and run.state("rt_leaky", "charge") == "success"
     logs = airflow.home / "logs" / "dag_id=rt_leaky" / f"run_id={run.dag('rt_leaky')['run_id']}"
     assert LEAK in (logs / "task_id=report" / "attempt=1.log").read_text()

@@ -153,10 +153,11 @@ def _judged() -> Optional[Tuple[Caller, Enforcer]]:
     return (caller, judge) if judge.active else None
 
 
-# between ti.xcom_push (or BaseOperator.xcom_push) and the backend, and where return values are pushed
-PLUMBING = frozenset({
-    "airflow.models.taskinstance", "airflow.models.baseoperator", "airflow.utils.session",
-    "airflow.api_internal.internal_api_call",
+# the frames between whoever calls ti.xcom_push (or BaseOperator.xcom_push) and the backend
+PUSH_API = frozenset({
+    ("airflow.models.taskinstance", "xcom_push"), ("airflow.models.baseoperator", "xcom_push"),
+    ("airflow.utils.session", "wrapper"), ("airflow.api_internal.internal_api_call", "wrapper"),
+    ("airflow.serialization.pydantic.taskinstance", "xcom_push"),
 })
 
 
@@ -170,7 +171,7 @@ class AllowListXCom(BaseXCom):
             # asked for return values too (they are always permitted), so that a
             # broken allow-list fails the first task that writes anything
             verdict = judged[1].policy().push(dag_id, task_id, key)
-            if verdict.denial is not None and not written_by_airflow(sys._getframe(1), PLUMBING):
+            if verdict.denial is not None and not written_by_airflow(sys._getframe(1), PUSH_API):
                 judged[1].refuse(verdict.denial)
         return _storage().set(key=key, value=value, task_id=task_id, dag_id=dag_id, execution_date=execution_date,
                               run_id=run_id, map_index=map_index, **_session(session))

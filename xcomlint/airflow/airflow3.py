@@ -113,8 +113,12 @@ def _guard_pull(dag_id: str, task_id: str, key: str) -> None:
                               caller.dag_task_ids(), _Claims(caller))
 
 
-# between ti.xcom_push (or an operator's xcom_push) and the backend, and where return values are pushed
-PLUMBING = frozenset({"airflow.sdk.execution_time.task_runner", "airflow.sdk.bases.operator"})
+# the frames between whoever calls ti.xcom_push (or an operator's xcom_push) and the backend
+_RUNNER = "airflow.sdk.execution_time.task_runner"
+PUSH_API = frozenset({
+    (_RUNNER, "xcom_push"), (_RUNNER, "_xcom_push"), (_RUNNER, "axcom_push"), (_RUNNER, "_axcom_push"),
+    ("airflow.sdk.bases.operator", "xcom_push"),
+})
 
 
 def _guard_push(dag_id: str, task_id: str, key: str) -> None:
@@ -126,7 +130,7 @@ def _guard_push(dag_id: str, task_id: str, key: str) -> None:
     # asked for return values too (they are always permitted), so that a broken
     # allow-list fails the first task that writes anything
     verdict = judge.policy().push(dag_id, task_id, key)
-    if verdict.denial is not None and not written_by_airflow(sys._getframe(1), PLUMBING):
+    if verdict.denial is not None and not written_by_airflow(sys._getframe(1), PUSH_API):
         judge.refuse(verdict.denial)
 
 

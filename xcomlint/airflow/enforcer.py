@@ -158,21 +158,21 @@ class Enforcer:
         self._claimed.add(memo)
 
 
-def written_by_airflow(frame: Any, plumbing: FrozenSet[str]) -> bool:
+def written_by_airflow(frame: Any, push_api: FrozenSet[Tuple[str, str]]) -> bool:
     """Whether the code that asked for this push is Airflow's own, not the DAG's.
 
     The static check judges only the ``xcom_push`` calls written in DAG code (XCL302);
     keys an operator of Airflow or of a provider pushes itself (a link, a run id) and
-    the keys of a ``multiple_outputs`` return value are the operator's doing, judged
-    where they are read. Walking out from the backend, past Airflow's XCom plumbing
-    (``plumbing``: the modules between ``ti.xcom_push`` and the backend, and the task
-    runner that pushes return values), the first other frame decides: code in the
-    ``airflow`` package is Airflow's; anything else (a callable, a ``@task`` body, a
-    custom operator, a Jinja template) is the DAG's.
+    the keys of a ``multiple_outputs`` return value (pushed by the task runner) are
+    the operator's doing, judged where they are read. ``push_api`` names the frames,
+    as (module, function), between the backend and whoever called ``ti.xcom_push``;
+    the first frame past them decides: code in the ``airflow`` package is Airflow's,
+    anything else (a callable, a ``@task`` body, a custom operator, a Jinja
+    template) is the DAG's.
     """
     while frame is not None:
         module = frame.f_globals.get("__name__") or ""
-        if module in plumbing or module.startswith("xcomlint.airflow"):
+        if (module, frame.f_code.co_name) in push_api or module.startswith("xcomlint.airflow"):
             frame = frame.f_back
             continue
         return module == "airflow" or module.startswith("airflow.")
