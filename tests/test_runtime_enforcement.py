@@ -17,6 +17,7 @@ from typing import Dict, Optional, Set, Tuple
 import pytest
 from airflow_envs import (
     ALLOWLIST,
+    BACKEND,
     DAGS,
     OBJECT_STORAGE,
     ROOT,
@@ -165,7 +166,12 @@ def test_forbidden_pull_is_logged_and_returned_in_warn_mode(airflow: Airflow) ->
 
 
 def test_off_mode_judges_nothing(airflow: Airflow) -> None:
-    run = airflow.run("off", "2024-03-03", ["rt_leaky", "rt_pushes"], backend_settings("off"))
+    """Set in airflow.cfg this time: a copy of the home's, with an [xcomlint] section."""
+    config = airflow.home / "airflow-xcomlint-off.cfg"
+    config.write_text((airflow.home / "airflow.cfg").read_text()
+                      + f"\n[xcomlint]\nallowlist = {ALLOWLIST}\nmode = off\n")
+    settings = {"AIRFLOW__CORE__XCOM_BACKEND": BACKEND, "AIRFLOW_CONFIG": str(config)}
+    run = airflow.run("off", "2024-03-03", ["rt_leaky", "rt_pushes"], settings)
     assert run.dag("rt_leaky")["state"] == "success" and run.dag("rt_pushes")["state"] == "success"
     assert run.printed("REPORTED receipt-42 charge-token")
     assert ("download", "etag", -1) in run.xcoms("rt_pushes")

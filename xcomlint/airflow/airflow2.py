@@ -30,32 +30,23 @@ from airflow.models.xcom import BaseXCom
 from .enforcer import (
     Caller,
     Enforcer,
+    Settings,
     SettingsError,
     XComAccessDenied,
-    enforcer,
-    storage_class,
     written_by_airflow,
 )
 from .policy import unjudged_key
 
 
-def _option(name: str) -> Optional[str]:
-    return conf.get("xcomlint", name, fallback=None)
+SETTINGS = Settings(conf, BaseXCom)
 
 
 def _enforcer() -> Enforcer:
-    return enforcer(_option)
-
-
-_STORAGE: Optional[Any] = None
+    return SETTINGS.enforcer()
 
 
 def _storage() -> Any:
-    global _STORAGE
-    if _STORAGE is None:
-        _STORAGE = storage_class(_option, lambda: conf.getimport("xcomlint", "storage_backend"), BaseXCom,
-                                 AllowListXCom)
-    return _STORAGE
+    return SETTINGS.storage(AllowListXCom)
 
 
 _CONTEXT: List[Any] = []  # Airflow's get_current_context and the error it raises outside a task
@@ -71,11 +62,9 @@ def _caller() -> Optional[Caller]:
         _CONTEXT[:] = [get_current_context, AirflowException]
     get_current_context, no_context = _CONTEXT
     try:
-        context = get_current_context()
-    except no_context:
-        return Caller.from_environment()
-    ti = context.get("ti")
-    return Caller.of(ti) if ti is not None else Caller.from_environment()
+        return Caller.from_context(get_current_context())
+    except no_context:  # no current context: not in a task, or in its callbacks
+        return Caller.from_context(None)
 
 
 def _session(session: Any) -> dict:

@@ -30,10 +30,9 @@ from airflow.sdk.bases.xcom import BaseXCom
 from .enforcer import (
     Caller,
     Enforcer,
+    Settings,
     SettingsError,
     XComAccessDenied,
-    enforcer,
-    storage_class,
     written_by_airflow,
 )
 from .policy import unjudged_key
@@ -49,32 +48,22 @@ except ImportError:  # pragma: no cover - older Task SDKs
     LazyXComSequence = _XComWrapper = None  # type: ignore[assignment,misc]
 
 
-def _option(name: str) -> Optional[str]:
-    return conf.get("xcomlint", name, fallback=None)
+SETTINGS = Settings(conf, BaseXCom)
 
 
 def _enforcer() -> Enforcer:
-    return enforcer(_option)
-
-
-_STORAGE: Optional[type] = None
+    return SETTINGS.enforcer()
 
 
 def _storage() -> Any:
-    global _STORAGE
-    if _STORAGE is None:
-        _STORAGE = storage_class(_option, lambda: conf.getimport("xcomlint", "storage_backend"), BaseXCom,
-                                 AllowListXCom)
-    return _STORAGE
+    return SETTINGS.storage(AllowListXCom)
 
 
 def _caller() -> Optional[Caller]:
     try:
-        context = get_current_context()
-    except RuntimeError:
-        return Caller.from_environment()
-    ti = context.get("ti")
-    return Caller.of(ti) if ti is not None else Caller.from_environment()
+        return Caller.from_context(get_current_context())
+    except RuntimeError:  # no current context: not in a task, or in its callbacks
+        return Caller.from_context(None)
 
 
 class _Claims:

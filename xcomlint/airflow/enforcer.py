@@ -1,8 +1,8 @@
 """What the backend does with a verdict, and the state it keeps once per process.
 
 The settings come from Airflow's configuration, section ``[xcomlint]`` (so also
-from ``AIRFLOW__XCOMLINT__*`` environment variables); the backend passes in a
-function that reads one option. The allow-list is loaded on the first judged
+from ``AIRFLOW__XCOMLINT__*`` environment variables), read through the
+configuration object the backend module hands to ``Settings``. The allow-list is loaded on the first judged
 read or write of the process, with the linter's own loader; a broken file, a
 missing setting or an unknown mode fails every judged read and write with the
 located error instead of letting everything through. No Airflow import here.
@@ -54,6 +54,12 @@ class Caller:
         if not dag_id or not task_id:
             return None
         return cls(dag_id, task_id, os.environ.get("AIRFLOW_CTX_DAG_RUN_ID", ""))
+
+    @classmethod
+    def from_context(cls, context: Optional[Any]) -> Optional["Caller"]:
+        """The task of Airflow's current context (``None`` outside a task), else of the environment."""
+        ti = context.get("ti") if context is not None else None
+        return cls.of(ti) if ti is not None else cls.from_environment()
 
     def dag_task_ids(self) -> Optional[List[str]]:
         dag = getattr(getattr(self._ti, "task", None), "dag", None)
@@ -202,12 +208,25 @@ def storage_class(option: Option, load: Callable[[], Any], base: type, own: type
     return found
 
 
-_ENFORCER: Optional[Enforcer] = None
+class Settings:
+    """A backend module's view of Airflow's configuration, once per process: the
+    ``[xcomlint]`` options, the enforcer they make and the storage backend they name."""
 
+    def __init__(self, conf: Any, base: type) -> None:
+        self.conf, self.base = conf, base
+        self._enforcer: Optional[Enforcer] = None
+        self._storage: Optional[type] = None
 
-def enforcer(option: Option) -> Enforcer:
-    """The process's enforcer, made on first use."""
-    global _ENFORCER
-    if _ENFORCER is None:
-        _ENFORCER = Enforcer(option)
-    return _ENFORCER
+    def option(self, name: str) -> Optional[str]:
+        return self.conf.get("xcomlint", name, fallback=None)
+
+    def enforcer(self) -> Enforcer:
+        if self._enforcer is None:
+            self._enforcer = Enforcer(self.option)
+        return self._enforcer
+
+    def storage(self, own: type) -> Any:
+        if self._storage is None:
+            load = lambda: self.conf.getimport("xcomlint", "storage_backend")  # noqa: E731
+            self._storage = storage_class(self.option, load, self.base, own)
+        return self._storage
