@@ -147,7 +147,9 @@ def test_whole_run_rules_see_cached_and_fresh_models_together(project: Path, par
     assert "dags/producer.py:6:5: XCL204" in first.stdout
     parsed.clear()
     consumer = project / "dags" / "consumer.py"
-    consumer.write_text(consumer.read_text().replace('key="other_key"', 'key="report_path"'))
+    consumer.write_text(
+        consumer.read_text().replace('"extract", key="other_key"', '"push", dag_id="producer", key="report_path"')
+    )
     second = _check("dags", "-j1", "--select", "XCL204")
     assert parsed == ["dags/consumer.py"]
     assert "XCL204" not in second.stdout and second.exit_code == 0

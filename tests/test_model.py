@@ -42,7 +42,7 @@ DAG_CASES = {
 
 @pytest.mark.parametrize("source,dag_id", DAG_CASES.values(), ids=DAG_CASES.keys())
 def test_dag_discovery(source: str, dag_id: str) -> None:
-    assert [d.dag_id for d in model_of(source).dags] == [dag_id]
+    assert [d.dag_id for d in model_of(source).real_dags] == [dag_id]
 
 
 def test_dynamic_dag_id_is_unknown() -> None:

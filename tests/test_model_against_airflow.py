@@ -28,8 +28,8 @@ def test_tasks_and_edges_match_airflow(case: str) -> None:
             "tasks": sorted(dag.task_ids),
             "edges": sorted([edge.upstream, edge.downstream] for edge in dag.edges),
         }
-        for dag in model.dags
+        for dag in model.real_dags
     }
     assert got == expected["dags"]
-    for dag in model.dags:
+    for dag in model.real_dags:
         assert dag.tasks_complete and dag.edges_complete, dag.dag_id

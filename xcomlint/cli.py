@@ -275,8 +275,8 @@ def graph(
     for error in run.errors:
         rule = f" in rule {error.rule}" if error.rule else ""
         click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
-    if dag_id is not None and not any(dag.dag_id == dag_id for model in run.models for dag in model.dags):
-        found = sorted({d.dag_id for m in run.models for d in m.dags if isinstance(d.dag_id, str)})
+    if dag_id is not None and not any(dag.dag_id == dag_id for model in run.models for dag in model.real_dags):
+        found = sorted({d.dag_id for m in run.models for d in m.real_dags if isinstance(d.dag_id, str)})
         raise _fail(f"no DAG '{dag_id}' in the linted files" + (f"; DAGs found: {', '.join(found)}" if found else ""))
     text = render_graph(output_format, run.models, run.findings, dag_id)
     if output_path is None:

@@ -42,13 +42,17 @@ PUSHES_RETURN = "return"  # execute() returns a value: return_value is pushed
 PUSHES_NOTHING = "nothing"  # execute() returns None: nothing is pushed
 PUSHES_OPT_IN = "opt-in"  # do_xcom_push defaults to False
 PUSHES_CALLABLE = "callable"  # whatever python_callable returns
+PUSHES_UNKNOWN = "unknown"  # execute() could not be followed
 
 
 @dataclass(frozen=True)
 class OperatorInfo:
-    template_fields: FrozenSet[str]
+    template_fields: Optional[FrozenSet[str]]  # None: not known
     pushes: str
     extra_keys: Tuple[str, ...] = ()
+    keys_known: bool = True  # extra_keys is every key execute() pushes besides return_value
+    sensor: bool = False
+    qualified: str = ""
 
 
 _PYTHON_FIELDS = frozenset({"templates_dict", "op_args", "op_kwargs"})

@@ -53,6 +53,6 @@ def declared_pushes(dag: Dag) -> Iterator[Push]:
 
 def run_dags(models: Sequence[FileModel]) -> Iterator[Tuple[str, Dag]]:
     for model in models:
-        for dag in model.dags:
+        for dag in model.real_dags:
             if isinstance(dag.dag_id, str):
                 yield model.path, dag

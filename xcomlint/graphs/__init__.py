@@ -49,7 +49,7 @@ def graph_document(models: Sequence[FileModel], dag_id: Optional[str] = None) ->
     dags = [
         dag_to_dict(dag, model.path)
         for model in models
-        for dag in model.dags
+        for dag in model.real_dags
         if dag_id is None or dag.dag_id == dag_id
     ]
     return {"dags": dags}

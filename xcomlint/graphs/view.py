@@ -282,7 +282,7 @@ def dag_views(models: Sequence[FileModel], findings: Iterable[Finding], dag_id: 
     """One view per DAG of ``models`` (only ``dag_id`` when given), with node ids
     unique over all of them so that several DAGs can share one document."""
     findings = list(findings)
-    selected = [(model, dag) for model in models for dag in model.dags if dag_id is None or dag.dag_id == dag_id]
+    selected = [(model, dag) for model in models for dag in model.real_dags if dag_id is None or dag.dag_id == dag_id]
     ids = IdMaker()
     views = []
     for index, (model, dag) in enumerate(selected):

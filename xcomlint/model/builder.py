@@ -22,20 +22,27 @@ from .callables import CallableSummary
 from .imports import ImportTable, dotted_name
 from .literals import (
     MAX_UNROLL,
+    PATH_FUNCTIONS,
     SUFFIX,
     call_builtin,
     format_call,
+    file_path_attribute,
     format_value,
     id_text,
+    path_function,
+    percent_format,
     same_value,
+    string_method,
     xcomarg_string,
 )
 from .pending import BoundMethod, LabelVal, Star
-from .records import RETURN_KEY, UNKNOWN
-from .tasks import TaskBuilding
+from .records import CONTEXT_DAG, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS
+from .tasks import TaskBuilding, unique_task_id
 from .values import (
     ClassVal,
     ConstVal,
+    EnumMemberVal,
+    FilePathVal,
     DagFuncVal,
     DagRef,
     DagState,
@@ -44,19 +51,24 @@ from .values import (
     GroupRef,
     GroupState,
     ImportedVal,
+    LambdaVal,
     ListVal,
+    OpaqueVal,
     PartialVal,
     Scope,
     StrVal,
     TaskFlowVal,
     TaskGroupFuncVal,
     TaskRef,
+    TaskState,
     XComArgRef,
+    enum_kind,
     fstring_text_value,
     simple_string_value,
     unknown_str,
 )
-from .wiring import Wiring, touches_graph
+from .known_calls import WATCHER, known_call
+from .wiring import Wiring, collect_graph_parts, touches_graph
 
 MAX_INLINE_DEPTH = 8
 MAX_STEPS = 200_000  # statements and expressions evaluated per file, a guard against blow-ups
@@ -94,9 +106,11 @@ class _Budget(Exception):
 
 
 class Builder(TaskBuilding, Wiring):
-    def __init__(self, module: cst.Module, imports: ImportTable) -> None:
+    def __init__(self, module: cst.Module, imports: ImportTable, path: str = "") -> None:
         self.module = module
         self.imports = imports
+        # the file's name, which ``__file__`` ends with wherever the DAG folder is deployed
+        self.file_name = path.replace("\\", "/").rsplit("/", 1)[-1]
         self.module_scope = Scope()
         self.dags: List[DagState] = []
         self.dag_stack: List[DagState] = []
@@ -106,6 +120,9 @@ class Builder(TaskBuilding, Wiring):
         self.summaries: Dict[int, CallableSummary] = {}
         self.attached_pull_calls: set = set()
         self.dag_functions: List[DagFuncVal] = []
+        self.created_tasks: List[TaskState] = []
+        # functions of the module the builder ran (called, or referenced by name)
+        self.used_functions: set = set()
         self.steps = 0
         self.pure = False  # evaluate without effects: no tasks, no edges
         # id(value) -> the argument expression it came from, so that an XComArg
@@ -130,9 +147,63 @@ class Builder(TaskBuilding, Wiring):
             for dag_function in self.dag_functions:
                 if dag_function.built is None:
                     self.build_dag_function(dag_function, dag_function.function.node)
+            self.run_library_code()
         except (_Budget, RecursionError):
             for dag in self.dags:
-                dag.tasks_complete = dag.edges_complete = False
+                dag.edges_complete = False
+                self.may_add_tasks(dag, ".*", None)
+        self.gather_orphans()
+        self.dags = [dag for dag in self.dags if dag.kind == REAL_DAG or dag.tasks]
+
+    def run_library_code(self) -> None:
+        """What the file offers to other modules: a task factory that no code of
+        the file calls runs when another module calls it, inside that module's DAG
+        (one the model cannot name); an uncalled ``@task`` function is a task of
+        whatever DAG calls it. Their tasks are modelled in such DAGs, so that the
+        rules that need no graph still check their pulls, pushes and values."""
+        for name, value in list(self.module_scope.names.items()):
+            if isinstance(value, FunctionVal) and value.node not in self.used_functions:
+                self.run_factory(value)
+            elif isinstance(value, TaskGroupFuncVal) and value.function.node not in self.used_functions:
+                dag = self.pseudo_dag(CONTEXT_DAG, value.function.node)
+                self.dag_stack.append(dag)
+                try:
+                    self.call_task_group(value, value.function.node, [], {})
+                finally:
+                    self.dag_stack.pop()
+            elif isinstance(value, TaskFlowVal) and value.function.node not in self.used_functions:
+                dag = self.library_dag()
+                self.dag_stack.append(dag)
+                try:
+                    self.create_taskflow_task(value, value.function.node, [], {})
+                finally:
+                    self.dag_stack.pop()
+
+    def run_factory(self, function: FunctionVal) -> None:
+        """Run a function no code of the file calls, as its callers' DAG would."""
+        dag = self.pseudo_dag(CONTEXT_DAG, function.node)
+        created = len(self.created_tasks)
+        self.dag_stack.append(dag)
+        try:
+            self.inline(function, [], {})
+        finally:
+            self.dag_stack.pop()
+        if len(self.created_tasks) == created:
+            self.dags.remove(dag)
+
+    def library_dag(self) -> DagState:
+        """The DAG of the file's tasks whose DAG is not known at all."""
+        found = next((d for d in self.dags if d.kind == UNKNOWN_DAGS), None)
+        return found if found is not None else self.pseudo_dag(UNKNOWN_DAGS, self.module)
+
+    def gather_orphans(self) -> None:
+        """Tasks created outside any DAG the model knows (``dag=`` a value it
+        cannot follow) and never wired to one: tasks of a DAG it cannot name."""
+        orphans = [task for task in self.created_tasks if task.dag is None]
+        if orphans:
+            dag = self.library_dag()
+            for task in orphans:
+                self.adopt(task, dag)
 
     def tick(self) -> None:
         self.steps += 1
@@ -147,12 +218,69 @@ class Builder(TaskBuilding, Wiring):
     def current_group(self) -> Optional[GroupState]:
         return self.group_stack[-1] if self.group_stack else None
 
-    def mark_incomplete(self, *dags: Optional[DagState]) -> None:
+    def lose_edges(self, *dags: Optional[DagState]) -> None:
+        """Dependencies between known tasks may exist that the model cannot see:
+        a value it cannot follow was wired (in these DAGs, else the current one)."""
         targets = [d for d in dags if d is not None] or (
             [self.current_dag] if self.current_dag else list(self.dags)
         )
         for dag in targets:
-            dag.tasks_complete = dag.edges_complete = False
+            dag.edges_complete = False
+
+    def may_add_tasks(self, dag: Optional[DagState], pattern: str, group: Optional[GroupState]) -> None:
+        """Tasks the model cannot name may exist in ``dag``: their full ids match
+        ``pattern``, and they were created under ``group``."""
+        if dag is None:
+            return
+        dag.tasks_complete = False
+        namespace = group.namespace if group is not None else None
+        if (pattern, namespace) not in dag.unknown_ids:
+            dag.unknown_ids.append((pattern, namespace))
+
+    def opaque(self, args: List[Any], kwargs: Dict[str, Any], creates_tasks: bool, node: Optional[cst.CSTNode] = None) -> Any:
+        """The result of code the model cannot see (a function imported from
+        elsewhere, a call too deep to follow) that was handed graph objects or ran
+        inside a DAG. What it was handed it may have wired in any way, and a group
+        or DAG it was handed it may have added tasks to; the rest of the graph it
+        cannot reach. ``creates_tasks``: the call stands alone inside a DAG, as a
+        factory that adds tasks to it does."""
+        members: List[Any] = []
+        groups: List[GroupState] = []
+        whole: List[DagState] = []
+        collect_graph_parts(list(args) + list(kwargs.values()), members, groups, whole)
+        dag = self.current_dag or next((m.dag for m in members if m.dag is not None), None)
+        if self.pure or (node is None and not (members or groups or whole) and dag is None):
+            return UNKNOWN
+        value = OpaqueVal(dag, self.current_group, [], node=node)
+        for group in groups:
+            group.closed = False
+            owner = next((t.dag for t in group.members if t.dag is not None), dag)
+            self.may_add_tasks(owner, group.id_pattern(".*"), group)
+        for handed in whole:
+            # given the DAG itself, the code can add any task and wire any two
+            handed.edges_complete = False
+            self.may_add_tasks(handed, ".*", None)
+        for member in members:
+            self.add_edge(member, value, "opaque")
+            self.add_edge(value, member, "opaque")
+        if creates_tasks:
+            self.note_wired(value)
+        return value
+
+    def note_wired(self, value: OpaqueVal) -> None:
+        """An opaque value used as a task: the code that returned it may have
+        created tasks, under the group that was current when it ran."""
+        if not value.wired:
+            value.wired = True
+            pattern = value.group.id_pattern(".*") if value.group is not None else ".*"
+            self.may_add_tasks(value.dag, pattern, value.group)
+
+    def place_opaque(self, value: OpaqueVal, dag: DagState) -> None:
+        """An opaque value made outside any DAG, wired to a task of ``dag``."""
+        value.dag = dag
+        if value.wired:
+            value.wired = False
+            self.note_wired(value)
 
     # --------------------------------------------------------------- statements
     def hoist_definitions(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
@@ -277,7 +405,22 @@ class Builder(TaskBuilding, Wiring):
                 pushed_groups += 1
             elif isinstance(value, (TaskRef, XComArgRef, ListVal)):
                 # ``with setup >> teardown:`` wires the body's tasks in ways not modelled
-                self.mark_incomplete()
+                self.lose_edges()
+            elif self.current_dag is None and (value is UNKNOWN or isinstance(value, OpaqueVal)):
+                # ``with CompanyDag(...).airflow_dag as dag:``: tasks made in the block
+                # join the context's DAG, if it is one; the model cannot name it
+                dag = value.as_dag if isinstance(value, OpaqueVal) and value.as_dag is not None else None
+                if dag is None:
+                    dag = self.pseudo_dag(CONTEXT_DAG, item.item)
+                    if isinstance(value, OpaqueVal):
+                        value.as_dag = dag
+                    elif item.asname is not None:
+                        self.assign(item.asname.name, DagRef(dag), scope)
+                self.dag_stack.append(dag)
+                if saved_groups is None:
+                    saved_groups = self.group_stack
+                    self.group_stack = []
+                pushed_dags += 1
         try:
             self.exec_suite(statement.body, scope)
         finally:
@@ -372,18 +515,39 @@ class Builder(TaskBuilding, Wiring):
 
     def define_class(self, node: cst.ClassDef, scope: Scope) -> ClassVal:
         bases = tuple(self.evaluate(arg.value, scope) for arg in node.bases if arg.keyword is None)
-        fields = None
-        for statement in node.body.body:
-            if isinstance(statement, cst.SimpleStatementLine):
+        # the class body's plain assignments, evaluated without effects: constants,
+        # Enum members, ``template_fields`` (which may extend a base class's)
+        attributes: Dict[str, Any] = {}
+        body_scope = Scope(scope)
+        saved, self.pure = self.pure, True
+        try:
+            for statement in _suite_statements(node.body):
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
                 for small in statement.body:
-                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
-                        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                        if any(isinstance(t, cst.Name) and t.value == "template_fields" for t in targets):
-                            value = self.evaluate(small.value, scope)
-                            names = value.items if isinstance(value, ListVal) else [value]
-                            if all(isinstance(n, StrVal) and n.known for n in names):
-                                fields = frozenset(n.text for n in names)
-        return ClassVal(node, bases, scope, fields)
+                    if isinstance(small, cst.Assign):
+                        targets = [t.target for t in small.targets]
+                    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                        targets = [small.target]
+                    else:
+                        continue
+                    value = self.evaluate(small.value, body_scope)
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            attributes[target.value] = value
+                            body_scope.bind(target.value, value)
+        finally:
+            self.pure = saved
+        fields = None
+        declared = attributes.get("template_fields")
+        if declared is not None:
+            names = declared.items if isinstance(declared, ListVal) else [declared]
+            if all(isinstance(n, StrVal) and n.known for n in names):
+                fields = frozenset(n.text for n in names)
+        elif bases:
+            fields = inherited_template_fields(bases[0])
+        str_mixin = any(isinstance(arg.value, cst.Name) and arg.value.value == "str" for arg in node.bases)
+        return ClassVal(node, bases, scope, fields, attributes, enum_kind(bases, str_mixin))
 
     # -------------------------------------------------------------- expressions
     def evaluate(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any:
@@ -471,6 +635,8 @@ class Builder(TaskBuilding, Wiring):
             return UNKNOWN
         if kind is cst.Await:
             return self.evaluate(node.expression, scope)
+        if kind is cst.Lambda:
+            return LambdaVal(FunctionVal(node, scope))
         return UNKNOWN
 
     def eval_name(self, name: str, scope: Scope) -> Any:
@@ -478,10 +644,16 @@ class Builder(TaskBuilding, Wiring):
             return ConstVal({"True": True, "False": False, "None": None}[name])
         value = scope.lookup(name)
         if value is not None:
+            if isinstance(value, FunctionVal):
+                self.used_functions.add(value.node)
+            elif isinstance(value, (TaskFlowVal, TaskGroupFuncVal)):
+                self.used_functions.add(value.function.node)
             return value
         qualified = self.imports.names.get(name)
         if qualified is not None:
             return ImportedVal(qualified)
+        if name == "__file__" and self.file_name:
+            return FilePathVal(self.file_name)
         return UNKNOWN
 
     def eval_fstring(self, node: cst.FormattedString, scope: Scope) -> StrVal:
@@ -510,16 +682,31 @@ class Builder(TaskBuilding, Wiring):
             return BoundMethod(base, attr)
         if isinstance(base, XComArgRef) and attr == "operator":
             return TaskRef(base.task)
+        if isinstance(base, DagRef) and attr == "tasks":
+            return ListVal([TaskRef(t) for t in base.dag.tasks])
         if isinstance(base, ImportedVal):
             if attr == "partial":
                 return BoundMethod(base, attr)
+            if attr == "template_fields":
+                fields = inherited_template_fields(base)
+                return ListVal([StrVal(f) for f in sorted(fields)]) if fields is not None else UNKNOWN
             return ImportedVal(f"{base.qualified}.{attr}")
-        if isinstance(base, (TaskFlowVal, ClassVal, PartialVal)):
+        if isinstance(base, ClassVal):
+            found = base.attribute(attr)
+            return found if found is not None else BoundMethod(base, attr)
+        if isinstance(base, (TaskFlowVal, PartialVal)):
             return BoundMethod(base, attr)
         if isinstance(base, (TaskRef, XComArgRef, GroupRef, ListVal, StrVal, TaskGroupFuncVal, DagRef)):
             return BoundMethod(base, attr)
         if isinstance(base, DagFuncVal):
             return BoundMethod(base, attr)
+        if isinstance(base, EnumMemberVal):
+            if attr == "value":
+                return base.value
+            return StrVal(base.name) if attr == "name" else UNKNOWN
+        if isinstance(base, FilePathVal):
+            value = file_path_attribute(base, attr)
+            return BoundMethod(base, attr) if value is UNKNOWN else value
         return UNKNOWN
 
     def eval_subscript(self, node: cst.Subscript, scope: Scope) -> Any:
@@ -556,10 +743,21 @@ class Builder(TaskBuilding, Wiring):
             if isinstance(left, ListVal) and isinstance(right, ListVal):
                 return ListVal(left.items + right.items)
         if isinstance(node.operator, cst.Modulo) and isinstance(left, StrVal):
-            values = right.items if isinstance(right, ListVal) else [right]
-            embedded = tuple((v, "format", node) for v in values if isinstance(v, XComArgRef))
-            return StrVal("\x00", (), known=False, embedded=embedded)
+            if isinstance(right, ListVal):
+                right = ListVal([self.formatted(v, node) for v in right.items])
+            elif isinstance(right, DictVal):
+                right = DictVal([(k, self.formatted(v, node)) for k, v in right.items])
+            else:
+                right = self.formatted(right, node)
+            return percent_format(left, right)
         return UNKNOWN
+
+    def formatted(self, value: Any, call: cst.CSTNode) -> Any:
+        """An XComArg formatted into a string becomes the Jinja text Airflow
+        writes for it, remembered as a misuse at the argument that passed it."""
+        if isinstance(value, XComArgRef):
+            return xcomarg_string(value, "format", self.node_of(value) or call)
+        return value
 
     def eval_comprehension(self, node: Any, scope: Scope) -> Any:
         """``[Op(task_id=f"t_{x}") for x in [...]]``: unrolled over a literal list."""
@@ -580,9 +778,10 @@ class Builder(TaskBuilding, Wiring):
             self.assign(for_in.target, UNKNOWN, inner)
             for_in = for_in.inner_for_in
         created_before = sum(len(d.tasks) for d in self.dags)
-        self.evaluate(element, inner)
+        value = self.evaluate(element, inner)
         if sum(len(d.tasks) for d in self.dags) != created_before:
-            self.mark_incomplete()
+            # the tasks made for unknown items: one, of unknown id, stands for all
+            return ListVal([value])
         return UNKNOWN
 
     # -------------------------------------------------------------------- calls
@@ -640,16 +839,11 @@ class Builder(TaskBuilding, Wiring):
                 # dict(key=value): the values may be XComArgs that Airflow resolves
                 base = args[0] if len(args) == 1 and isinstance(args[0], DictVal) else DictVal([])
                 if len(args) > 1 or (args and not isinstance(args[0], DictVal)) or "**" in kwargs:
-                    return UNKNOWN if not touches_graph(args, kwargs) else self._lost(args, kwargs)
+                    return self.opaque(args, kwargs, False) if touches_graph(args, kwargs) else UNKNOWN
                 return DictVal(list(base.items) + [(StrVal(k), v) for k, v in kwargs.items()])
             return call_builtin(node.func.value, args)
         if touches_graph(args, kwargs):
-            self.mark_incomplete()
-        return UNKNOWN
-
-    def _lost(self, args: List[Any], kwargs: Dict[str, Any]) -> Any:
-        """A graph object went somewhere the builder cannot follow: edges may be missing."""
-        self.mark_incomplete()
+            return self.opaque(args, kwargs, creates_tasks=False)
         return UNKNOWN
 
     def call_imported(self, qualified: str, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], statement: bool) -> Any:
@@ -668,7 +862,7 @@ class Builder(TaskBuilding, Wiring):
             if len(args) == 2:
                 self.depend(args[0], args[1])
             else:
-                self.mark_incomplete()
+                self.lose_edges()
             return ConstVal(None)
         if name == "Label":
             return LabelVal([])
@@ -686,12 +880,29 @@ class Builder(TaskBuilding, Wiring):
             return self.create_classic_task(qualified.rsplit(".", 1)[-1], node, args, kwargs)
         if qualified == "typing.cast" and len(args) == 2:
             return args[1]
+        if qualified in PATH_FUNCTIONS:
+            return path_function(qualified, args)
+        known = known_call(qualified)
+        if known is not None:
+            return self.known_call(known, node, args, kwargs)
         root = qualified.split(".")[0]
-        if statement and self.current_dag is not None and root not in _PURE_MODULES:
-            self.mark_incomplete()  # a bare call to an imported factory may add tasks and edges
-        elif touches_graph(args, kwargs):
-            self.mark_incomplete()
-        return UNKNOWN
+        if root in _PURE_MODULES:
+            return UNKNOWN
+        # what the imported function returns may be a DAG or tasks, and a bare call
+        # to it inside a DAG may be a factory that adds tasks
+        return self.opaque(args, kwargs, creates_tasks=statement and self.current_dag is not None, node=node)
+
+    def known_call(self, effect: str, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+        """A function of Airflow's test utilities (see ``known_calls``)."""
+        if effect != WATCHER:
+            return UNKNOWN
+        dag, group = self.place({})
+        if dag is None:
+            return UNKNOWN
+        core = unique_task_id(dag, group, "watcher")
+        task = TaskState(group.child_id(core) if group is not None else core, "@task", node, dag, callable_name="watcher")
+        self.register(task, group)
+        return XComArgRef(task, RETURN_KEY, node)
 
     def call_method(self, method: "BoundMethod", node: cst.Call, args: List[Any], kwargs: Dict[str, Any], scope: Scope, statement: bool) -> Any:
         owner, name = method.owner, method.name
@@ -735,11 +946,14 @@ class Builder(TaskBuilding, Wiring):
                 owner.items.extend(args[0].items if isinstance(args[0], ListVal) else [UNKNOWN])
                 return ConstVal(None)
         if isinstance(owner, StrVal) and name == "format":
-            formatted = format_call(owner, args, kwargs)
-            embedded = tuple((v, "format", node) for v in list(args) + list(kwargs.values()) if isinstance(v, XComArgRef))
-            return StrVal(formatted.text, formatted.pieces, formatted.known, formatted.embedded + embedded) if embedded else formatted
-        if isinstance(owner, StrVal) and name in ("upper", "lower", "strip") and owner.known:
-            return StrVal(getattr(owner.text, name)())
+            return format_call(owner, [self.formatted(v, node) for v in args],
+                               {k: self.formatted(v, node) for k, v in kwargs.items()})
+        if isinstance(owner, StrVal) and owner.known:
+            return string_method(owner.text, name, args, kwargs)
+        if isinstance(owner, FilePathVal) and name in ("resolve", "absolute"):
+            return owner
+        if isinstance(owner, FilePathVal) and name in ("split", "rsplit") and [id_text(a) for a in args] == ["/"]:
+            return ListVal([UNKNOWN, StrVal(owner.name)])  # the directories, then the file name
         if isinstance(owner, (TaskRef, XComArgRef)):
             if name == "as_setup":
                 return owner
@@ -749,8 +963,35 @@ class Builder(TaskBuilding, Wiring):
                     self.depend(setups, owner)
                 return owner
         if isinstance(owner, (DagRef, GroupRef)) and name in ("add_task", "add_tasks", "add"):
-            self.mark_incomplete()  # tasks added by hand may be anything
+            return self.add_tasks_by_hand(owner, args)
+        if isinstance(owner, DagRef) and name == "get_task" and len(args) == 1:
+            task_id = id_text(args[0])
+            found = next((t for t in owner.dag.tasks if t.task_id == task_id), None) if isinstance(task_id, str) else None
+            return TaskRef(found) if found is not None else self.opaque([owner], {}, False)
+        if isinstance(owner, DagRef) and name == "set_dependency" and len(args) == 2:
+            ends = [next((t for t in owner.dag.tasks if t.task_id == id_text(a)), None) for a in args]
+            if ends[0] is not None and ends[1] is not None:
+                self.add_edge(ends[0], ends[1], ">>")
+            else:
+                self.lose_edges(owner.dag)
+            return ConstVal(None)
+        if isinstance(owner, GroupRef) and name == "child_id" and len(args) == 1:
+            child = owner.group.child_id(id_text(args[0]))
+            return StrVal(child) if isinstance(child, str) else UNKNOWN
+        if touches_graph(args, kwargs):
+            return self.opaque([owner] + list(args), kwargs, creates_tasks=False)
         return UNKNOWN
+
+    def add_tasks_by_hand(self, owner: Any, args: List[Any]) -> Any:
+        """``dag.add_task(t)``, ``group.add(t)``: a known task joins; anything else may be any task."""
+        items = args[0].items if len(args) == 1 and isinstance(args[0], ListVal) else list(args)
+        dag = owner.dag if isinstance(owner, DagRef) else self.current_dag
+        for item in items:
+            if isinstance(item, TaskRef) and dag is not None and item.task.dag is None:
+                self.adopt(item.task, dag)
+            elif not isinstance(item, TaskRef):
+                return self.opaque([owner], {}, creates_tasks=True)
+        return ConstVal(None)
 
     def call_partial_operator(self, partial: PartialVal, kwargs: Dict[str, Any]) -> Any:
         target = partial.target
@@ -766,7 +1007,7 @@ class Builder(TaskBuilding, Wiring):
         node = function.node
         if len(self.inline_stack) >= MAX_INLINE_DEPTH or node in self.inline_stack:
             if touches_graph(args, kwargs) or self.current_dag is not None:
-                self.mark_incomplete()
+                return self.opaque(args, kwargs, creates_tasks=True)
             return UNKNOWN
         scope = Scope(function.scope)
         self.bind_params(node, scope, args, kwargs, function.scope)
@@ -864,8 +1105,7 @@ class Builder(TaskBuilding, Wiring):
         group = GroupState(own, full, bool(prefix), node, parent=parent)
         if dag is not None:
             dag.group_ids.append(full)
-            if not isinstance(full, str):
-                dag.tasks_complete = False
+            dag.groups.append(group)
         return GroupRef(group)
 
     def call_task_group(self, group_function: TaskGroupFuncVal, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> Any:
@@ -912,6 +1152,17 @@ class Builder(TaskBuilding, Wiring):
 
 
 
+
+
+def inherited_template_fields(base: Any) -> Optional[frozenset]:
+    """The ``template_fields`` a class inherits from ``base``: a class of the
+    file, or an operator the knowledge base knows; None when not known."""
+    if isinstance(base, ClassVal):
+        return base.template_fields
+    if isinstance(base, ImportedVal):
+        info = kb.operator_info(base.qualified)
+        return info.template_fields if info is not None else None
+    return None
 
 
 def _suite_statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:

@@ -8,7 +8,7 @@ task(s) that run the callable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -95,25 +95,30 @@ class _BodyScanner:
         self.context_names = context_names
         self.assign_counts: Dict[str, int] = {}
         self.block = 0
-        self.loop = False
+        self.loops = 0
 
     def scan(self, root: cst.CSTNode) -> None:
         # node types are compared with ``is`` (see Builder.evaluate: libcst's
-        # isinstance is slow, and concrete libcst classes have no subclasses)
-        stack = [(root, 0, id(root), False)]
+        # isinstance is slow, and concrete libcst classes have no subclasses);
+        # ``loops`` counts the enclosing loops whose bodies repeat the node
+        stack = [(root, 0, id(root), 0)]
         while stack:
-            node, depth, block, loop = stack.pop()
-            self.block, self.loop = block, loop
+            node, depth, block, loops = stack.pop()
+            self.block, self.loops = block, loops
             kind = type(node)
             self.visit(node, kind, depth)
             if kind is cst.FunctionDef or kind is cst.Lambda:
-                depth, loop = depth + 1, False
+                depth, loops = depth + 1, 0
             elif kind is cst.IndentedBlock or kind is cst.SimpleStatementSuite:
                 block = id(node)
+                if loops:
+                    for child, child_loops in reversed(_loops_left(node.body, loops)):
+                        stack.append((child, depth, block, child_loops))
+                    continue
             body = node.body if kind is cst.For or kind is cst.While else None
             for child in reversed(child_list(node)):
                 # a loop's body repeats; its ``else:`` runs at most once
-                stack.append((child, depth, block, loop or child is body))
+                stack.append((child, depth, block, loops + (child is body)))
 
     def visit(self, node: cst.CSTNode, kind: type, depth: int) -> None:
         if kind is cst.Call:
@@ -161,7 +166,7 @@ class _BodyScanner:
             else:
                 key = keywords.get("key", positional[0] if positional else None)
                 value = keywords.get("value", positional[1] if len(positional) > 1 else None)
-                self.summary.pushes.append(PushSite(node, key, value, star, self.block, self.loop))
+                self.summary.pushes.append(PushSite(node, key, value, star, self.block, self.loops > 0))
             return
         if isinstance(func, cst.Name):
             self.summary.called_names.add(func.value)
@@ -172,6 +177,33 @@ class _BodyScanner:
         for arg in node.args:
             if _reaches_context(arg.value, self.context_names):
                 self.summary.context_callees.add(func.value if isinstance(func, cst.Name) else None)
+
+
+def _loops_left(statements: Sequence[cst.CSTNode], loops: int) -> List[Tuple[cst.CSTNode, int]]:
+    """Each statement of a block with the number of loops that repeat it: the
+    statements before an unconditional ``break`` run once per run of the
+    innermost loop, those before a ``return`` or ``raise`` at most once."""
+    result: List[Tuple[cst.CSTNode, int]] = []
+    pending: List[cst.CSTNode] = []
+    for statement in statements:
+        pending.append(statement)
+        exit_kind = _exit_kind(statement)
+        if exit_kind is not None:
+            left = max(loops - 1, 0) if exit_kind is cst.Break else 0
+            result.extend((s, left) for s in pending)
+            pending = []
+            loops = left
+    result.extend((s, loops) for s in pending)
+    return result
+
+
+def _exit_kind(statement: cst.CSTNode) -> Optional[type]:
+    """``Break``, ``Return`` or ``Raise`` when the statement always leaves the block."""
+    small = statement.body if type(statement) is cst.SimpleStatementLine else (statement,)
+    for item in small:
+        if type(item) in (cst.Break, cst.Return, cst.Raise):
+            return type(item)
+    return None
 
 
 def _names_in(node: cst.CSTNode) -> List[str]:
@@ -195,7 +227,7 @@ def _reaches_context(node: cst.BaseExpression, context_names: Set[str]) -> bool:
     return isinstance(node, cst.Name) and node.value in context_names
 
 
-def summarize_callable(function: cst.FunctionDef) -> CallableSummary:
+def summarize_callable(function: "cst.FunctionDef | cst.Lambda") -> CallableSummary:
     summary = CallableSummary()
     params = function.params
     context_names: Set[str] = set(TI_NAMES)
@@ -210,6 +242,9 @@ def summarize_callable(function: cst.FunctionDef) -> CallableSummary:
         summary.params.add(params.star_arg.name.value)
     visitor = _BodyScanner(summary, context_names)
     visitor.scan(function.body)
+    if type(function) is cst.Lambda and not (type(function.body) is cst.Name and function.body.value == "None"):
+        # a lambda returns its body's value: one return statement, made up
+        summary.returns.append(cst.Return(value=function.body))
     summary.local_names = set(visitor.assign_counts)
     summary.single_assignments = {
         name: expr

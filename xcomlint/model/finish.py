@@ -13,7 +13,7 @@ import libcst as cst
 
 from .builder import Builder
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
-from .pending import Loc, PendingMisuse, PendingPull, PendingPush, pull_arguments
+from .pending import Loc, PendingMisuse, PendingPull, PendingPush, PendingUntemplated, pull_arguments
 from .positions import point_in_text, resolve_positions
 from .records import (
     ABSENT,
@@ -29,16 +29,20 @@ from .records import (
     Push,
     Span,
     Task,
+    UnknownIds,
+    UntemplatedPull,
     XComArgMisuse,
 )
 from .syntax import child_list
 from .value_analysis import ValueAnalyzer
-from .values import ConstVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
+from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 
 _ANCHOR = (1, 0)
 
 
 def _arg_value(value: Any) -> ArgValue:
+    if isinstance(value, EnumMemberVal):
+        value = value.as_string
     if isinstance(value, StrVal):
         return value.text if value.known else UNKNOWN
     if isinstance(value, ConstVal):
@@ -102,6 +106,8 @@ class Finisher:
                     nodes.append(dag.node)
                     nodes.extend(task.node for task in dag.tasks)
                 for task in dag.tasks:
+                    nodes.extend(found.loc.node for found in task.untemplated)
+                    nodes.extend(found.string_node for found in task.untemplated)
                     nodes.extend(pull.loc.node for pull in task.pending_pulls)
                     nodes.extend(pull.string_node for pull in task.pending_pulls if pull.string_node is not None)
                     nodes.extend(push.loc.node for push in task.pending_pushes if every or push.via != "operator")
@@ -170,6 +176,17 @@ class Finisher:
             block = self.blocks.setdefault(pending.block, len(self.blocks) + 1)
         return Push(pending.task.task_id, key, pending.via, self.span(pending.loc), value, block, pending.in_loop)
 
+    def untemplated(self, pending: PendingUntemplated) -> UntemplatedPull:
+        task = pending.consumer
+        return UntemplatedPull(
+            consumer=task.task_id,
+            argument=pending.argument,
+            operator=task.operator,
+            template_fields=tuple(sorted(pending.template_fields)),
+            span=self.span(pending.loc),
+            end_line_of_string=self.end_line(pending.string_node),
+        )
+
     def misuse(self, pending: PendingMisuse) -> XComArgMisuse:
         return XComArgMisuse(
             producer=pending.producer.task_id,
@@ -201,17 +218,20 @@ class Finisher:
                         pushes_nothing=known and id(task) not in pushed_tasks,
                         callable_name=task.callable_name,
                         mapped=task.mapped,
-                        silent_reason=task.silent_reason if known else None,
+                        # set when return_value is known not to be pushed, whatever other keys are
+                        silent_reason=task.silent_reason,
                         multiple_outputs=task.multiple_outputs,
                     )
                 )
             edges = []
-            edges_complete = state.edges_complete
+            hidden: List[Tuple[str, str]] = []
+            names: Dict[int, str] = {}  # hidden nodes: opaque values, tasks of unknown id
             for (up, down), via in state.edges.items():
-                if isinstance(up.task_id, str) and isinstance(down.task_id, str):
-                    edges.append(Edge(up.task_id, down.task_id, via))
+                up_id, down_id = _node_id(up, names), _node_id(down, names)
+                if up_id[0] != "?" and down_id[0] != "?":
+                    edges.append(Edge(up_id, down_id, via))
                 else:
-                    edges_complete = False
+                    hidden.append((up_id, down_id))
             result.append(
                 Dag(
                     dag_id=state.dag_id,
@@ -222,13 +242,31 @@ class Finisher:
                     pulls=tuple(self.pull(p) for task in state.tasks for p in task.pending_pulls),
                     group_ids=tuple(g for g in state.group_ids if isinstance(g, str)),
                     tasks_complete=state.tasks_complete,
-                    edges_complete=edges_complete,
+                    edges_complete=state.edges_complete,
                     xcomarg_misuses=tuple(self.misuse(m) for m in state.misuses),
                     has_template_files=state.has_template_files,
-                    opaque_strings=tuple(sorted(state.opaque_strings)),
+                    opaque_strings=tuple(sorted(state.opaque_strings.union(*(t.opaque_strings for t in state.tasks)))),
+                    kind=state.kind,
+                    untemplated_pulls=tuple(self.untemplated(found) for task in state.tasks for found in task.untemplated),
+                    unknown_ids=tuple(
+                        UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None)
+                        for pattern, group in state.unknown_ids
+                    ),
+                    closed_groups=tuple(
+                        g.full_id for g in state.groups if g.closed and g.prefix and isinstance(g.full_id, str)
+                    ),
+                    hidden_edges=tuple(hidden),
                 )
             )
         return tuple(result)
+
+
+def _node_id(end: Any, names: Dict[int, str]) -> str:
+    """A task's id, or a name starting with ``?`` for a hidden node."""
+    task_id = getattr(end, "task_id", None)
+    if isinstance(task_id, str):
+        return task_id
+    return names.setdefault(id(end), f"?{len(names) + 1}")
 
 
 def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, Optional[cst.FunctionDef]]]:

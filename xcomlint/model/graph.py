@@ -12,6 +12,8 @@ def upstream_closure(dag: Dag) -> Dict[str, FrozenSet[str]]:
     parents: Dict[str, List[str]] = {}
     for edge in dag.edges:
         parents.setdefault(edge.downstream, []).append(edge.upstream)
+    for upstream, downstream in dag.hidden_edges:  # paths through what the model cannot see
+        parents.setdefault(downstream, []).append(upstream)
     result: Dict[str, FrozenSet[str]] = {}
     for task_id in dag.task_ids:
         seen: Set[str] = set()
@@ -22,5 +24,5 @@ def upstream_closure(dag: Dag) -> Dict[str, FrozenSet[str]]:
                 continue
             seen.add(current)
             stack.extend(parents.get(current, ()))
-        result[task_id] = frozenset(seen)
+        result[task_id] = frozenset(t for t in seen if not t.startswith("?"))
     return result

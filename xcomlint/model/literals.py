@@ -4,21 +4,108 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from .records import UNKNOWN, TaskId
-from .values import ConstVal, ListVal, StrPiece, StrVal, XComArgRef, unknown_str
+from .values import ConstVal, DictVal, EnumMemberVal, FilePathVal, ListVal, StrPiece, StrVal, XComArgRef, unknown_str
 
 MAX_UNROLL = 64  # literal loops longer than this are not unrolled
 SUFFIX = re.compile(r"__\d+$")
 
 
 def id_text(value: Any) -> TaskId:
+    if isinstance(value, EnumMemberVal):
+        value = value.as_string
     if isinstance(value, StrVal) and value.known:
         return value.text
     return UNKNOWN
+
+
+def id_regex(value: Any) -> str:
+    """A regular expression the id made from ``value`` matches: the known parts
+    of an f-string id (``f"load_{table}"`` gives ``load_.*``), else anything."""
+    if isinstance(value, EnumMemberVal):
+        value = value.as_string
+    if isinstance(value, StrVal):
+        return ".*".join(re.escape(part) for part in value.text.split("\x00"))
+    return ".*"
+
+
+# str methods whose result the model works out for a known string and known arguments
+_STRING_METHODS = frozenset(
+    {"replace", "split", "rsplit", "removesuffix", "removeprefix", "strip", "lstrip", "rstrip", "upper", "lower",
+     "title", "capitalize", "casefold", "zfill"}
+)
+
+
+def string_method(text: str, name: str, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+    """``"etl.py".replace(".py", "")`` and the like; UNKNOWN for anything else."""
+    if name not in _STRING_METHODS or not hasattr(text, name):
+        return UNKNOWN
+    plain_args = [_plain(a) for a in args]
+    plain_kwargs = {k: _plain(v) for k, v in kwargs.items()}
+    if any(a is UNKNOWN for a in plain_args) or any(v is UNKNOWN for v in plain_kwargs.values()):
+        return UNKNOWN
+    try:
+        result = getattr(text, name)(*plain_args, **plain_kwargs)
+    except (TypeError, ValueError, OverflowError, MemoryError):
+        return UNKNOWN
+    if isinstance(result, str):
+        return StrVal(result)
+    if isinstance(result, list) and len(result) <= MAX_UNROLL:
+        return ListVal([StrVal(item) for item in result])
+    return UNKNOWN
+
+
+def _plain(value: Any) -> Any:
+    """A known str or int argument as a Python value, else UNKNOWN."""
+    if isinstance(value, StrVal) and value.known:
+        return value.text
+    if isinstance(value, ConstVal) and (value.value is None or type(value.value) is int) and (
+        value.value is None or abs(value.value) <= 10_000
+    ):
+        return value.value
+    return UNKNOWN
+
+
+# ``os.path`` and ``pathlib`` functions that keep a file name the model knows
+PATH_FUNCTIONS = frozenset(
+    {"os.path.basename", "os.path.splitext", "os.path.abspath", "os.path.realpath", "os.path.normpath",
+     "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"}
+)
+
+
+def path_function(qualified: str, args: List[Any]) -> Any:
+    """``os.path.basename(__file__)``, ``Path(__file__)``, ``os.path.splitext(name)``."""
+    if len(args) != 1:
+        return UNKNOWN
+    value = args[0]
+    name = qualified.rsplit(".", 1)[-1]
+    if name == "basename":
+        if isinstance(value, FilePathVal):
+            return StrVal(value.name)
+        if isinstance(value, StrVal) and value.known:
+            return StrVal(value.text.replace("\\", "/").rsplit("/", 1)[-1])
+        return UNKNOWN
+    if name == "splitext":
+        if isinstance(value, StrVal) and value.known:
+            import posixpath
+
+            root, ext = posixpath.splitext(value.text)
+            return ListVal([StrVal(root), StrVal(ext)])
+        return UNKNOWN
+    return value if isinstance(value, FilePathVal) else UNKNOWN
+
+
+def file_path_attribute(path: FilePathVal, attr: str) -> Any:
+    """``Path(__file__).stem`` and ``.name``, ``.suffix``; the parent is not known."""
+    import posixpath
+
+    root, ext = posixpath.splitext(path.name)
+    values = {"name": path.name, "stem": root, "suffix": ext}
+    return StrVal(values[attr]) if attr in values else UNKNOWN
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -54,33 +141,97 @@ def format_value(value: Any) -> Optional[str]:
     return None
 
 
-def format_call(template: StrVal, args: List[Any], kwargs: Dict[str, Any]) -> Any:
-    """``template.format(...)`` with plain replacement fields only. A format
-    spec, a conversion or an index or attribute of an argument is UNKNOWN: they
-    can make text no literal of the file holds (``"{:x<3}"`` pads with ``x``,
-    ``"{0[1]}"`` picks one character), and the site pre-check relies on every
-    computed string being literals, numbers and XComArgs joined end to end."""
-    if not template.known or not _plain_fields(template.text):
-        return unknown_str()
-    plain_args = [format_value(a) for a in args]
-    plain_kwargs = {k: format_value(v) for k, v in kwargs.items()}
-    if any(a is None for a in plain_args) or any(v is None for v in plain_kwargs.values()):
-        return unknown_str()
-    try:
-        return StrVal(template.text.format(*plain_args, **plain_kwargs))
-    except (IndexError, KeyError, ValueError, AttributeError):
-        return unknown_str()
+def format_call(template: StrVal, args: List[Any], kwargs: Dict[str, Any]) -> StrVal:
+    """``template.format(...)``: the template's own text keeps its source positions
+    (so a Jinja pull written in it is found where it stands) and each plain
+    replacement field becomes its argument's text. A field with a format spec, a
+    conversion, an index or an attribute is a hole of unknown text: it can print
+    letters no literal of the file holds (``"{:x<3}"`` pads with ``x``), and the
+    site pre-check relies on every computed string being literals, numbers and
+    XComArgs joined end to end."""
+    result = StrVal("", ())
+    position = 0
+    automatic = 0
+    for start, end, field in _format_fields(template.text):
+        result = result + template.slice(position, start)
+        position = end
+        if field is None:  # ``{{`` or ``}}``: one brace of the two
+            result = result + template.slice(start, start + 1)
+            continue
+        name, _, rest = field.partition(":")
+        if rest or "!" in name or "[" in name or "." in name:
+            result = result + unknown_str()
+            continue
+        if name == "":
+            value = args[automatic] if automatic < len(args) else UNKNOWN
+            automatic += 1
+        elif name.isdigit():
+            value = args[int(name)] if int(name) < len(args) else UNKNOWN
+        else:
+            value = kwargs.get(name, UNKNOWN)
+        result = result + _as_text(value)
+    return result + template.slice(position, len(template.text))
 
 
-def _plain_fields(template: str) -> bool:
-    try:
-        fields = list(string.Formatter().parse(template))
-    except ValueError:
-        return False
-    return all(
-        name is None or (not spec and conversion is None and (name == "" or name.isdigit() or name.isidentifier()))
-        for _, name, spec, conversion in fields
-    )
+def _format_fields(text: str) -> List[Tuple[int, int, Optional[str]]]:
+    """``(start, end, field)`` of each replacement field of a ``str.format``
+    template, and ``(start, end, None)`` for each doubled brace."""
+    found: List[Tuple[int, int, Optional[str]]] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in "{}" and text[index + 1: index + 2] == char:
+            found.append((index, index + 2, None))
+            index += 2
+        elif char == "{":
+            depth, end = 1, index + 1
+            while end < len(text) and depth:
+                depth += {"{": 1, "}": -1}.get(text[end], 0)
+                end += 1
+            found.append((index, end, text[index + 1: end - 1] if not depth else "!"))
+            index = end
+        else:
+            index += 1
+    return found
+
+
+_PERCENT = re.compile(r"%(?:\((?P<name>[^)]*)\))?(?P<flags>[-#0 +]*\d*(?:\.\d+)?)(?P<kind>[a-zA-Z%])")
+
+
+def percent_format(template: StrVal, values: Any) -> StrVal:
+    """``template % values``: like ``format_call``, for ``%s`` and ``%d`` fields
+    without flags (others are holes); ``values`` is one value, a tuple or a dict."""
+    result = StrVal("", ())
+    position = 0
+    positional = values.items if isinstance(values, ListVal) else [values]
+    index = 0
+    for match in _PERCENT.finditer(template.text):
+        result = result + template.slice(position, match.start())
+        position = match.end()
+        kind = match.group("kind")
+        if kind == "%":
+            result = result + template.slice(match.start(), match.start() + 1)
+            continue
+        if match.group("name") is not None:
+            value = values.get(match.group("name")) if isinstance(values, DictVal) else UNKNOWN
+        else:
+            value = positional[index] if index < len(positional) else UNKNOWN
+            index += 1
+        if kind not in "sdi" or match.group("flags"):
+            result = result + unknown_str()
+        else:
+            result = result + _as_text(value)
+    return result + template.slice(position, len(template.text))
+
+
+def _as_text(value: Any) -> StrVal:
+    """What a formatted value prints, with its source positions when it is a string."""
+    if isinstance(value, XComArgRef):
+        return xcomarg_string(value, "format", value.node)
+    if isinstance(value, StrVal):
+        return value
+    text = format_value(value)
+    return StrVal(text) if text is not None else unknown_str()
 
 
 def call_builtin(name: str, args: List[Any]) -> Any:

@@ -66,6 +66,15 @@ class PendingMisuse:
     operator: Optional[str] = None
 
 
+@dataclass(eq=False)
+class PendingUntemplated:
+    consumer: TaskState
+    argument: str
+    loc: Loc
+    string_node: cst.CSTNode
+    template_fields: frozenset
+
+
 def pull_arguments(
     positional: Sequence[ArgValue], keywords: Mapping[str, ArgValue]
 ) -> Dict[str, ArgValue]:

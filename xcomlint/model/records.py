@@ -8,6 +8,7 @@ and rules never need the syntax tree. Anything not statically known is held as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Tuple, Union
 
@@ -222,6 +223,19 @@ class Pull:
 
 
 @dataclass(frozen=True)
+class UntemplatedPull:
+    """A Jinja ``xcom_pull`` written in an argument that the operator does not
+    template: Airflow never renders it, and the task receives the text itself."""
+
+    consumer: TaskId
+    argument: str
+    operator: str
+    template_fields: Tuple[str, ...]
+    span: Span
+    end_line_of_string: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class XComArgMisuse:
     """An XComArg Airflow never resolves: passed to an argument that is not
     templated (``how="argument"``), or formatted into a string
@@ -236,14 +250,36 @@ class XComArgMisuse:
     operator: Optional[str] = None
 
 
+# what a ``Dag`` record stands for
+REAL_DAG = "dag"  # a DAG the file defines (``DAG(...)``, ``@dag``)
+CONTEXT_DAG = "context"  # one DAG the model cannot name: a house-made DAG object, or the
+# caller of a factory function no code of the file calls; it may hold more tasks
+UNKNOWN_DAGS = "unknown"  # tasks whose DAG is not known at all (perhaps several DAGs)
+
+
+@dataclass(frozen=True)
+class UnknownIds:
+    """Tasks whose ids the model cannot name: ``pattern`` is a regular
+    expression their ids match in full (``load_.*`` for ``f"load_{table}"``,
+    ``.*`` for tasks a factory may add); ``group`` is the TaskGroup id prefix
+    they were created under, or None at the top of the DAG."""
+
+    pattern: str
+    group: Optional[str] = None
+
+
 @dataclass(frozen=True)
 class Dag:
     """One DAG and its XCom graph.
 
     ``tasks_complete`` is False when the DAG may contain tasks the linter cannot
-    name (ids built in loops, factories from other modules); ``edges_complete``
-    is False when dependencies may exist that the linter cannot see. Rules that
-    reason about absence (unknown task, not upstream) require them.
+    name; ``unknown_ids`` then says which ids they may have, and
+    ``closed_groups`` lists the TaskGroups whose every task is known (no
+    unknown task can have an id in them: group ids are unique in a DAG).
+    ``edges_complete`` is False when dependencies between known tasks may exist
+    that the linter cannot see at all. ``hidden_edges`` connect known tasks
+    through places the linter cannot see into (a task of unknown id, what an
+    unknown function was given): they count for paths, and are never drawn.
     """
 
     dag_id: TaskId
@@ -261,6 +297,11 @@ class Dag:
     # identifier-like strings handed to operators xcomlint does not know: such an
     # operator may pull an XCom key named by an argument (``..._via_xcom="key"``)
     opaque_strings: Tuple[str, ...] = ()
+    kind: str = REAL_DAG
+    untemplated_pulls: Tuple[UntemplatedPull, ...] = ()
+    unknown_ids: Tuple[UnknownIds, ...] = ()
+    closed_groups: Tuple[str, ...] = ()
+    hidden_edges: Tuple[Tuple[str, str], ...] = ()
 
     def task(self, task_id: TaskId) -> Optional[Task]:
         for task in self.tasks:
@@ -271,6 +312,21 @@ class Dag:
     @property
     def task_ids(self) -> Tuple[str, ...]:
         return tuple(t.task_id for t in self.tasks if isinstance(t.task_id, str))
+
+    def may_have_unknown_task(self, task_id: str) -> bool:
+        """Whether a task the model cannot name may have this id."""
+        for unknown in self.unknown_ids:
+            if not re.fullmatch(unknown.pattern, task_id):
+                continue
+            # a task created outside a closed group cannot have an id inside it
+            if any(task_id.startswith(group + ".") and not _within(unknown.group, group) for group in self.closed_groups):
+                continue
+            return True
+        return False
+
+
+def _within(group: Optional[str], outer: str) -> bool:
+    return group is not None and (group == outer or group.startswith(outer + "."))
 
 
 @dataclass(frozen=True)
@@ -286,6 +342,12 @@ class FileModel:
     loose_pulls: Tuple[Pull, ...] = ()
     syntax_error: Optional[Tuple[str, Span]] = None
     noqa: "NoqaTable" = field(default_factory=lambda: NoqaTable())
+
+    @property
+    def real_dags(self) -> Tuple[Dag, ...]:
+        """The DAGs the file defines; ``dags`` also holds the DAGs the model
+        cannot name, of the file's task factories and library tasks."""
+        return tuple(dag for dag in self.dags if dag.kind == REAL_DAG)
 
     def all_pulls(self) -> Iterator[Tuple[Optional[Dag], Pull]]:
         """Every pull of the file with its DAG (None for a loose pull)."""

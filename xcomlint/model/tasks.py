@@ -14,9 +14,9 @@ import libcst as cst
 from .. import knowledge as kb
 from .callables import CallableSummary, summarize_callable
 from .imports import dotted_name
-from .literals import SUFFIX, id_text
+from .literals import SUFFIX, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
-from .records import ABSENT, RETURN_KEY, UNKNOWN
+from .records import ABSENT, CONTEXT_DAG, RETURN_KEY, UNKNOWN
 from .values import (
     ClassVal,
     ConstVal,
@@ -27,7 +27,9 @@ from .values import (
     GroupRef,
     GroupState,
     ImportedVal,
+    LambdaVal,
     ListVal,
+    OpaqueVal,
     Scope,
     StrVal,
     TaskFlowVal,
@@ -49,9 +51,22 @@ class TaskBuilding:
         dag_value = kwargs.get("dag")
         if isinstance(dag_value, DagRef):
             return dag_value.dag, group
+        if isinstance(dag_value, OpaqueVal):
+            # a DAG object made by code the model cannot see (a house-made DAG class)
+            if dag_value.as_dag is None:
+                dag_value.as_dag = self.pseudo_dag(CONTEXT_DAG, dag_value.node)
+            return dag_value.as_dag, group
         return self.current_dag, group
 
+    def pseudo_dag(self, kind: str, node: cst.CSTNode) -> DagState:
+        """A DAG the model cannot name, which may hold tasks it cannot see."""
+        dag = DagState(UNKNOWN, node, kind=kind)
+        self.may_add_tasks(dag, ".*", None)
+        self.dags.append(dag)
+        return dag
+
     def register(self, task: TaskState, group: Optional[GroupState]) -> None:
+        self.created_tasks.append(task)
         groups = []
         while group is not None:
             groups.append(group)
@@ -69,7 +84,7 @@ class TaskBuilding:
         if isinstance(task.task_id, str):
             dag.known_ids.add(task.task_id)
         else:
-            dag.tasks_complete = False
+            self.may_add_tasks(dag, task.id_pattern, task.groups[0] if task.groups else None)
 
     def create_classic_task(
         self,
@@ -82,21 +97,37 @@ class TaskBuilding:
         mapped: bool = False,
     ) -> Any:
         dag, group = self.place(kwargs)  # no DAG yet: it may be adopted through an edge
-        label = id_text(kwargs.get("task_id", UNKNOWN))
+        label_value = kwargs.get("task_id", UNKNOWN)
+        label = id_text(label_value)
         task_id = group.child_id(label) if group is not None else label
+        if "task_group" in kwargs and not isinstance(kwargs["task_group"], (GroupRef, ConstVal)):
+            task_id = UNKNOWN  # in a TaskGroup the model cannot see: its id has a prefix
         task = TaskState(task_id, operator, node, dag, mapped=mapped)
+        if not isinstance(task_id, str):
+            pattern = id_regex(label_value)
+            if "task_group" in kwargs and not isinstance(kwargs["task_group"], (GroupRef, ConstVal)):
+                pattern = f"(.+\\.)?{pattern}"
+            task.id_pattern = group.id_pattern(pattern) if group is not None else pattern
         self.register(task, group)
         info = kb.operator_info(qualified)
         callable_value = kwargs.get("python_callable")
+        if isinstance(callable_value, LambdaVal):
+            callable_value = callable_value.function
         do_push = kwargs.get("do_xcom_push", dag.default_arg("do_xcom_push") if dag is not None else ABSENT)
+        if do_push is ABSENT and "**" in kwargs:
+            do_push = UNKNOWN  # it may be among the unpacked arguments
         explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
         explicit_push = isinstance(do_push, ConstVal) and do_push.value is True
         if local_class is not None:
+            info = imported_execute(local_class)
+        if local_class is not None and info is None:
             self.attach_class(task, local_class, explicit_no_push)
-        elif info is None:
+        elif info is None or info.pushes == kb.PUSHES_UNKNOWN:
             task.pushes_known = False
-            if dag is not None:
-                dag.opaque_strings.update(identifier_strings(kwargs.values()))
+            task.opaque_strings = tuple(identifier_strings(kwargs.values()))
+            if explicit_no_push:
+                # BaseOperator's contract: whatever execute returns is not pushed
+                task.silent_reason = "do_xcom_push=False"
         elif info.pushes == kb.PUSHES_CALLABLE:
             if isinstance(callable_value, FunctionVal):
                 multiple = kwargs.get("multiple_outputs", ConstVal(False))
@@ -106,15 +137,20 @@ class TaskBuilding:
                     task.pushes_known = False
                 for key in info.extra_keys:
                     self.add_push(task, key, "operator", Loc(node))
+            elif explicit_no_push:
+                task.silent_reason = "do_xcom_push=False"
         else:
             returns = info.pushes == kb.PUSHES_RETURN or (info.pushes == kb.PUSHES_OPT_IN and explicit_push)
-            task.pushes_known = do_push is ABSENT or explicit_push or explicit_no_push
+            push_known = do_push is ABSENT or explicit_push or explicit_no_push
+            task.pushes_known = push_known and info.keys_known
             if returns and not explicit_no_push:
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
             elif explicit_no_push:
                 task.silent_reason = "do_xcom_push=False"
-            else:
-                task.silent_reason = "opt-in" if info.pushes == kb.PUSHES_OPT_IN else "operator"
+            elif info.pushes == kb.PUSHES_NOTHING:
+                task.silent_reason = "sensor" if info.sensor else "operator"
+            elif push_known:  # opt-in, and not opted in
+                task.silent_reason = "opt-in"
             for key in info.extra_keys:
                 self.add_push(task, key, "operator", Loc(node))
         multiple = kwargs.get("multiple_outputs", ABSENT)
@@ -141,12 +177,16 @@ class TaskBuilding:
         dag, group = self.place(options)
         if dag is None:
             return UNKNOWN
-        core = id_text(options.get("task_id", StrVal(taskflow.function.name)))
+        core_value = options.get("task_id", StrVal(taskflow.function.name))
+        core = id_text(core_value)
         if isinstance(core, str):
             core = unique_task_id(dag, group, core)
         task_id = group.child_id(core) if group is not None else core
         operator = "@task" if taskflow.flavour == "python" else f"@task.{taskflow.flavour}"
         task = TaskState(task_id, operator, node, dag, callable_name=taskflow.function.name, mapped=mapped)
+        if not isinstance(task_id, str):
+            pattern = id_regex(core_value) + r"(__\d+)?"
+            task.id_pattern = group.id_pattern(pattern) if group is not None else pattern
         self.register(task, group)
         do_push = options.get("do_xcom_push", dag.default_arg("do_xcom_push"))
         explicit_no_push = isinstance(do_push, ConstVal) and do_push.value is False
@@ -250,7 +290,7 @@ class TaskBuilding:
 
     def infers_multiple_outputs(self, function: FunctionVal) -> bool:
         """TaskFlow infers ``multiple_outputs`` from a Mapping return annotation (2.8+)."""
-        returns = function.node.returns
+        returns = getattr(function.node, "returns", None)
         if returns is None:
             return False
         annotation = returns.annotation
@@ -295,6 +335,21 @@ class TaskBuilding:
             if isinstance(base, ClassVal) and depth < 8 and self.is_operator_class(base, depth + 1):
                 return True
         return False
+
+
+def imported_execute(cls: ClassVal, depth: int = 0) -> Optional[kb.OperatorInfo]:
+    """For a class of the file that defines no ``execute`` along its first
+    bases, what the knowledge base knows of the imported operator whose
+    ``execute`` then runs (None when a class of the file defines it, or the
+    operator is not known)."""
+    if cls.method("execute") is not None or not cls.bases or depth > 8:
+        return None
+    base = cls.bases[0]
+    if isinstance(base, ClassVal):
+        return imported_execute(base, depth + 1)
+    if isinstance(base, ImportedVal):
+        return kb.operator_info(base.qualified)
+    return None
 
 
 def unique_task_id(dag: DagState, group: Optional[GroupState], core: str) -> str:

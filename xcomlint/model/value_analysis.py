@@ -44,6 +44,12 @@ _CLIENT_CALLS = {
     "redis.Redis": "a Redis client", "pymongo.MongoClient": "a MongoDB client", "socket.socket": "a socket",
     "threading.Lock": "a lock", "threading.Thread": "a thread", "paramiko.SSHClient": "an SSH client",
 }
+# methods of datetime, date, pendulum and pandas Timestamp values that return another such value
+_DATETIME_METHODS = frozenset(
+    {"date", "time", "timetz", "replace", "astimezone", "start_of", "end_of", "add", "subtract", "in_timezone",
+     "in_tz", "naive", "next", "previous", "first_of", "last_of", "nth_of", "average", "normalize", "floor",
+     "ceil", "round", "tz_localize", "tz_convert", "utcoffset", "to_pydatetime", "date_time"}
+)
 _HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 _ITERATORS = {"range": "a range object", "map": "a map iterator", "filter": "a filter iterator",
               "zip": "a zip iterator", "enumerate": "an enumerate iterator", "reversed": "a reverse iterator",
@@ -54,8 +60,16 @@ _DATAFRAME_METHODS = frozenset({"get_pandas_df", "get_df", "get_polars_df", "to_
 _FRAME_DATA_METHODS = frozenset({"to_dict", "to_json", "to_records", "tolist", "to_csv", "to_numpy", "to_list"})
 
 
+# a name that ends with one of these words holds where a secret is, not the secret
+# itself: ``VECTOR_SECRET_NAME``, ``DB_PASSWORD_ARN``, ``TOKEN_URL``
+_POINTER_SUFFIX = re.compile(r"[_\-.](name|arn|id|path|url|uri|file|location|ref|region|bucket|prefix|version)$",
+                             re.IGNORECASE)
+
+
 def looks_secret(name: Optional[str]) -> bool:
-    return bool(name) and _SECRET_NAME.search(name) is not None  # type: ignore[arg-type]
+    if not name or _SECRET_NAME.search(name) is None:
+        return False
+    return _POINTER_SUFFIX.search(name) is None
 
 
 def merge(parts: Iterable[ValueInfo], known: bool, mapping: Optional[bool]) -> ValueInfo:
@@ -162,6 +176,10 @@ class ValueAnalyzer:
             return sub(expr.expression)
         if isinstance(expr, cst.BinaryOperation):
             left, right = sub(expr.left), sub(expr.right)
+            if isinstance(expr.operator, (cst.Add, cst.Subtract)):
+                moment = _datetime_part(left) or _datetime_part(right)
+                if moment is not None:
+                    return _kind("datetime", moment)
             if isinstance(expr.operator, (cst.Add, cst.Modulo)):
                 known = left.known and right.known and not left.non_json and not right.non_json
                 return ValueInfo(known=known, mapping=False if known else None,
@@ -274,6 +292,10 @@ class ValueAnalyzer:
                     return replace(info, non_json=(("bytes", "bytes from read_bytes()"),)) if method == "read_bytes" else info
             if method == "encode":
                 return _kind("bytes", "bytes from .encode()")
+            if method in _DATETIME_METHODS:
+                moment = _datetime_part(sub(receiver))
+                if moment is not None:
+                    return _kind("datetime", f"{moment}, then .{method}()")
             if method in ("isoformat", "strftime", "hexdigest", "decode", "lower", "upper", "strip", "join", "format", "replace"):
                 holes = [sub(a) for a in args] + [sub(receiver)]
                 return ValueInfo(known=True, mapping=False, secret=next((h.secret for h in holes if h.secret), None))
@@ -371,6 +393,11 @@ class ValueAnalyzer:
         if name is not None and name.endswith("Hook") and name[:1].isupper():
             return _kind("client", f"an Airflow hook ({name})")
         return UNKNOWN_VALUE
+
+
+def _datetime_part(info: ValueInfo) -> Optional[str]:
+    """The description of a date or time value, when ``info`` is one."""
+    return next((description for kind, description in info.non_json if kind == "datetime"), None)
 
 
 def _connection(conn_id: str) -> str:

@@ -25,6 +25,8 @@ class GroupState:
     node: cst.CSTNode
     members: List["TaskState"] = field(default_factory=list)
     parent: Optional["GroupState"] = None
+    # False once the group was handed to code the model cannot see, which may add tasks to it
+    closed: bool = True
 
     def child_id(self, label: TaskId) -> TaskId:
         """``TaskGroup.child_id``: prefix a label with this group's full id."""
@@ -34,6 +36,21 @@ class GroupState:
             return UNKNOWN
         return f"{self.full_id}.{label}"
 
+    @property
+    def namespace(self) -> Optional["GroupState"]:
+        """The innermost group (this one or a parent) that prefixes its tasks' ids."""
+        group: Optional[GroupState] = self
+        while group is not None and not group.prefix:
+            group = group.parent
+        return group
+
+    def id_pattern(self, label: str) -> str:
+        """The regular expression of the full ids of tasks labelled by ``label`` (a regex)."""
+        namespace = self.namespace
+        if namespace is None:
+            return label
+        prefix = re.escape(namespace.full_id) if isinstance(namespace.full_id, str) else ".+"
+        return f"{prefix}\\.{label}"
 
 
 @dataclass(eq=False)
@@ -51,6 +68,29 @@ class TaskState:
     pushes_nothing: bool = False
     callable_name: Optional[str] = None
     mapped: bool = False
+    # for a task whose id is not known: the regular expression its id matches
+    id_pattern: str = ".*"
+    # identifier-like strings handed to an operator the model does not know
+    opaque_strings: Tuple[str, ...] = ()
+    # Jinja pulls in arguments the operator does not template
+    untemplated: List[Any] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class OpaqueVal:
+    """What code the model cannot see returned, when it was handed tasks or
+    ran inside a DAG: it may be tasks (of ids nobody knows) or lead to them.
+    In the dependency graph it is one hidden node, linked both ways to the
+    known tasks the code was given (``members``), so that every path the code
+    may have made between them exists."""
+
+    dag: Optional["DagState"]
+    group: Optional[GroupState]
+    members: List[TaskState] = field(default_factory=list)
+    wired: bool = False
+    node: Optional[cst.CSTNode] = None  # the call that made it
+    # the DAG the value stands for, when tasks are given it as ``dag=``
+    as_dag: Optional["DagState"] = None
 
 
 @dataclass(eq=False)
@@ -58,10 +98,15 @@ class DagState:
     dag_id: TaskId
     node: cst.CSTNode
     tasks: List[TaskState] = field(default_factory=list)
-    edges: Dict[Tuple[int, int], str] = field(default_factory=dict)
+    # direct dependencies; an end may be an OpaqueVal or a task of unknown id
+    edges: Dict[Tuple[Any, Any], str] = field(default_factory=dict)
     group_ids: List[TaskId] = field(default_factory=list)
+    groups: List[GroupState] = field(default_factory=list)
     tasks_complete: bool = True
     edges_complete: bool = True
+    # (id pattern, namespace group) of tasks the model cannot name
+    unknown_ids: List[Tuple[str, Optional[GroupState]]] = field(default_factory=list)
+    kind: str = "dag"
     misuses: List[Any] = field(default_factory=list)
     has_template_files: bool = False
     opaque_strings: set = field(default_factory=set)
@@ -151,6 +196,18 @@ class StrVal:
     # XComArgs formatted into this string: (XComArgRef, how, node)
     embedded: Tuple[Tuple[Any, str, Any], ...] = ()
 
+    def slice(self, start: int, end: int) -> "StrVal":
+        """``text[start:end]`` with the pieces (source positions) that cover it."""
+        pieces = []
+        for piece in self.pieces:
+            low, high = max(start, piece.start), min(end, piece.start + piece.length)
+            if low >= high:
+                continue
+            raw = piece.raw[low - piece.start: high - piece.start] if piece.raw is not None else None
+            pieces.append(StrPiece(low - start, high - low, piece.node, raw))
+        part = self.text[start:end]
+        return StrVal(part, tuple(pieces), self.known or "\x00" not in part)
+
     def __add__(self, other: "StrVal") -> "StrVal":
         shift = len(self.text)
         moved = tuple(StrPiece(p.start + shift, p.length, p.node, p.raw) for p in other.pieces)
@@ -160,15 +217,24 @@ class StrVal:
 
 @dataclass(eq=False)
 class FunctionVal:
-    """A function defined in the file, with the scope it closes over."""
+    """A function defined in the file (or a lambda, see ``LambdaVal``), with the
+    scope it closes over."""
 
-    node: cst.FunctionDef
+    node: Union[cst.FunctionDef, cst.Lambda]
     scope: "Scope"
     owner_class: Optional["ClassVal"] = None
 
     @property
     def name(self) -> str:
-        return self.node.name.value
+        return self.node.name.value if isinstance(self.node, cst.FunctionDef) else "<lambda>"
+
+
+@dataclass(eq=False)
+class LambdaVal:
+    """A lambda: a callable the model reads when it is a ``python_callable``
+    (its pulls, and its value, which is returned), and never inlines."""
+
+    function: FunctionVal
 
 
 @dataclass(eq=False)
@@ -217,6 +283,11 @@ class ClassVal:
     bases: Tuple[Any, ...]
     scope: "Scope"
     template_fields: Optional[frozenset] = None
+    # the class body's plain assignments (constants, Enum members)
+    attributes: Dict[str, Any] = field(default_factory=dict)
+    # "str" for an Enum whose members are strings (``class T(str, Enum)``,
+    # ``StrEnum``), "plain" for another Enum, None for a class that is no Enum
+    enum: Optional[str] = None
 
     @property
     def name(self) -> str:
@@ -227,6 +298,58 @@ class ClassVal:
             if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
                 return statement
         return None
+
+    def attribute(self, name: str) -> Any:
+        """``Cls.name``: an Enum member, or a class attribute (also inherited from
+        a class of the file); None when the class does not define it."""
+        if name in self.attributes:
+            value = self.attributes[name]
+            return EnumMemberVal(self, name, value) if self.enum is not None else value
+        for base in self.bases:
+            if isinstance(base, ClassVal) and base is not self:
+                found = base.attribute(name)
+                if found is not None:
+                    return found
+        return None
+
+
+@dataclass(eq=False)
+class EnumMemberVal:
+    """``Tasks.EXTRACT`` of an Enum defined in the file: ``.value`` is what was
+    assigned; a member of a ``str`` Enum is also that string itself."""
+
+    owner: ClassVal
+    name: str
+    value: Any
+
+    @property
+    def as_string(self) -> Any:
+        """The member used where a string goes (a task id), else UNKNOWN."""
+        if self.owner.enum == "str" and isinstance(self.value, StrVal):
+            return self.value
+        return UNKNOWN
+
+
+def enum_kind(bases: Tuple[Any, ...], str_mixin: bool) -> Optional[str]:
+    """What Enum a class with these bases is (see ``ClassVal.enum``); ``str_mixin``
+    when ``str`` is one of the bases."""
+    kinds = set()
+    for base in bases:
+        if isinstance(base, ImportedVal) and base.qualified.startswith("enum."):
+            kinds.add("str" if base.qualified == "enum.StrEnum" else "plain")
+        elif isinstance(base, ClassVal) and base.enum is not None:
+            kinds.add(base.enum)
+    if not kinds:
+        return None
+    return "str" if str_mixin or "str" in kinds else "plain"
+
+
+@dataclass(eq=False)
+class FilePathVal:
+    """``__file__``, or a path made from it: the linted path's file name is
+    known (the directory is not: it is the deployment's)."""
+
+    name: str
 
 
 class Scope:

@@ -12,15 +12,17 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .pending import LabelVal, Loc, PendingMisuse, PendingPull, Star, pull_arguments
+from .pending import LabelVal, Loc, PendingMisuse, PendingPull, PendingUntemplated, Star, pull_arguments
 from .records import ABSENT, UNKNOWN
 from .templates import find_template_calls
 from .values import (
     DagRef,
+    DagState,
     DictVal,
     GroupRef,
     GroupState,
     ListVal,
+    OpaqueVal,
     StrVal,
     TaskRef,
     TaskState,
@@ -28,6 +30,7 @@ from .values import (
 )
 
 NON_TASK_KWARGS = frozenset({"task_id", "dag", "task_group"})
+_LITERALS = (cst.SimpleString, cst.FormattedStringText)
 # a templated string that names a file Airflow renders (template_ext): pulls may hide there
 TEMPLATE_FILE = re.compile(r"^[^\s{}]+\.(sql|hql|sh|bash|json|html|txt|yaml|yml|env|csh|zsh|ksh|dash)$", re.IGNORECASE)
 
@@ -48,6 +51,7 @@ class Wiring:
                     self.note_misuse(found, "argument", node, consumer=task, argument=name)
                 for found, how, node in self.formatted_xcomargs_in(value):
                     self.note_misuse(found, how, node, consumer=task, argument=name)
+                self.scan_untemplated(task, name, value, fields, 0)
                 continue
             self.scan_value(task, value, 0, self.node_of(value))
 
@@ -108,14 +112,30 @@ class Wiring:
         elif isinstance(value, Star):
             self.scan_value(task, value.value, depth + 1)
 
+    def scan_untemplated(self, task: TaskState, argument: str, value: Any, fields: frozenset, depth: int) -> None:
+        """Jinja pulls in a value Airflow never renders (strings inside lists and
+        dict values too, as they would be rendered in a templated argument)."""
+        if depth > 20 or self.pure:
+            return
+        if isinstance(value, StrVal):
+            for call in find_template_calls(value.text):
+                found = template_loc(value, call.offset, len(call.method))
+                # written in a literal: the text of a formatted XComArg is XCL109's finding
+                if call.method == "xcom_pull" and found is not None and type(found[1]) in _LITERALS:
+                    task.untemplated.append(PendingUntemplated(task, argument, found[0], found[1], fields))
+        elif isinstance(value, ListVal):
+            for item in value.items:
+                self.scan_untemplated(task, argument, item, fields, depth + 1)
+        elif isinstance(value, DictVal):
+            for _, item in value.items:
+                self.scan_untemplated(task, argument, item, fields, depth + 1)
+
     def scan_template(self, task: TaskState, value: StrVal) -> None:
         for pull in find_template_calls(value.text):
-            piece = next((p for p in value.pieces if p.start <= pull.offset < p.start + p.length), None)
-            if piece is None:
+            found = template_loc(value, pull.offset, len(pull.method))
+            if found is None:
                 continue
-            relative = pull.offset - piece.start
-            raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
-            loc = Loc(piece.node, raw if raw is not None else 0, len(pull.method))
+            loc, string_node = found
             if pull.method == "xcom_push":
                 key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
                 self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
@@ -135,20 +155,23 @@ class Wiring:
                     run_id=bound["run_id"],
                     positional_count=len(pull.positional),
                     has_star_args=pull.has_star_args,
-                    string_node=piece.node,
+                    string_node=string_node,
                 )
             )
 
-    def endpoints(self, value: Any, downstream: bool) -> Optional[List[TaskState]]:
-        """The tasks a ``>>`` operand stands for; None when not known."""
-        if isinstance(value, TaskRef):
-            return [value.task]
-        if isinstance(value, XComArgRef):
+    def endpoints(self, value: Any, downstream: bool) -> Optional[List[Any]]:
+        """The tasks (or opaque values) a ``>>`` operand stands for; None when not known."""
+        if isinstance(value, (TaskRef, XComArgRef)):
             return [value.task]
         if isinstance(value, GroupRef):
             return self.group_edge_tasks(value.group, roots=downstream)
+        if isinstance(value, OpaqueVal):
+            self.note_wired(value)
+            return [value]
+        if isinstance(value, LabelVal) and not downstream:
+            return list(value.upstreams)
         if isinstance(value, ListVal):
-            tasks: List[TaskState] = []
+            tasks: List[Any] = []
             for item in value.items:
                 found = self.endpoints(item, downstream)
                 if found is None:
@@ -163,7 +186,7 @@ class Wiring:
         member_ids = {id(t) for t in members}
         result = []
         for task in members:
-            edges = task.dag.edges
+            edges = task.dag.edges if task.dag is not None else {}
             if roots:
                 linked = any((up, task) in edges for up in members if id(up) in member_ids)
             else:
@@ -177,39 +200,39 @@ class Wiring:
             # ``a >> Label("x") >> b``: the label remembers a, then wires a >> b
             found = self.endpoints(upstream, downstream=False)
             if found is None:
-                self.mark_incomplete()
+                self.lose_edges()
             else:
                 downstream.upstreams.extend(found)
             return
-        if isinstance(upstream, LabelVal):
-            upstream = ListVal([TaskRef(t) for t in upstream.upstreams])
         ups = self.endpoints(upstream, downstream=False)
         downs = self.endpoints(downstream, downstream=True)
         if ups is None or downs is None:
-            known = [t.dag for t in (ups or []) + (downs or [])]
-            self.mark_incomplete(*known)
+            # a value the model cannot follow may stand for any task
+            self.lose_edges(*[t.dag for t in (ups or []) + (downs or [])])
             return
         for up in ups:
             for down in downs:
                 self.add_edge(up, down, ">>")
 
-    def add_edge(self, up: TaskState, down: TaskState, via: str) -> None:
+    def add_edge(self, up: Any, down: Any, via: str) -> None:
+        """``up >> down``; either end may be an ``OpaqueVal``. A task not yet in a
+        DAG joins its partner's, as Airflow's ``_set_relatives`` does."""
         if up.dag is None and down.dag is not None:
-            self.adopt(up, down.dag)
+            self.adopt(up, down.dag) if isinstance(up, TaskState) else self.place_opaque(up, down.dag)
         elif down.dag is None and up.dag is not None:
-            self.adopt(down, up.dag)
-        if up.dag is None or up.dag is not down.dag:
+            self.adopt(down, up.dag) if isinstance(down, TaskState) else self.place_opaque(down, up.dag)
+        if up.dag is None or up.dag is not down.dag or up is down:
             return
         up.dag.edges.setdefault((up, down), via)
 
     def chain(self, items: List[Any], linear: bool) -> None:
         if any(isinstance(item, Star) for item in items):
-            self.mark_incomplete()
+            self.lose_edges()
             return
         for left, right in zip(items, items[1:]):
             if not linear and isinstance(left, ListVal) and isinstance(right, ListVal):
                 if len(left.items) != len(right.items):
-                    self.mark_incomplete()
+                    self.lose_edges()
                     continue
                 for up, down in zip(left.items, right.items):
                     self.depend(up, down)
@@ -217,9 +240,42 @@ class Wiring:
                 self.depend(left, right)
 
 
+def template_loc(value: StrVal, offset: int, length: int) -> Optional[Tuple[Loc, cst.CSTNode]]:
+    """Where ``value.text[offset:offset+length]`` stands in the source: a place
+    inside the string literal that holds it, and that literal."""
+    piece = next((p for p in value.pieces if p.start <= offset < p.start + p.length), None)
+    if piece is None:
+        return None
+    relative = offset - piece.start
+    raw = piece.raw[relative] if piece.raw is not None and relative < len(piece.raw) else None
+    return Loc(piece.node, raw if raw is not None else 0, length), piece.node
+
+
+def collect_graph_parts(values: List[Any], members: List[Any], groups: List[GroupState], whole: List[DagState],
+                        depth: int = 0) -> None:
+    """The graph objects inside call arguments: tasks and opaque values
+    (``members``), TaskGroups (whose tasks are members too) and DAGs."""
+    for value in values:
+        if isinstance(value, (TaskRef, XComArgRef)):
+            members.append(value.task)
+        elif isinstance(value, OpaqueVal):
+            members.append(value)
+        elif isinstance(value, GroupRef):
+            groups.append(value.group)
+            members.extend(value.group.members)
+        elif isinstance(value, DagRef):
+            whole.append(value.dag)
+        elif isinstance(value, Star):
+            collect_graph_parts([value.value], members, groups, whole, depth + 1)
+        elif depth < 20 and isinstance(value, ListVal):
+            collect_graph_parts(value.items, members, groups, whole, depth + 1)
+        elif depth < 20 and isinstance(value, DictVal):
+            collect_graph_parts([v for _, v in value.items], members, groups, whole, depth + 1)
+
+
 def touches_graph(args: List[Any], kwargs: Dict[str, Any]) -> bool:
     """A call handed a DAG, group or task may add tasks or edges to it."""
-    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef)
+    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef, OpaqueVal)
 
     def touches(value: Any) -> bool:
         if isinstance(value, graph_types):

@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     pull_without_task_ids,
     secret_in_xcom,
     syntax_error,
+    template_in_non_templated_field,
     unresolved_xcomarg,
     unused_push,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model.records import Dag
+from ..model.records import REAL_DAG, Dag
 from .context import RuleContext
 from .pulls import graph_checkable, named_producers, pull_report
 from .registry import Report, rule
@@ -12,7 +12,7 @@ from .registry import Report, rule
 
 @rule("XCL102", "implicit-pull", "A pull from a task that is not upstream of the pulling task.")
 def implicit_pull(dag: Dag, context: RuleContext) -> Iterator[Report]:
-    if not (dag.tasks_complete and dag.edges_complete):
+    if dag.kind != REAL_DAG or not dag.edges_complete:
         return
     upstream = context.upstream(dag)
     known = set(dag.task_ids)

@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 from ..model.records import RETURN_KEY, Dag, Task
 from .context import RuleContext
-from .pulls import pull_effect, pull_report, pulls_from_known_pushers
+from .pulls import pull_effect, pull_report, pulls_from_tasks
 from .registry import Report, rule
 
 
@@ -20,6 +20,9 @@ def _why(task: Task) -> Optional[str]:
         return "has do_xcom_push=False, so it pushes no return value"
     if reason == "operator":
         return f"is {_article(task.operator)} {task.operator}, which returns no value, so no 'return_value' is pushed"
+    if reason == "sensor":
+        return (f"is {_article(task.operator)} {task.operator}, a sensor that returns no value (a sensor pushes "
+                f"only a PokeReturnValue), so no 'return_value' is pushed")
     if reason == "opt-in":
         return f"is {_article(task.operator)} {task.operator} without do_xcom_push=True, so it pushes no return value"
     if reason == "no-return":
@@ -29,13 +32,14 @@ def _why(task: Task) -> Optional[str]:
 
 @rule("XCL106", "pull-from-silent-task", "A pull from a task that pushes nothing under that key.")
 def pull_from_silent_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
-    for pull, key, task in pulls_from_known_pushers(dag):
+    for pull, key, task in pulls_from_tasks(dag):
         producer = task.task_id
         if key == RETURN_KEY:
+            # its other keys may be unknown: the return value is pushed by Airflow alone
             if any(p.task_id == producer and p.key == RETURN_KEY for p in dag.pushes):
                 continue
             why = _why(task)
-        elif task.pushes_nothing:
+        elif task.pushes_known and task.pushes_nothing:
             why = _why(task) or "pushes nothing at all"
             if task.silent_reason == "no-return":
                 why = f"runs '{task.callable_name}', which pushes nothing at all"

@@ -7,16 +7,18 @@ from typing import Iterator
 from ..knowledge import ALWAYS_ALLOWED_KEY_PREFIXES
 from ..model.records import RETURN_KEY, Dag
 from .context import RuleContext
-from .pulls import pull_effect, pull_report, pulls_from_known_pushers
+from .pulls import pull_effect, pull_report, pulls_from_tasks
 from .registry import Report, rule
 from .suggest import closest, quoted_list
 
 
 @rule("XCL104", "pull-unknown-key", "The key is never pushed by the task the pull names.")
 def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
-    for pull, key, task in pulls_from_known_pushers(dag):
+    for pull, key, task in pulls_from_tasks(dag):
         # a missing return value, or a task that pushes nothing, is XCL106's finding
-        if key == RETURN_KEY or key.startswith(ALWAYS_ALLOWED_KEY_PREFIXES) or task.pushes_nothing:
+        if not task.pushes_known or key == RETURN_KEY or key.startswith(ALWAYS_ALLOWED_KEY_PREFIXES):
+            continue
+        if task.pushes_nothing:
             continue
         producer = task.task_id
         pushed = {p.key for p in dag.pushes if p.task_id == producer and isinstance(p.key, str)}

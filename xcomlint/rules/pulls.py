@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+from typing import Dict, Iterator, Optional, Tuple
 
-from ..model.records import Dag, Pull, Task
+from ..model.records import UNKNOWN_DAGS, Dag, Pull, Task
 from .registry import Report
 
 
@@ -53,16 +53,27 @@ def pull_effect(pull: Pull) -> str:
     return "the pull returns None"
 
 
-def pulls_from_known_pushers(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
-    """``(pull, key, producer task)`` for each literal producer of this DAG whose
-    pushes are fully known, when the pull names a non-empty literal key
-    (``key=""``/``key=None`` is XCL108's finding)."""
-    tasks = {t.task_id: t for t in dag.tasks if isinstance(t.task_id, str)}
+def pulls_from_tasks(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
+    """``(pull, key, producer task)`` for each literal producer that is a task of
+    this DAG, when the pull names a non-empty literal key (``key=""``/``key=None``
+    is XCL108's finding). Rules then ask what they need of the task: XCL104
+    that its pushes be fully known, XCL106 that its return value be known absent."""
+    if dag.kind == UNKNOWN_DAGS:
+        return  # the tasks may belong to several DAGs
+    tasks: Dict[str, Task] = {}
+    repeated = set()
+    for task in dag.tasks:
+        if isinstance(task.task_id, str):
+            if task.task_id in tasks:
+                repeated.add(task.task_id)
+            tasks[task.task_id] = task
+    for task_id in repeated:  # a factory run twice: which task is meant is not known
+        del tasks[task_id]
     for pull in dag.pulls:
         key = pull.effective_key
         if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key:
             continue
         for producer in named_producers(pull):
             task = tasks.get(producer)
-            if task is not None and task.pushes_known:
+            if task is not None:
                 yield pull, key, task

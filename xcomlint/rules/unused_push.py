@@ -1,10 +1,10 @@
-"""XCL204 unused-push: an explicit ``xcom_push(key=K)`` no task ever pulls."""
+"""XCL204 unused-push: an explicit ``xcom_push(key=K)`` no pull can read."""
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence, Set
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from ..model.records import RETURN_KEY, UNKNOWN, Dag, FileModel, Pull
+from ..model.records import ABSENT, RETURN_KEY, UNKNOWN, Dag, FileModel, Pull, Push
 from .context import RuleContext
 from .registry import RUN_SCOPE, Report, RuleOption, rule
 
@@ -14,32 +14,61 @@ def _reads_any_key(pull: Pull) -> bool:
     return pull.has_star_args or pull.key is UNKNOWN or pull.key is None or pull.key == ""
 
 
+def _reads_key(pull: Pull, key: str) -> bool:
+    return _reads_any_key(pull) or pull.effective_key == key
+
+
+def _may_name_task(pull: Pull, task_id: str, airflow_version: int) -> bool:
+    """Whether the pull's ``task_ids`` can select ``task_id``."""
+    if pull.has_star_args or pull.task_ids is UNKNOWN:
+        return True
+    if pull.task_ids in (ABSENT, None):
+        # Airflow 2 reads any task; Airflow 3 the calling task itself
+        return airflow_version < 3 or pull.consumer is UNKNOWN or pull.consumer == task_id
+    producers = pull.producers
+    return not producers or task_id in producers or UNKNOWN in producers
+
+
+def _may_read(pull: Pull, pull_dag: Optional[Dag], push_dag: Dag, push: Push, airflow_version: int) -> bool:
+    """Whether ``pull`` can read ``push``: same key (or any), a ``task_ids`` that
+    can name the pushing task, and a DAG that can be the pushing task's DAG."""
+    assert isinstance(push.key, str) and isinstance(push.task_id, str)
+    if not _reads_key(pull, push.key) or not _may_name_task(pull, push.task_id, airflow_version):
+        return False
+    if pull.targets_other_dag:
+        # ``dag_id=`` names the DAG read (a ``run_id`` alone keeps the pulling DAG)
+        if pull.dag_id in (ABSENT, None):
+            return pull_dag is None or pull_dag is push_dag or not isinstance(pull_dag.dag_id, str)
+        return pull.dag_id is UNKNOWN or not isinstance(push_dag.dag_id, str) or pull.dag_id == push_dag.dag_id
+    if pull_dag is None or not isinstance(pull_dag.dag_id, str) or not isinstance(push_dag.dag_id, str):
+        return True  # a helper, or a DAG of unknown id: it may run in the pushing DAG
+    # a DAG id defined in two files is one DAG to Airflow
+    return pull_dag is push_dag or pull_dag.dag_id == push_dag.dag_id
+
+
 def _dag_is_open(dag: Dag) -> bool:
-    """Pulls this run cannot see may read the DAG's keys."""
-    return dag.has_template_files or any(_reads_any_key(p) for p in dag.pulls)
+    """A DAG whose templated arguments name template files may hold pulls xcomlint cannot read."""
+    return dag.has_template_files
 
 
 @rule(
     "XCL204",
     "unused-push",
-    "An explicit xcom_push of a key that no task in the linted files pulls.",
+    "An explicit xcom_push of a key that no pull in the linted files can read.",
     scope=RUN_SCOPE,
     severity="warning",
     options=(RuleOption("ignore-keys", list, [], "keys read outside the linted files (other repositories, the API)"),),
 )
 def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[Report]:
-    pulled: Set[str] = set(context.settings.rule_option("XCL204", "ignore-keys", []))  # type: ignore[arg-type]
-    wildcard_outside = False
+    ignored = set(context.settings.rule_option("XCL204", "ignore-keys", []))  # type: ignore[arg-type]
+    version = context.airflow_version
+    # pulls by the key they read; those that may read any key under None
+    pulls: Dict[Optional[str], List[Tuple[Optional[Dag], Pull]]] = {}
     for model in models:
-        for dag, pull in model.all_pulls():
-            key = pull.effective_key
-            if isinstance(key, str):
-                pulled.add(key)
-            # a loose helper or a cross-DAG pull with an unknown key may read anything
-            if _reads_any_key(pull) and (dag is None or pull.targets_other_dag):
-                wildcard_outside = True
-    if wildcard_outside:
-        return
+        for pull_dag, pull in model.all_pulls():
+            key = None if _reads_any_key(pull) else pull.effective_key
+            if key is None or isinstance(key, str):
+                pulls.setdefault(key, []).append((pull_dag, pull))
     for model in models:
         for dag in model.dags:
             if _dag_is_open(dag):
@@ -47,16 +76,21 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
             for push in dag.pushes:
                 if not push.explicit or not isinstance(push.key, str) or push.key == RETURN_KEY:
                     continue
+                if not isinstance(push.task_id, str) or push.key in ignored:
+                    continue
                 # an operator xcomlint does not know may pull a key it is given: one
-                # in the same DAG, as XComs belong to a DAG run (a pull from another
-                # DAG names that DAG, and such pulls are in ``pulled`` above)
-                if push.key in pulled or push.key in dag.opaque_strings:
+                # in the same DAG, as XComs belong to a DAG run
+                if push.key in dag.opaque_strings:
+                    continue
+                readers = pulls.get(push.key, []) + pulls.get(None, [])
+                if any(_may_read(pull, pull_dag, dag, push, version) for pull_dag, pull in readers):
                     continue
                 yield Report(
                     push.span,
-                    f"key '{push.key}' pushed by task '{push.task_id}' is never pulled in the linted files: "
-                    f"it only adds a row to the metadata database; drop the push or pull it where it is needed",
-                    task_id=push.task_id if isinstance(push.task_id, str) else None,
+                    f"key '{push.key}' pushed by task '{push.task_id}' is never pulled from that task in the "
+                    f"linted files: it only adds a row to the metadata database; drop the push or pull it "
+                    f"where it is needed",
+                    task_id=push.task_id,
                     path=model.path,
                     dag_id=dag.dag_id if isinstance(dag.dag_id, str) else None,
                 )

@@ -1,0 +1,113 @@
+"""Static shapes from real DAG files that the model reads: Enum members, ids
+from the file name, computed templates, string methods."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import lint, model_of
+
+from xcomlint.model import build_file_model
+
+
+def test_task_ids_from_enum_members() -> None:
+    source = """\
+    from enum import Enum
+
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG
+
+
+    class Step(Enum):
+        EXTRACT = "extract"
+        LOAD = "load"
+
+
+    class Name(str, Enum):
+        REPORT = "report"
+
+
+    def load(ti):
+        ti.xcom_pull(task_ids=Step.EXTRACT.value)
+        ti.xcom_pull(task_ids="extarct")
+
+
+    with DAG(dag_id="steps", schedule=None):
+        first = PythonOperator(task_id=Step.EXTRACT.value, python_callable=lambda: 1)
+        second = PythonOperator(task_id=Step.LOAD.value, python_callable=load)
+        third = PythonOperator(task_id=Name.REPORT, python_callable=lambda: Step.LOAD.name)
+        first >> second >> third
+    """
+    assert sorted(model_of(source).dags[0].task_ids) == ["extract", "load", "report"]
+    assert [(f.code, f.line) for f in lint(source, select=["XCL103"])] == [("XCL103", 18)]
+
+
+def test_a_plain_enum_member_is_not_its_value() -> None:
+    source = """\
+    from enum import Enum
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG
+
+    class Step(Enum):
+        EXTRACT = "extract"
+
+    with DAG(dag_id="steps", schedule=None):
+        PythonOperator(task_id=Step.EXTRACT, python_callable=lambda: 1)
+    """
+    dag = model_of(source).dags[0]
+    assert dag.task_ids == () and not dag.tasks_complete
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'os.path.basename(__file__).replace(".py", "")',
+        "Path(__file__).stem",
+        "os.path.splitext(os.path.basename(__file__))[0]",
+        'Path(__file__).name.removesuffix(".py")',
+        '__file__.split("/")[-1]',
+    ],
+)
+def test_dag_ids_from_the_file_name(expression: str) -> None:
+    source = f"import os\nfrom pathlib import Path\nfrom airflow.sdk import DAG\nwith DAG(dag_id={expression}):\n    pass\n"
+    dag_id = build_file_model("dags/sales/daily_orders.py", source).dags[0].dag_id
+    # the last form keeps the suffix: what Airflow would see too
+    assert dag_id == ("daily_orders.py" if expression.startswith("__file__") else "daily_orders")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "\"echo {{ ti.xcom_pull(task_ids='%s') }}\" % 'extarct'",
+        "\"echo {{ ti.xcom_pull(task_ids='%(id)s') }} %%\" % {'id': 'extarct'}",
+        "\"echo {{{{ ti.xcom_pull(task_ids='{}') }}}}\".format('extarct')",
+        "\"echo {{{{ ti.xcom_pull(task_ids='{name}') }}}}\".format(name=STEP)",
+    ],
+)
+def test_templates_built_by_formatting_are_read_where_they_stand(template: str) -> None:
+    source = f"""\
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG
+
+STEP = "extarct"
+
+with DAG(dag_id="formatted", schedule=None):
+    first = PythonOperator(task_id="extract", python_callable=lambda: 1)
+    report = BashOperator(task_id="report", bash_command={template})
+    first >> report
+"""
+    findings = lint(source, select=["XCL103"])
+    assert [(f.code, f.line) for f in findings] == [("XCL103", 9)]
+    # the column is that of xcom_pull inside the template literal
+    assert findings[0].column == source.splitlines()[8].index("xcom_pull") + 1
+
+
+def test_a_format_spec_is_a_hole_not_text() -> None:
+    source = """\
+    from airflow.providers.standard.operators.bash import BashOperator
+    from airflow.sdk import DAG
+
+    with DAG(dag_id="formatted", schedule=None):
+        BashOperator(task_id="report", bash_command="{:x<3}com_pull".format(""))
+    """
+    assert model_of(source).dags[0].pulls == ()
