@@ -69,6 +69,44 @@ class Linter:
         return [{"line": f.line, "column": f.column, "code": f.code, "message": f.message} for f in findings], errors
 
 
+def model_view(path: str, source: str, lines: Sequence[Tuple[int, int]], detail: Dict[str, object]) -> Dict[str, object]:
+    """What xcomlint's model saw near a missed bug, to study the miss: the
+    DAGs (kind, completeness), the pulls and returns at the bug's lines and the
+    tasks the bug names. Read after the fact only, never to choose sites."""
+    from xcomlint.model import ALL_POSITIONS, build_file_model
+
+    try:
+        model = build_file_model(path, source, positions=ALL_POSITIONS)
+    except Exception as error:  # a diagnosis must not stop the run
+        return {"error": f"{type(error).__name__}: {error}"}
+
+    def near(span) -> bool:
+        return span.line > 0 and (in_lines(span.line, lines) or (
+            span.end_line >= lines[0][0] and span.line <= lines[-1][1]))
+
+    names = {str(v) for v in detail.values() if isinstance(v, str)}
+    view: Dict[str, object] = {"dags": [], "loose_pulls_here": [
+        {"task_ids": repr(p.task_ids), "key": repr(p.key), "via": p.via} for p in model.loose_pulls if near(p.span)]}
+    for dag in model.dags:
+        view["dags"].append({  # type: ignore[union-attr]
+            "dag_id": repr(dag.dag_id), "kind": dag.kind, "tasks": len(dag.tasks),
+            "tasks_complete": dag.tasks_complete, "edges_complete": dag.edges_complete,
+            "unknown_ids": [u.pattern + (f" in {u.group}" if u.group else "") for u in dag.unknown_ids][:5],
+            "pulls_here": [{"consumer": repr(p.consumer), "task_ids": repr(p.task_ids), "key": repr(p.key), "via": p.via}
+                           for p in dag.pulls if near(p.span)],
+            "pushes_here": [{"task": repr(p.task_id), "key": repr(p.key), "via": p.via, "known": p.value.known,
+                             "non_json": [k for k, _ in p.value.non_json]}
+                            for p in dag.pushes if near(p.span)],
+            "named_tasks": [{"task_id": t.task_id, "operator": t.operator, "pushes_known": t.pushes_known,
+                             "silent": t.silent_reason} for t in dag.tasks if t.task_id in names],
+        })
+    return view
+
+
+def in_lines(line: int, ranges: Iterable[Tuple[int, int]]) -> bool:
+    return any(first <= line <= last for first, last in ranges)
+
+
 # --------------------------------------------------------------------------- one mutant
 
 
@@ -127,6 +165,7 @@ class Outcome:
     after: str
     snippet: str
     detail: Dict[str, object] = field(default_factory=dict)
+    model: Optional[Dict[str, object]] = None  # for a miss: what xcomlint's model saw there
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -161,7 +200,10 @@ def judge(corpus: str, path: str, airflow: int, mutant: Mutant, original: List[d
     collateral = [f for f in new if not explained(f, mutant, positions)]
     detected = at_bug(findings, positions, spans) > 0
     status = "error" if errors else ("detected" if detected else "missed")
-    return outcome(status, findings, positions, spans, new, collateral, errors)
+    result = outcome(status, findings, positions, spans, new, collateral, errors)
+    if status == "missed":
+        result.model = model_view(path, mutant.source, mutant.lines, mutant.detail)
+    return result
 
 
 # --------------------------------------------------------------------------- a run

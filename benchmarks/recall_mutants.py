@@ -380,6 +380,8 @@ def sites_task_ids_deleted(scan: FileScan, rng: random.Random, jinja: bool) -> L
             continue
         if pull.include_prior_dates or pull.has_dag_id or not pull.task_ids_literal:
             continue
+        if pull.jinja and pull.consumer is None and not any(v in scan.tasks_by_id() for v, _ in pull.task_ids):
+            continue  # a string no task of the file is known to render, naming no task of it
         if not pull.jinja and pull.function is not None and pull.key is not None:
             pushes = function_pushes(pull.function) if not isinstance(pull.function, ast.Lambda) else set()
             if pushes is None or pull.key in pushes:
@@ -552,6 +554,8 @@ def sites_returns(scan: FileScan, rng: random.Random, kind: str) -> List[Mutant]
                     continue
                 new = "{" + old + "}"
             else:
+                if "xcom_pull" in old:
+                    continue  # replacing the value would also remove a pull
                 new = keep_lines(old, now or "")
             site = scan.span(ret)
             mutant = _mutant(scan, kind, start, end, new, [site], explained=[("XCL201", [site], None)],
@@ -574,6 +578,8 @@ def sites_do_xcom_push_false(scan: FileScan, rng: random.Random) -> List[Mutant]
             continue
         if not _reads_return_value(pull) or pull.consumer is producer:
             continue
+        if not (producer.operator or "a")[0].isupper():
+            continue  # a factory function, not an operator class: it may not take do_xcom_push
         call = producer.call
         if keyword(call, "do_xcom_push") is not None or has_splat(call):
             continue

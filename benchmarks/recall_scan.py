@@ -528,6 +528,15 @@ def _argument_deletion(scan: FileScan, call: ast.Call, arg: ast.AST) -> Optional
     return start, end + (comma.end() if comma else 0)
 
 
+def _call_arguments(text: str) -> bool:
+    """Whether ``text`` (``...)``) reads as the arguments of a call; escaped quotes count as quotes."""
+    try:
+        tree = ast.parse("f(" + text.replace("\\'", "'").replace('\\"', '"'), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return isinstance(tree.body, ast.Call)
+
+
 def _jinja_pulls(scan: FileScan, node: ast.Constant) -> List[Pull]:
     """The ``ti.xcom_pull(...)`` calls written inside a string literal, read
     from the literal's source text (so that offsets point into the file)."""
@@ -540,6 +549,8 @@ def _jinja_pulls(scan: FileScan, node: ast.Constant) -> List[Pull]:
             continue
         base = start + match.end()
         args = raw[match.end():close + 1]
+        if not _call_arguments(args):
+            continue  # not a call Jinja can parse (``task_ids='a', 'key'``): no site
         ids: List[Tuple[str, Tuple[int, int]]] = []
         deletion = None
         by_keyword = JINJA_TASK_IDS.search(args)
@@ -604,10 +615,28 @@ def _collect_pulls(scan: FileScan) -> None:
             pull.consumer = _consumer_of_function(scan, function, callables)
             scan.pulls.append(pull)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "xcom_pull" in node.value:
+            if isinstance(scan.parents.get(id(node)), ast.JoinedStr):
+                continue  # part of an f-string: a partly computed template
+            if "{{{{" in scan.source[slice(*scan.span(node))]:
+                continue  # braces doubled for str.format(): not a template until formatted
             owner = _owning_task_call(scan, node)
+            if owner is None and scan.enclosing_function(node) is not None and _is_task_body(scan, node):
+                continue  # a string in a task's own code (``hook.sql("... {{ }}")``): Airflow never renders it
             for pull in _jinja_pulls(scan, node):
                 pull.consumer = owner
                 scan.pulls.append(pull)
+
+
+def _is_task_body(scan: FileScan, node: ast.AST) -> bool:
+    """Whether ``node`` sits in the body of a task's callable (a @task function or a python_callable)."""
+    function = scan.enclosing_function(node)
+    callables = {t.callable_name for t in scan.tasks if t.callable_name}
+    while function is not None:
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                function.name in callables or task_decorator(function, scan.imports) is not None):
+            return True
+        function = scan.enclosing_function(function)
+    return False
 
 
 def _consumer_of_function(scan: FileScan, function: Optional[ast.AST], callables: Dict[str, List[Task]]) -> Optional[Task]:
