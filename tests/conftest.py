@@ -57,3 +57,18 @@ def invoke(*args: str, input: Optional[str] = None):
     from xcomlint.cli import main
 
     return cli_runner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def invoke_in(cwd, *args: str, input: Optional[str] = None, env: Optional[dict] = None):
+    """Run the xcomlint command line in-process from ``cwd`` (where configuration
+    is looked for and paths are shown from), stdout and stderr apart."""
+    import os
+
+    from xcomlint.cli import main
+
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return cli_runner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+    finally:
+        os.chdir(previous)

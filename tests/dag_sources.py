@@ -29,8 +29,25 @@ BUGGY = textwrap.dedent(
 )
 CLEAN = BUGGY.replace('"extarct"', '"extract"')
 # where the pull in BUGGY stands, and what xcomlint says of it
-LINE, COLUMN, END_COLUMN = 6, 12, 44
+LINE, COLUMN, END_COLUMN = 6, 34, 43
 MESSAGE = "task 'extarct' does not exist in DAG 'etl'; did you mean 'extract'? (the pull returns None)"
+
+# a pull of a task that does not exist, inside a multi-line template; {noqa} is
+# where a comment on the line the string ends goes
+MULTILINE_TEMPLATE = textwrap.dedent(
+    '''\
+    from airflow.sdk import DAG
+    from airflow.providers.standard.operators.bash import BashOperator
+
+    with DAG(dag_id="etl", schedule=None):
+        BashOperator(
+            task_id="report",
+            bash_command="""
+                echo {{ ti.xcom_pull(task_ids='nope') }}
+            """,{noqa}
+        )
+    '''
+)
 
 
 def known_sources() -> List[Tuple[str, str]]:

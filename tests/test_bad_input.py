@@ -52,7 +52,8 @@ def test_empty_directory_is_clean_and_says_so(project: Path) -> None:
     (project / "empty").mkdir()
     result = run("check", "empty")
     assert result.exit_code == 0 and result.stdout == ""
-    assert "0 files" in result.stderr
+    assert "xcomlint: warning: empty: no Python files found" in result.stderr
+    assert "No Python files were checked." in result.stderr
 
 
 def test_broken_symlink_and_symlink_loop(project: Path) -> None:

@@ -137,7 +137,7 @@ def test_editing_a_file_invalidates_only_that_file(project: Path, parsed: List[s
     consumer.write_text(consumer.read_text().replace('"extract", key="other_key"', '"extarct", key="other_key"'))
     result = _check("dags", "-j1")
     assert parsed == ["dags/consumer.py"]
-    assert "dags/consumer.py:6:12: XCL103 pull-unknown-task" in result.stdout
+    assert "dags/consumer.py:6:34: XCL103 pull-unknown-task" in result.stdout
 
 
 def test_whole_run_rules_see_cached_and_fresh_models_together(project: Path, parsed: List[str]) -> None:
@@ -346,7 +346,7 @@ def test_a_run_that_cannot_get_the_lock_skips_writing(project: Path, monkeypatch
         holder.execute("BEGIN EXCLUSIVE")
         locked = _check("dags", "-j1")
         holder.execute("ROLLBACK")
-    assert locked.exit_code == 1 and "dags/late.py:6:12: XCL103" in locked.stdout
+    assert locked.exit_code == 1 and "dags/late.py:6:34: XCL103" in locked.stdout
     assert all(line in locked.stdout for line in cold.splitlines())
     assert len(_entries(directory)) == 5  # late.py waits for the next run
     _check("dags", "-j1")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import invoke
-from dag_sources import BUGGY, CLEAN
+from dag_sources import BUGGY, CLEAN, MULTILINE_TEMPLATE
 
 from xcomlint.docs import document
 
@@ -35,7 +35,7 @@ def test_findings_exit_1_in_flake8_format(project: Path) -> None:
     result = run("check", "dag.py")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
-        "dag.py:6:12: XCL103 pull-unknown-task: task 'extarct' does not exist in DAG 'etl'; "
+        "dag.py:6:34: XCL103 pull-unknown-task: task 'extarct' does not exist in DAG 'etl'; "
         "did you mean 'extract'? (the pull returns None)"
     )
 
@@ -50,7 +50,7 @@ def test_default_path_is_the_current_directory(project: Path) -> None:
     (project / "sub").mkdir()
     (project / "sub" / "dag.py").write_text(BUGGY)
     result = run("check")
-    assert result.exit_code == 1 and result.stdout.startswith("sub/dag.py:6:12: XCL103")
+    assert result.exit_code == 1 and result.stdout.startswith("sub/dag.py:6:34: XCL103")
 
 
 def test_missing_path_is_an_error_and_other_files_still_report(project: Path) -> None:
@@ -68,7 +68,7 @@ def test_syntax_error_is_a_finding_and_other_files_still_report(project: Path) -
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("bad.py:1:12: XCL001 syntax-error: cannot parse the file")
-    assert lines[1].startswith("dag.py:6:12: XCL103")
+    assert lines[1].startswith("dag.py:6:34: XCL103")
 
 
 def test_select_ignore_and_extend_select_take_prefixes(project: Path) -> None:
@@ -101,7 +101,7 @@ def test_json_format(project: Path) -> None:
     data = json.loads(result.stdout)
     assert data == [
         {
-            "path": "dag.py", "line": 6, "column": 12, "end_line": 6, "end_column": 44,
+            "path": "dag.py", "line": 6, "column": 34, "end_line": 6, "end_column": 43,
             "code": "XCL103", "name": "pull-unknown-task",
             "message": "task 'extarct' does not exist in DAG 'etl'; did you mean 'extract'? (the pull returns None)",
             "severity": "error", "dag_id": "etl", "task_id": "load",
@@ -129,25 +129,12 @@ def test_file_level_noqa(project: Path) -> None:
 
 
 def test_noqa_at_the_end_of_a_multiline_template(project: Path) -> None:
-    source = textwrap.dedent(
-        '''\
-        from airflow.sdk import DAG
-        from airflow.providers.standard.operators.bash import BashOperator
-
-        with DAG(dag_id="etl", schedule=None):
-            BashOperator(
-                task_id="report",
-                bash_command="""
-                    echo {{ ti.xcom_pull(task_ids='nope') }}
-                """,{noqa}
-            )
-        '''
-    )
+    source = MULTILINE_TEMPLATE
     (project / "dag.py").write_text(source.replace("{noqa}", ""))
     result = run("check", "dag.py")
     assert result.stdout.startswith("dag.py:8:")
     column = int(result.stdout.split(":")[2])
-    assert source.splitlines()[7][column - 1:].startswith("xcom_pull(task_ids='nope')")
+    assert source.splitlines()[7][column - 1:].startswith("'nope')")
     (project / "dag.py").write_text(source.replace("{noqa}", "  # noqa: XCL103"))
     assert run("check", "dag.py").exit_code == 0
 
@@ -218,7 +205,7 @@ def test_statistics_and_quiet(project: Path) -> None:
 
 def test_stdin(project: Path) -> None:
     result = run("check", "-", "--stdin-filename", "dags/etl.py", input=BUGGY)
-    assert result.exit_code == 1 and result.stdout.startswith("dags/etl.py:6:12: XCL103")
+    assert result.exit_code == 1 and result.stdout.startswith("dags/etl.py:6:34: XCL103")
 
 
 def test_order_is_the_same_with_any_number_of_jobs(project: Path) -> None:

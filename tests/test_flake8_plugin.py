@@ -91,7 +91,7 @@ def test_flake8_and_the_command_line_report_the_same_places(project: Path) -> No
     assert {code for *_, code in places} == {"XCL101", "XCL103"} and len(places) == 4
     # the column inside the template string, where xcom_pull stands
     row, col = next((r, c) for p, r, c, code in places if code == "XCL103" and p == "templates.py" and r == 16)
-    assert TEMPLATES.splitlines()[row - 1][col - 1:].startswith("xcom_pull(task_ids='warehouse.stag')")
+    assert TEMPLATES.splitlines()[row - 1][col - 1:].startswith("'warehouse.stag')")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def test_file_level_noqa(project: Path, header: str, shown: bool) -> None:
     result = flake8(project, "--select", "XCL", "dag.py")
     assert bool(result.stdout) is shown
     if shown:
-        assert result.stdout.startswith("dag.py:7:12: XCL103 ")
+        assert result.stdout.startswith("dag.py:7:34: XCL103 ")
 
 
 def test_a_syntax_error_is_flake8s_e999_and_other_files_still_report(project: Path) -> None:
@@ -152,6 +152,18 @@ def test_configuration_is_found_like_the_command_line_finds_it(project: Path) ->
     (project / "pyproject.toml").write_text(
         '[tool.xcomlint]\nextend-select = ["XCL105"]\n\n[tool.xcomlint.per-file-ignores]\n"dags/*" = ["XCL105"]\n')
     assert flake8(project, "--select", "XCL", "dags").stdout == ""
+
+
+def test_configuration_is_found_from_the_files_like_the_command_line(project: Path) -> None:
+    """Run from the folder above the project: the project's configuration still applies."""
+    (project / "proj" / "dags").mkdir(parents=True)
+    (project / "proj" / "dags" / "dag.py").write_text(BUGGY)
+    (project / "proj" / "pyproject.toml").write_text(
+        '[tool.xcomlint]\nignore = ["XCL101"]\n\n[tool.xcomlint.per-file-ignores]\n"dags/*" = ["XCL103"]\n')
+    assert flake8(project, "--select", "XCL", "proj/dags").stdout == ""
+    assert xcomlint(project, "proj/dags").returncode == 0
+    (project / "proj" / "pyproject.toml").unlink()
+    assert "proj/dags/dag.py:6:34: XCL103 " in flake8(project, "--select", "XCL", "proj/dags").stdout
 
 
 def test_explicit_configuration_file(project: Path) -> None:

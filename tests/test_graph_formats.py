@@ -26,6 +26,7 @@ CASES = {
     "examples": "examples/dags",
     "warehouse_daily": "tests/graph_cases/warehouse_daily.py",
     "odd_names": "tests/graph_cases/odd_names.py",
+    "cross_dag": "tests/graph_cases/cross_dag.py",
 }
 SUFFIXES = {"json": "json", "mermaid": "mmd", "dot": "dot"}
 
@@ -79,10 +80,16 @@ def test_dag_option_picks_one_dag(at_root: Path) -> None:
     assert "extract_orders" in text and "PythonOperator" not in text
 
 
-def test_unknown_dag_is_an_error_that_lists_the_dags(at_root: Path) -> None:
-    result = graph("examples/dags", "--dag", "orders")
+def test_unknown_dag_is_an_error_with_a_did_you_mean(at_root: Path) -> None:
+    result = graph("examples/dags", "--dag", "orders_elt", "--format", "html")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "xcomlint: error: no DAG 'orders_elt' in the linted files; did you mean 'orders_etl'?\n"
+
+
+def test_unknown_dag_far_from_every_id_lists_the_dags(at_root: Path) -> None:
+    result = graph("examples/dags", "--dag", "billing")
     assert result.exit_code == 2
-    assert "no DAG 'orders'" in result.stderr and "orders_etl, orders_taskflow" in result.stderr
+    assert "no DAG 'billing' in the linted files; 2 DAGs found: 'orders_etl', 'orders_taskflow'" in result.stderr
 
 
 def test_findings_follow_the_rule_selection(at_root: Path) -> None:

@@ -434,7 +434,11 @@ with DAG("x", default_args={default_args}):
     assert tasks("{'do_xcom_push': True}") == {"kpo": (True, True), "bash": (True, True)}
     assert tasks("{'do_xcom_push': False}") == {"kpo": (True, False), "bash": (True, False)}
     unknown = tasks("DEFAULTS", prelude="from company.settings import DEFAULTS")
-    assert unknown == {"kpo": (False, False), "bash": (False, True)}
+    # an unknown do_xcom_push may leave BashOperator's return value out, never add
+    # a key: every key it may push is known; KubernetesPodOperator's may be opted in
+    assert unknown == {"kpo": (False, False), "bash": (True, True)}
+    assert [t.silent_reason for t in model_of(template.format(default_args="DEFAULTS", prelude="")).dags[0].tasks] == [
+        None, None]
 
 
 def test_no_concrete_libcst_node_class_has_subclasses() -> None:

@@ -98,8 +98,8 @@ with DAG(dag_id="formatted", schedule=None):
 """
     findings = lint(source, select=["XCL103"])
     assert [(f.code, f.line) for f in findings] == [("XCL103", 9)]
-    # the column is that of xcom_pull inside the template literal
-    assert findings[0].column == source.splitlines()[8].index("xcom_pull") + 1
+    # the column is that of the task_ids value inside the template literal
+    assert findings[0].column == source.splitlines()[8].index("task_ids=") + len("task_ids=") + 1
 
 
 def test_a_format_spec_is_a_hole_not_text() -> None:
@@ -111,3 +111,28 @@ def test_a_format_spec_is_a_hole_not_text() -> None:
         BashOperator(task_id="report", bash_command="{:x<3}com_pull".format(""))
     """
     assert model_of(source).dags[0].pulls == ()
+
+
+def test_a_template_in_a_dict_for_an_argument_that_is_not_templated() -> None:
+    """Airflow's own Data Fusion example: a module-level dict holding a template,
+    passed as ``pipeline=``, which CloudDataFusionCreatePipelineOperator never renders."""
+    source = """\
+from airflow.providers.google.cloud.operators.datafusion import CloudDataFusionCreatePipelineOperator
+from airflow.sdk import DAG
+
+PIPELINE = {
+    "name": "pipe",
+    "config": {"stages": [{"bucket": "{{ ti.xcom_pull(task_ids='create_bucket') }}"}]},
+}
+
+with DAG(dag_id="fusion", schedule=None):
+    CloudDataFusionCreatePipelineOperator(
+        task_id="create_pipeline", location="x", instance_name="i", pipeline_name="pipe", pipeline=PIPELINE,
+    )
+"""
+    [finding] = lint(source, select=["XCL110"])
+    assert (finding.line, finding.column) == (6, source.splitlines()[5].index("xcom_pull") + 1)
+    assert "'pipeline' is not a template field of CloudDataFusionCreatePipelineOperator" in finding.message
+    # the same template in a templated argument is rendered, and fine
+    rendered = source.replace("pipeline_name=\"pipe\", pipeline=PIPELINE", "pipeline_name=PIPELINE[\"config\"], pipeline={}")
+    assert lint(rendered, select=["XCL110"]) == []

@@ -49,16 +49,22 @@ test_run = get_test_run(dag)
         # Airflow's test helpers are known: the watcher is one more sink task
         ("make_bukcet", "", [("XCL103", 8)]),
         ("object", "", [("XCL103", 8)]),  # the bare id of a grouped task
+        ("cleanup", "", [("XCL103", 8)]),
         ("watcher", "", [("XCL102", 8)]),  # it exists, and runs after 'use'
         # a factory handed the DAG may add any task at the top of the DAG...
-        ("make_bukcet", "add_cleanup(dag)", []),
+        ("cleanup", "add_cleanup(dag)", []),
         # ...but none inside a TaskGroup it was not given, which is closed
-        ("copy.objetc", "add_cleanup(dag)", [("XCL103", 8)]),
+        ("copy.cleanup", "add_cleanup(dag)", [("XCL103", 8)]),
+        # and the tasks it adds have ids of their own: a typo of a known id, or
+        # the bare id of a grouped task, is still a mistake
+        ("make_bukcet", "add_cleanup(dag)", [("XCL103", 8)]),
+        ("object", "add_cleanup(dag)", [("XCL103", 8)]),
+        ("make_bucket_2", "add_cleanup(dag)", []),  # another number: perhaps its task
         # a bare call may be a factory adding tasks to the DAG it runs in
-        ("make_bukcet", "add_cleanup(copy)", []),
+        ("cleanup", "add_cleanup(copy)", []),
         # a function given one group may add tasks there, and only there
-        ("copy.objetc", "cleanup = add_cleanup(copy)", []),
-        ("make_bukcet", "cleanup = add_cleanup(copy)", [("XCL103", 8)]),
+        ("copy.cleanup", "hidden = add_cleanup(copy)", []),
+        ("cleanup", "hidden = add_cleanup(copy)", [("XCL103", 8)]),
     ],
 )
 def test_what_a_call_cannot_see_silences_only_what_it_could_change(producer: str, extra: str, expected) -> None:
@@ -177,10 +183,12 @@ def test_tasks_of_a_house_made_dag_are_still_checked() -> None:
     model = model_of(HOUSE_DAG)
     assert [d.kind for d in model.dags] == [CONTEXT_DAG] and model.real_dags == ()
     assert model.dags[0].dag_id is UNKNOWN
-    # the graph-free rules and XCL104 report; XCL103 cannot know the DAG's other tasks
+    # the graph-free rules and XCL104 report; the DAG object may hold other tasks,
+    # but a plain typo of a known id is still a mistake
     assert found(HOUSE_DAG, ["XCL101", "XCL103", "XCL104", "XCL201"]) == [
-        ("XCL201", 7), ("XCL104", 11), ("XCL101", 13)
+        ("XCL201", 7), ("XCL104", 11), ("XCL103", 12), ("XCL101", 13)
     ]
+    assert found(HOUSE_DAG.replace('"extarct"', '"transform"'), ["XCL103"]) == []
 
 
 def test_a_dag_made_by_a_factory_function() -> None:
@@ -219,7 +227,8 @@ def collection_group():
     [
         ("collection.generate", []),
         ("collection.generat", [("XCL103", 10)]),  # the group is closed: no other task is in it
-        ("generate", []),  # a top-level task of the caller's DAG may have that id
+        ("generate", [("XCL103", 10)]),  # the bare id of the grouped task
+        ("publish", []),  # a task of the caller's DAG may have that id
     ],
 )
 def test_a_factory_no_code_of_the_file_calls_is_modelled(producer: str, expected) -> None:
@@ -318,3 +327,74 @@ def test_real_dags_are_the_ones_the_file_defines() -> None:
     model = model_of(source)
     assert [d.kind for d in model.real_dags] == [REAL_DAG]
     assert [d.dag_id for d in model.real_dags] == ["plain"]
+
+
+def test_other_context_entries_handed_on_keep_pushes_known() -> None:
+    source = """\
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG
+    from company.helpers import parse_conf, record
+
+
+    def decide(**context):
+        conf = context["dag_run"].conf
+        mode = parse_conf(conf, context.get("params"), getattr(context.get("dag_run"), "run_id", None))
+        context["ti"].xcom_push(key="mode", value=mode)
+
+
+    def leaky(**context):
+        record(context["ti"])
+
+
+    def use(ti):
+        ti.xcom_pull(task_ids="decide", key="mdoe")
+        ti.xcom_pull(task_ids="leaky", key="mdoe")
+
+
+    with DAG(dag_id="modes", schedule=None):
+        first = PythonOperator(task_id="decide", python_callable=decide)
+        second = PythonOperator(task_id="leaky", python_callable=leaky)
+        first >> second >> PythonOperator(task_id="use", python_callable=use)
+    """
+    # the task instance handed to code the model cannot see may push anything
+    assert found(source, ["XCL104"]) == [("XCL104", 17)]
+
+
+def test_templates_no_task_of_the_file_renders_are_checked() -> None:
+    source = '''\
+    """Use {{ ti.xcom_pull(key='anything') }} in a template: a docstring is never rendered."""
+    from company.tasks import build_sql_task
+
+    QUERY = "SELECT * FROM orders WHERE day = '{{ ti.xcom_pull(key='run_date') }}'"
+
+
+    def make(dag):
+        sql = f"""
+        SELECT '{{{{ task_instance.xcom_pull('context', 'rundate') }}}}' AS day, {dag.dag_id} AS dag
+        """
+        return build_sql_task(dag, sql=sql)
+    '''
+    assert found(source, ["XCL101", "XCL107"]) == [("XCL101", 4), ("XCL107", 9)]
+
+
+def test_a_bash_task_with_multiple_outputs_pushes_keys_not_known() -> None:
+    source = """\
+    import json
+
+    from airflow.sdk import DAG, task
+
+    with DAG(dag_id="stats", schedule=None):
+        @task.bash(multiple_outputs=True, output_processor=json.loads)
+        def describe() -> str:
+            return "echo '{\\"count\\": 3}'"
+
+        @task.bash
+        def show() -> str:
+            return "echo $COUNT"
+
+        stats = describe()
+        show.override(env={"COUNT": stats["count"]})()
+    """
+    assert found(source, ["XCL104"]) == []
+    # the decorator's own arguments are the operator's: the XComArg there is a pull
+    assert [(p.consumer, p.task_ids, p.key) for p in model_of(source).dags[0].pulls] == [("show", "describe", "count")]

@@ -97,10 +97,21 @@ def try_repo(user_repository: Path, hook_repository: Path, env: Dict[str, str], 
     )
 
 
+def _snippets() -> Dict[str, str]:
+    """The README's two ``.pre-commit-config.yaml`` snippets: "local" and "remote"."""
+    found = {}
+    for info, body in code_blocks(sections(README)["pre-commit"]):
+        if info == "yaml":
+            [repository] = yaml.safe_load(body)["repos"]
+            found["local" if repository["repo"] == "local" else "remote"] = body
+    assert sorted(found) == ["local", "remote"], found
+    return found
+
+
 def configured(hook_repository: Path) -> str:
-    """The README's ``.pre-commit-config.yaml``, pointed at the commit under test."""
-    [snippet] = [body for info, body in code_blocks(sections(README)["pre-commit"]) if info == "yaml"]
-    config = yaml.safe_load(snippet)
+    """The README's remote-hook snippet, pointed at the commit under test (the
+    README says ``rev`` is a commit hash until there are release tags)."""
+    config = yaml.safe_load(_snippets()["remote"])
     [repository] = config["repos"]
     assert [hook["id"] for hook in repository["hooks"]] == ["xcomlint"]
     repository["repo"] = str(hook_repository)
@@ -156,3 +167,28 @@ def test_a_commit_of_one_file_checks_the_whole_tree(
     result = run_hooks(user, pre_commit_env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert FINDING in result.stdout
+
+
+def test_the_readme_install_line_installs_from_a_checkout() -> None:
+    [install] = [body for info, body in code_blocks(sections(README)["pre-commit"]) if info == "sh"]
+    command = install.split("#")[0].split()
+    assert command[:4] == ["python3", "-m", "pip", "install"] and "checkout" in README.split("## pre-commit")[1].split("```")[0]
+
+
+@pytest.mark.parametrize("source,returncode,shown", [(BUGGY, 1, FINDING), (CLEAN, 0, "Passed")], ids=["buggy", "clean"])
+def test_the_readme_local_hook_works_as_written(
+    tmp_path: Path, pre_commit_env: Dict[str, str], source: str, returncode: int, shown: str
+) -> None:
+    """The local hook, exactly as the README shows it, with xcomlint installed where
+    pre-commit runs (this environment: its scripts come first on PATH)."""
+    snippet = _snippets()["local"]
+    user = _user_repository(tmp_path / "user", {"dags/etl.py": source, ".pre-commit-config.yaml": snippet})
+    env = dict(pre_commit_env, PATH=os.path.dirname(sys.executable) + os.pathsep + pre_commit_env.get("PATH", ""))
+    result = run_hooks(user, env, "--all-files")
+    assert result.returncode == returncode, result.stdout + result.stderr
+    assert "xcomlint" in result.stdout and shown in result.stdout
+    # the hook is the one .pre-commit-hooks.yaml defines for the remote form
+    [local] = yaml.safe_load(snippet)["repos"][0]["hooks"]
+    [shipped] = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+    for key in ("id", "name", "entry", "types", "pass_filenames", "require_serial"):
+        assert local[key] == shipped[key], key

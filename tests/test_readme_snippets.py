@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,3 +93,14 @@ def test_stdin_example(user_project: Path) -> None:
 def test_editor_settings_parse() -> None:
     [vscode] = blocks("flake8 and editors", "json")
     assert json.loads(vscode) == {"flake8.importStrategy": "fromEnvironment"}
+
+
+def test_full_format_example(user_project: Path) -> None:
+    # the block sits in a list item, indented by two spaces
+    [shown] = [m.group(1) for m in re.finditer(r"^  ```\n(.*?)^  ```$", README["Command line"], re.M | re.S)
+               if "= docs:" in m.group(1)]
+    shown = "\n".join(line[2:] for line in shown.splitlines()) + "\n"
+    code = shown.split(": ")[1].split()[0]
+    result = shell(f"xcomlint check dags --format full --select {code}", user_project)
+    assert result.returncode == 1
+    assert result.stdout == shown

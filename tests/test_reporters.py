@@ -23,7 +23,7 @@ import pytest
 
 from xcomlint.docs import REPOSITORY_URL, document, document_url
 from xcomlint.findings import Finding
-from xcomlint.reporters import FORMATS, github, reporter, sarif
+from xcomlint.reporters import FORMATS, full, github, reporter, sarif
 from xcomlint.rules import all_rules
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -86,10 +86,30 @@ GOLDEN_RULES = [
 GOLDEN_TOOL = sarif.ToolInfo("xcomlint", "0.0.0", REPOSITORY_URL)
 
 
+# the sources the full format shows around the findings; "dags/broken file.py"
+# has none, as when a file cannot be read again: its finding shows no lines
+SOURCES = {
+    "/srv/airflow/dags/absolute path.py": "from airflow.sdk import DAG\n\nvalue = ti.xcom_pull()\n",
+    "dags/ünï, v2:final%.py": (
+        "import x\n\n\n\ndef load(ti):\n"
+        "    # a tab and a wide character before the pull: the caret still stands under it\n"
+        "\t表 = ti.ti.xcom_pull(task_ids='ex,tr:act') \n"
+        "\n\n"
+        "    ti.xcom_pull(\n"
+        "        task_ids=name,\n"
+        "    )\n"
+        "with DAG('etl'):\n"
+        "    pass\n"
+    ),
+}
+
+
 def _render(format_name: str) -> str:
     stream = io.StringIO()
     if format_name == "sarif":
         sarif.write(sarif.sarif_log(FINDINGS, GOLDEN_RULES, GOLDEN_TOOL), stream)
+    elif format_name == "full":
+        full.report(FINDINGS, stream, sources=SOURCES, read=lambda path: None)
     else:
         reporter(format_name)(FINDINGS, stream)
     return stream.getvalue()
@@ -104,7 +124,7 @@ def _sarif_validator() -> Any:
     return validator_class(schema, format_checker=jsonschema.FormatChecker())
 
 
-@pytest.mark.parametrize("format_name", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("format_name", ["text", "full", "json", "sarif", "github"])
 def test_golden(format_name: str) -> None:
     golden = GOLDEN / f"findings.{format_name}"
     output = _render(format_name)

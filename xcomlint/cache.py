@@ -47,17 +47,17 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
-from .findings import Finding
+from .findings import Finding, NoqaDirective
 from .model.records import FileModel, _Sentinel
 from .settings import Settings
 
 CACHE_DIR_ENV = "XCOMLINT_CACHE_DIR"
 DEFAULT_CACHE_DIR = ".xcomlint_cache"
 # bump when the layout of an entry changes
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 # the libraries whose behaviour is part of a FileModel
 _MODEL_LIBRARIES = ("libcst", "jinja2")
 _RECORD_MODULES = frozenset({"xcomlint.model.records", "xcomlint.findings"})
@@ -68,6 +68,9 @@ _SAFE_BUILTINS = frozenset({"frozenset", "set", "complex"})
 class CachedResult:
     model: FileModel
     findings: Tuple[Finding, ...]
+    # what XCL002 needs of the file (empty unless it is selected)
+    directives: Tuple[NoqaDirective, ...] = ()
+    noqa_used: FrozenSet[Tuple[int, str]] = frozenset()
 
 
 def default_cache_dir() -> str:
@@ -75,9 +78,10 @@ def default_cache_dir() -> str:
 
 
 def _package_source_digest(hasher: "hashlib._Hash") -> None:
-    """Hash xcomlint's own ``.py`` files: the code that produced an entry."""
+    """Hash xcomlint's own ``.py`` files and the operator knowledge they read:
+    what produced an entry."""
     root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *root.glob("data/*.json")]):
         try:
             data = path.read_bytes()
         except OSError:
@@ -169,10 +173,12 @@ class ResultCache:
         hasher.update(data)
         return hasher.hexdigest()
 
-    def entry(self, key: str, model: FileModel, findings: Sequence[Finding]) -> Entry:
+    def entry(self, key: str, model: FileModel, findings: Sequence[Finding],
+              directives: Sequence[NoqaDirective] = (), noqa_used: FrozenSet[Tuple[int, str]] = frozenset()) -> Entry:
         """The entry to store for ``key``: pickled where the result was made
         (a worker process), written by the process that owns the run."""
-        return key, pickle.dumps((ENTRY_FORMAT, key, model, tuple(findings)), protocol=pickle.HIGHEST_PROTOCOL)
+        record = (ENTRY_FORMAT, key, model, tuple(findings), tuple(directives), frozenset(noqa_used))
+        return key, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
 
     def load(self, key: str) -> Optional[CachedResult]:
         """The entry for ``key``, or None when it is missing or unusable."""
@@ -278,7 +284,7 @@ def _unpickle_entry(key: str, data: object) -> Optional[CachedResult]:
         return None
     try:
         entry = _RecordUnpickler(io.BytesIO(data)).load()
-        entry_format, entry_key, model, findings = entry
+        entry_format, entry_key, model, findings, directives, noqa_used = entry
     except Exception:  # a truncated, corrupt or foreign entry is just a miss
         return None
     if (
@@ -287,6 +293,9 @@ def _unpickle_entry(key: str, data: object) -> Optional[CachedResult]:
         or not isinstance(model, FileModel)
         or not isinstance(findings, tuple)
         or not all(isinstance(finding, Finding) for finding in findings)
+        or not isinstance(directives, tuple)
+        or not all(isinstance(directive, NoqaDirective) for directive in directives)
+        or not isinstance(noqa_used, frozenset)
     ):
         return None
-    return CachedResult(model, findings)
+    return CachedResult(model, findings, directives, noqa_used)

@@ -6,68 +6,47 @@ import os
 import sys
 from collections import Counter
 from dataclasses import replace
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import click
 
 from . import __version__
 from .allowlist import AllowListError
 from .cache import CACHE_DIR_ENV, DEFAULT_CACHE_DIR, ResultCache
-from .config import ConfigError, FileConfig, check_code, find_config, load_config_file, parse_airflow_version
+from .config import ConfigError
 from .docs import document
-from .engine import RunResult, default_jobs, lint_paths, lint_source
+from .engine import RunResult, decode_source, default_jobs, lint_paths, lint_source
 from .findings import Finding
+from .progress import Progress
+from .progress import wanted as progress_wanted
 from .reporters import FORMATS, MACHINE_READABLE, reporter
+from .reporters.style import COLOR_CHOICES, use_color
 from .rules import all_rules
-from .settings import Settings, select_codes
+from .run_settings import ResolvedSettings, SeveralConfigurations, describe, resolve_settings
+from .settings import Settings
+from .summary import summary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _split_codes(values: Sequence[str], option: str) -> List[str]:
-    known = [r.code for r in all_rules()]
-    codes = [c.strip().upper() for value in values for c in value.split(",") if c.strip()]
-    for code in codes:
-        check_code(code, known, lambda message: click.BadParameter(message, param_hint=option))
-    return codes
+def _bad_parameter(message: str, option: str) -> click.BadParameter:
+    return click.BadParameter(message, param_hint=option)
 
 
-def load_settings(
-    config_path: Optional[str],
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    extend_select: Sequence[str] = (),
-    airflow_version: Optional[str] = None,
-    serialization: Optional[str] = None,
-    allowlist: Optional[str] = None,
-) -> Settings:
-    known = [r.code for r in all_rules()]
-    path = config_path or find_config()
-    config = load_config_file(path, known) if path else FileConfig()
-    values = config.values
-    chosen_select = _split_codes(select, "--select") or values.get("select")
-    chosen = select_codes(
-        {r.code: r.default for r in all_rules()},
-        select=chosen_select,
-        extend_select=list(values.get("extend-select", [])) + _split_codes(extend_select, "--extend-select"),
-        ignore=list(values.get("ignore", [])) + _split_codes(ignore, "--ignore"),
-    )
-    version = values.get("airflow-version", 3)
-    if airflow_version is not None:
-        version = parse_airflow_version(airflow_version, lambda m: click.BadParameter(m, param_hint="--airflow-version"))
-    return Settings(
-        selected=chosen,
-        airflow_version=version,
-        serialization=serialization or values.get("serialization", "json"),
-        large_value_bytes=values.get("large-value-bytes", Settings.large_value_bytes),
-        exclude=tuple(values.get("exclude", ())),
-        per_file_ignores=tuple((k, tuple(v)) for k, v in values.get("per-file-ignores", {}).items()),
-        allowlist=allowlist or values.get("allowlist"),
-        rule_options=tuple(
-            (code, tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in sorted(options.items())))
-            for code, options in sorted(values.get("rule-options", {}).items())
-        ),
-    )
+def resolve(config_path: Optional[str], *args, **kwargs) -> ResolvedSettings:
+    """``resolve_settings`` with the command line's errors: a bad option value is a
+    usage error, and so are paths that belong to different configuration files."""
+    try:
+        return resolve_settings(config_path, *args, error=_bad_parameter, **kwargs)
+    except SeveralConfigurations as error:
+        raise click.UsageError(str(error)) from None
+
+
+def load_settings(config_path: Optional[str], *args: Any, **kwargs: Any) -> Settings:
+    """The settings of a run: ``resolve_settings``'s arguments (select, ignore,
+    extend_select, airflow_version, serialization, allowlist, then ``paths=``
+    and the other keywords), with the command line's errors."""
+    return resolve(config_path, *args, **kwargs).settings
 
 
 def _fail(message: str) -> "click.exceptions.Exit":
@@ -75,7 +54,22 @@ def _fail(message: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Lists each command with its whole first sentence: click would cut it
+    to the terminal's width with '...'; the formatter wraps it instead."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xcomlint")
 def main() -> None:
     """A static linter for Apache Airflow XComs.
@@ -118,16 +112,27 @@ def common(func):
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--select", multiple=True, metavar="CODES", help="Rules to run instead of the defaults: codes or prefixes, comma-separated (XCL1,XCL201).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Rules to skip: codes or prefixes.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules to skip: codes or prefixes. The more specific of --select and --ignore wins.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selection (e.g. XCL105).")
 @click.option("--allowlist", type=click.Path(dir_okay=False), help="The YAML allow-list of permitted XCom flows.")
 @common
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--format", "--output-format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format; full is text with the source lines and a caret under each finding.")
+@click.option("--show-source", is_flag=True, help="Show the source lines of each finding (the same as --format full).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the findings to FILE instead of standard output (any format).")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+              help="Colour the text formats: auto colours a terminal unless NO_COLOR is set.")
+@click.option("--exclude", multiple=True, metavar="PATTERNS",
+              help="Files and folders to skip, instead of the configuration's exclude: names or paths, globs allowed.")
+@click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Files and folders to skip in addition to exclude.")
 @click.option("--serialization", type=click.Choice(["json", "airflow"]), help="What counts as serializable for XCL201 (default: json).")
 @click.option("--stdin-filename", metavar="NAME", help="Read the source from standard input and report it under NAME (use '-' as the path).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary line.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, warnings or progress.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODE' to the line of every current finding; only what it cannot silence is reported.")
+@click.option("--show-settings", is_flag=True, help="Print the configuration file found and the resolved settings, then exit.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel worker processes (default: all cores).")
 @click.option("--no-cache", is_flag=True, help=f"Do not read or write the result cache ({DEFAULT_CACHE_DIR}/ in the current directory, or ${CACHE_DIR_ENV}).")
 def check(
@@ -139,11 +144,18 @@ def check(
     config_path: Optional[str],
     airflow_version: Optional[str],
     output_format: str,
+    show_source: bool,
+    output_file: Optional[str],
+    color: str,
+    exclude: Tuple[str, ...],
+    extend_exclude: Tuple[str, ...],
     serialization: Optional[str],
     stdin_filename: Optional[str],
     exit_zero: bool,
     quiet: bool,
     statistics: bool,
+    add_noqa: bool,
+    show_settings: bool,
     jobs: Optional[int],
     no_cache: bool,
 ) -> None:
@@ -151,37 +163,96 @@ def check(
 
     Directories are walked for *.py files. Findings are printed sorted by path,
     line and column. Exit code 0 means no findings, 1 findings, 2 an error.
+    The configuration file is found by walking up from the linted paths.
     """
+    reads_stdin = _reads_stdin(paths, stdin_filename)
+    if add_noqa and reads_stdin:
+        raise click.UsageError("--add-noqa edits files: it cannot be used with standard input")
+    if show_source and output_format == "text":
+        output_format = "full"
+    targets = list(paths) or ["."]
     try:
-        settings = load_settings(config_path, select, ignore, extend_select, airflow_version, serialization, allowlist)
+        resolved = resolve(config_path, select, ignore, extend_select, airflow_version, serialization, allowlist,
+                           paths=[stdin_filename] if reads_stdin and stdin_filename else targets,
+                           exclude=exclude, extend_exclude=extend_exclude)
     except ConfigError as error:
         raise _fail(str(error))
-    if _reads_stdin(paths, stdin_filename):
-        run = _lint_stdin(stdin_filename, settings)
+    settings = resolved.settings
+    if show_settings:
+        for line in describe(resolved, ["-"] if reads_stdin else targets):
+            click.echo(line)
+        return
+    sources = None
+    if reads_stdin:
+        run, sources = _lint_stdin(stdin_filename, settings)
     else:
+        machine = output_format in MACHINE_READABLE
+        bar = Progress(sys.stderr) if progress_wanted(sys.stderr, machine, quiet) else None
         try:
             cache = None if no_cache else ResultCache.for_settings(settings)
-            run = lint_paths(list(paths) or ["."], settings, jobs or default_jobs(), cache)
+            run = lint_paths(targets, settings, jobs or default_jobs(), cache, bar.update if bar else None)
         except AllowListError as error:
             raise _fail(str(error))
-    reporter(output_format)(run.findings, sys.stdout)
-    sys.stdout.flush()  # findings first, then the summary and errors on stderr
-    if statistics:
-        # after text findings, like flake8; on stderr where stdout is parsed (json, sarif, github)
-        for line in _statistics(run.findings):
-            click.echo(line, err=output_format in MACHINE_READABLE)
+        finally:
+            if bar is not None:
+                bar.close()
+    findings = run.findings
+    if add_noqa:
+        from .add_noqa import add_noqa_directives
+
+        added = add_noqa_directives(findings, set(run.files))
+        findings = added.remaining
+        if not quiet:
+            click.echo(added.summary(), err=True)
+    _write_report(findings, output_format, output_file, color, sources, statistics)
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
     for error in run.errors:
         rule = f" in rule {error.rule}" if error.rule else ""
         click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
-    if output_format == "text" and not quiet:
-        files = len(run.files)
-        summary = f"Found {len(run.findings)} finding{'s' if len(run.findings) != 1 else ''} in {files} file{'s' if files != 1 else ''}."
-        click.echo(summary if run.findings else f"All checks passed ({files} file{'s' if files != 1 else ''}).", err=True)
+    if not quiet:
+        for directory in run.empty_dirs:
+            click.echo(f"xcomlint: warning: {directory}: no Python files found (or all of them are excluded)", err=True)
+    if output_format in ("text", "full") and not quiet and not add_noqa:
+        click.echo(summary(run, findings, settings.allowlist), err=True)
     if run.path_errors or run.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if run.findings and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _write_report(findings: Sequence[Finding], output_format: str, output_file: Optional[str], color: str,
+                  sources: Optional[Dict[str, str]], statistics: bool) -> None:
+    """The findings (and, in the text formats, the statistics after them) on
+    standard output or in FILE; the statistics of a machine format go to
+    standard error, so that what a program parses stays parseable."""
+    try:
+        stream = open(output_file, "w", encoding="utf-8", newline="\n") if output_file else sys.stdout
+    except OSError as error:
+        raise _fail(f"cannot write {output_file}: {error.strerror or error}")
+    try:
+        colored = use_color(color, stream)
+        if output_format == "full":
+            from .reporters.full import report as full_report
+
+            full_report(findings, stream, color=colored, sources=sources)
+        elif output_format == "text":
+            from .reporters.text import report as text_report
+
+            text_report(findings, stream, color=colored)
+        else:
+            reporter(output_format)(findings, stream)
+        stream.flush()  # findings first, then the summary and errors on stderr
+        if statistics:
+            machine = output_format in MACHINE_READABLE
+            for line in _statistics(findings):
+                if machine:
+                    click.echo(line, err=True)
+                else:
+                    stream.write(line + "\n")
+            stream.flush()
+    finally:
+        if output_file:
+            stream.close()
 
 
 def _reads_stdin(paths: Tuple[str, ...], stdin_filename: Optional[str]) -> bool:
@@ -195,14 +266,17 @@ def _reads_stdin(paths: Tuple[str, ...], stdin_filename: Optional[str]) -> bool:
     return paths == ("-",) or stdin_filename is not None
 
 
-def _lint_stdin(stdin_filename: Optional[str], settings: Settings) -> RunResult:
+def _lint_stdin(stdin_filename: Optional[str], settings: Settings) -> Tuple[RunResult, Dict[str, str]]:
     """One buffer, reported under NAME so that per-file-ignores and messages name the
     real file. Rules that need the whole project (the run scope) are not run: one
     buffer cannot tell them what the other files contain."""
     name = stdin_filename or "<stdin>"
-    result = lint_source(name, sys.stdin.buffer.read(), settings)
+    data = sys.stdin.buffer.read()
+    result = lint_source(name, data, settings)
     findings = sorted(result.findings, key=lambda f: f.sort_key)
-    return RunResult([name], findings, result.errors, [], [result.model] if result.model else [])
+    text = decode_source(data)
+    sources = {name: text} if isinstance(text, str) else {}
+    return RunResult([name], findings, result.errors, [], [result.model] if result.model else []), sources
 
 
 def _statistics(findings: Sequence[Finding]) -> List[str]:
@@ -214,9 +288,19 @@ def _statistics(findings: Sequence[Finding]) -> List[str]:
 @main.command(name="rules")
 def list_rules() -> None:
     """List the rules: code, name, default and summary."""
-    for rule in all_rules():
-        default = "on " if rule.default else "off"
-        click.echo(f"{rule.code}  {rule.name:<30} {default}  {rule.summary}")
+    rules = all_rules()
+    labels = {rule.code: _default_label(rule) for rule in rules}
+    width = max(len(label) for label in labels.values())
+    name_width = max(len(rule.name) for rule in rules)
+    for rule in rules:
+        click.echo(f"{rule.code}  {rule.name:<{name_width}} {labels[rule.code]:<{width}}  {rule.summary}")
+
+
+def _default_label(rule) -> str:
+    """As the README's table says it: the allow-list rules run only with one."""
+    if rule.code.startswith("XCL3"):
+        return "with an allow-list"
+    return "on" if rule.default else "off"
 
 
 @main.command(name="rule")
@@ -243,6 +327,8 @@ def show_rule(code: str) -> None:
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selection.")
 @click.option("--allowlist", type=click.Path(dir_okay=False), help="The YAML allow-list of permitted XCom flows.")
 @common
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache (as for 'check').")
 def graph(
     paths: Tuple[str, ...],
     output_format: str,
@@ -254,6 +340,8 @@ def graph(
     allowlist: Optional[str],
     config_path: Optional[str],
     airflow_version: Optional[str],
+    jobs: Optional[int],
+    no_cache: bool,
 ) -> None:
     """Print the producer/consumer XCom graph (default path: the current directory).
 
@@ -261,13 +349,23 @@ def graph(
     Markdown), dot (Graphviz) and html (one self-contained page that works
     offline) draw tasks grouped by TaskGroup, dependencies, XCom flows labelled
     with their keys, and the tasks with findings, linted like 'check' with the
-    configured rules. The exit code is 0 whatever the findings, 2 on an error.
+    configured rules. The html page of several DAGs opens on an index of them,
+    with search and a filter for the DAGs with findings. A file that does not
+    parse is named on stderr and left out; Mermaid output longer than
+    Mermaid's limit (50,000 characters) gets a warning. The exit code is 0
+    whatever the findings, 2 on an error (a missing path, an unknown --dag).
     """
     from .graphs import render_graph
+    from .graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
 
     try:
-        settings = load_settings(config_path, select, ignore, extend_select, airflow_version, None, allowlist)
-        run = lint_paths(list(paths) or ["."], replace(settings, full_model=True), 1)
+        targets = list(paths) or ["."]
+        settings = replace(
+            load_settings(config_path, select, ignore, extend_select, airflow_version, None, allowlist, paths=targets),
+            full_model=True,
+        )
+        cache = None if no_cache else ResultCache.for_settings(settings)
+        run = lint_paths(targets, settings, jobs or default_jobs(), cache)
     except (ConfigError, AllowListError) as error:
         raise _fail(str(error))
     for error in run.path_errors:
@@ -275,10 +373,20 @@ def graph(
     for error in run.errors:
         rule = f" in rule {error.rule}" if error.rule else ""
         click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
+    for model in run.models:
+        if model.syntax_error is not None:
+            message, span = model.syntax_error
+            click.echo(f"xcomlint: warning: {model.path}:{span.line}:{span.column}: cannot parse the file ({message}); "
+                       "its DAGs are not in the graph", err=True)
     if dag_id is not None and not any(dag.dag_id == dag_id for model in run.models for dag in model.real_dags):
         found = sorted({d.dag_id for m in run.models for d in m.real_dags if isinstance(d.dag_id, str)})
-        raise _fail(f"no DAG '{dag_id}' in the linted files" + (f"; DAGs found: {', '.join(found)}" if found else ""))
+        raise _fail(_unknown_dag_message(dag_id, found))
     text = render_graph(output_format, run.models, run.findings, dag_id)
+    if output_format == "mermaid" and mermaid_text_size(text) > MERMAID_MAX_TEXT_SIZE:
+        click.echo(
+            f"xcomlint: warning: the Mermaid graph is {mermaid_text_size(text):,} characters, more than Mermaid's "
+            f"default maxTextSize ({MERMAID_MAX_TEXT_SIZE:,}): GitHub and mermaid.js show an error instead of it. "
+            "Draw one DAG at a time with --dag DAG_ID, or use --format html.", err=True)
     if output_path is None:
         click.echo(text, nl=False)
     else:
@@ -291,7 +399,20 @@ def graph(
         sys.exit(EXIT_ERROR)
 
 
-@main.group(name="allowlist")
+def _unknown_dag_message(dag_id: str, found: Sequence[str]) -> str:
+    """An unknown --dag: the closest DAG id found, else a few of them."""
+    from .rules.suggest import closest, quoted_list
+
+    message = f"no DAG '{dag_id}' in the linted files"
+    suggestion = closest(dag_id, found)
+    if suggestion is not None:
+        return message + f"; did you mean '{suggestion}'?"
+    if not found:
+        return message + "; they define no DAG with a static dag_id"
+    return message + f"; {len(found)} DAG{'s' if len(found) != 1 else ''} found: {quoted_list(found)}"
+
+
+@main.group(name="allowlist", cls=_Group)
 def allowlist_group() -> None:
     """Work with the allow-list of permitted XCom flows."""
 
@@ -304,24 +425,48 @@ def allowlist_group() -> None:
 @common
 def allowlist_init(paths: Tuple[str, ...], output: str, force: bool, config_path: Optional[str],
                    airflow_version: Optional[str]) -> None:
-    """Write an allow-list that permits exactly the XCom flows the code has today."""
+    """Write an allow-list that permits exactly the XCom flows the code has today.
+
+    A flow whose pull has a finding (a task or key that does not exist, say) is
+    left out, and so is a DAG whose id is computed at runtime: both are listed
+    as comments in the file and on standard error.
+    """
     from .allowlist.baseline import render_baseline
 
     if output != "-" and os.path.exists(output) and not force:
         raise _fail(f"{output} exists; pass --force to overwrite it")
+    targets = list(paths) or ["."]
     try:
-        settings = load_settings(config_path, airflow_version=airflow_version)
+        settings = load_settings(config_path, airflow_version=airflow_version, paths=targets)
     except ConfigError as error:
         raise _fail(str(error))
-    run = lint_paths(list(paths) or ["."], replace(settings, allowlist=None, full_model=True), 1)
+    # whatever the configuration selects, a pull of a task or key that does not
+    # exist, or of a task that pushes nothing, is never written as permitted
+    selected = settings.selected | _PULLS_THAT_READ_NOTHING
+    run = lint_paths(targets, replace(settings, allowlist=None, full_model=True, selected=selected), 1)
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
     if run.path_errors:
         sys.exit(EXIT_ERROR)
-    text, dags, entries = render_baseline(run.models)
+    baseline = render_baseline(run.models, run.findings)
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(baseline.text, nl=False)
     else:
         with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(baseline.text)
+        entries, dags = baseline.entries, baseline.dags
         click.echo(f"Wrote {entries} entr{'y' if entries == 1 else 'ies'} for {dags} DAG{'s' if dags != 1 else ''} to {output}.", err=True)
+    if baseline.left_out:
+        count = len(baseline.left_out)
+        click.echo(f"xcomlint: left out {count} flow{'s' if count != 1 else ''} whose pull has a finding "
+                   "(fix the pull, then permit the flow):", err=True)
+        for item in baseline.left_out:
+            click.echo(f"  {item.describe()}", err=True)
+    if baseline.dynamic:
+        count = len(baseline.dynamic)
+        click.echo(f"xcomlint: not listed: {count} DAG{'s' if count != 1 else ''} whose id is computed at runtime:", err=True)
+        for path, line in baseline.dynamic:
+            click.echo(f"  {path}:{line}", err=True)
+
+
+_PULLS_THAT_READ_NOTHING = frozenset({"XCL103", "XCL104", "XCL106"})

@@ -1,8 +1,10 @@
 """Configuration: ``[tool.xcomlint]`` in pyproject.toml, ``.xcomlint.yaml`` or ``.xcomlint.toml``.
 
-Found by walking up from the current directory (``--config`` overrides). Every
-key and value is validated before anything runs; an error names the file, the
-line and the key (``ConfigError``), and the CLI exits 2.
+Found by walking up from the linted paths, like ruff (``--config`` overrides).
+Every key and value is validated before anything runs; an error names the
+file, the line and the key (``ConfigError``), and the CLI exits 2. Paths in a
+configuration file (``exclude``, ``per-file-ignores``, ``allowlist``) are
+relative to that file's directory, whatever the working directory.
 """
 
 from __future__ import annotations
@@ -38,7 +40,11 @@ class FileConfig:
 
 
 def find_config(start: Optional[str] = None) -> Optional[str]:
-    directory = Path(start or os.getcwd()).resolve()
+    """The configuration file of ``start`` (a directory; default: the current
+    one) or of its nearest ancestor that has one."""
+    # absolute, not resolved: a linted folder that is a symbolic link into the
+    # project still belongs to the project it is linked from
+    directory = Path(os.path.abspath(start or os.getcwd()))
     for folder in [directory, *directory.parents]:
         for name in CONFIG_NAMES:
             candidate = folder / name
@@ -48,6 +54,25 @@ def find_config(start: Optional[str] = None) -> Optional[str]:
                 continue
             return str(candidate)
     return None
+
+
+def find_config_for_paths(paths: Sequence[str]) -> Tuple[Optional[str], List[str]]:
+    """The configuration found by walking up from each linted path (a file's
+    own directory, a directory itself), falling back to the current directory
+    when none of them has one. Returns it with every distinct file found: one
+    run uses one configuration, so more than one is the caller's error to report."""
+    found: List[str] = []
+    for given in paths:
+        if given == "-":
+            continue
+        start = given if os.path.isdir(given) else os.path.dirname(os.path.abspath(given))
+        config = find_config(start)
+        if config is not None and config not in found:
+            found.append(config)
+    if not found:
+        config = find_config()
+        return config, [config] if config else []
+    return found[0], found
 
 
 def _pyproject_has_section(path: Path) -> bool:
@@ -95,25 +120,48 @@ def _load_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Dict[str, int]]:
     return data, _yaml_lines(node) if node is not None else {}
 
 
+_TOML_HEADER = re.compile(r"^\[\s*([^\[\]]+?)\s*\](?:\s*#.*)?$")
+_TOML_KEY = re.compile(r"""^(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[A-Za-z0-9_.\-]+))\s*=""")
+
+
 def _toml_lines(text: str, section: Optional[str]) -> Dict[str, int]:
-    """Line numbers of the keys of one TOML table (tomllib gives none)."""
+    """Line numbers of the keys of one TOML table (tomllib gives none), dotted
+    from the table: ``per-file-ignores.dags/*``. A ``[table]`` header gives the
+    line of the table itself, so that an error inside it still names a line."""
     lines: Dict[str, int] = {}
-    current: Optional[str] = None
+    # the current table relative to ``section``: "" is the section itself,
+    # None a table outside it
+    table: Optional[str] = "" if section is None else None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+        header = _TOML_HEADER.match(stripped)
         if header:
-            current = header.group(1).replace('"', "")
+            name = re.sub(r"[\s\"']", "", header.group(1))
+            if section is None:
+                table = name
+            elif name == section:
+                table = ""
+            elif name.startswith(section + "."):
+                table = name[len(section) + 1:]
+            else:
+                table = None
+            if table:
+                _set_line(lines, table, number)
             continue
-        key = re.match(r'^"?([A-Za-z0-9_.\-]+)"?\s*=', stripped)
-        if not key:
+        key = _TOML_KEY.match(stripped)
+        if key is None or table is None:
             continue
-        if section is None and current is None:
-            lines.setdefault(key.group(1), number)
-        elif section is not None and current is not None and (current == section or current.startswith(section + ".")):
-            sub = current[len(section) + 1:] if current != section else ""
-            lines.setdefault(f"{sub}.{key.group(1)}" if sub else key.group(1), number)
+        name = next(group for group in key.group("double", "single", "bare") if group is not None)
+        _set_line(lines, f"{table}.{name}" if table else name, number)
     return lines
+
+
+def _set_line(lines: Dict[str, int], dotted: str, number: int) -> None:
+    """``a.b.c`` and, unless seen earlier, ``a`` and ``a.b`` (a dotted key or
+    a ``[a.b]`` header defines its parents there)."""
+    parts = dotted.split(".")
+    for end in range(1, len(parts) + 1):
+        lines.setdefault(".".join(parts[:end]), number)
 
 
 def _load_toml(path: str, text: str, section: Optional[str]) -> Tuple[Dict[str, Any], Dict[str, int]]:
@@ -127,7 +175,10 @@ def _load_toml(path: str, text: str, section: Optional[str]) -> Tuple[Dict[str, 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        raise ConfigError(path, int(match.group(1)) if match else None, None, f"invalid TOML: {error}") from None
+        line = int(match.group(1)) if match else None
+        if line is None and "end of document" in str(error):
+            line = max(1, len(text.splitlines()))
+        raise ConfigError(path, line, None, f"invalid TOML: {error}") from None
     if section is not None:
         for part in section.split("."):
             data = data.get(part, {}) if isinstance(data, dict) else {}
@@ -143,6 +194,10 @@ def load_config_file(path: str, known_codes: Sequence[str]) -> FileConfig:
         data, lines = _load_toml(path, text, "tool.xcomlint")
     else:
         data, lines = _load_toml(path, text, None)
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "xcomlint" in tool:
+            # any TOML file may hold the settings as pyproject.toml does, in [tool.xcomlint]
+            data, lines = _load_toml(path, text, "tool.xcomlint")
     values = validate(data, path, lines, known_codes)
     return FileConfig(path, values)
 
@@ -175,25 +230,31 @@ def _strings(value: Any, path: str, line: Optional[int], key: str) -> List[str]:
 
 
 def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequence[str]) -> Dict[str, Any]:
+    """The checked values; paths and path patterns are made absolute from the
+    configuration file's directory."""
+    from .discovery import anchor
+
+    root = os.path.dirname(os.path.abspath(path))
     values: Dict[str, Any] = {}
     for raw_key, value in data.items():
         key = str(raw_key).replace("_", "-")
         line = lines.get(str(raw_key))
         if key in ("select", "ignore", "extend-select"):
             values[key] = _codes(value, path, line, key, known)
-        elif key == "exclude":
-            values[key] = _strings(value, path, line, key)
+        elif key in ("exclude", "extend-exclude"):
+            values[key] = [anchor(pattern, root) for pattern in _strings(value, path, line, key)]
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(path, line, key, "expected a mapping of file globs to rule codes")
             values[key] = {
-                str(pattern): _codes(codes, path, lines.get(f"{raw_key}.{pattern}", line), f"{key}.{pattern}", known)
+                anchor(str(pattern), root): _codes(
+                    codes, path, lines.get(f"{raw_key}.{pattern}", line), f"{key}.{pattern}", known)
                 for pattern, codes in value.items()
             }
         elif key == "allowlist":
             if not isinstance(value, str) or not value:
                 raise ConfigError(path, line, key, "expected the path of the allow-list YAML file")
-            values[key] = str((Path(path).parent / value)) if not os.path.isabs(value) else value
+            values[key] = os.path.normpath(os.path.join(root, value))
         elif key == "airflow-version":
             values[key] = parse_airflow_version(value, lambda m: ConfigError(path, line, key, m))
         elif key == "serialization":
@@ -207,12 +268,20 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
                 raise ConfigError(path, line, key, f"expected a positive number of bytes, got {value!r}")
             values[key] = value
         else:
-            raise ConfigError(path, line, str(raw_key), f"unknown key; known keys: {', '.join(KNOWN_KEYS)}")
+            hint = _did_you_mean(key, KNOWN_KEYS)
+            raise ConfigError(path, line, str(raw_key), f"unknown key{hint}; known keys: {', '.join(KNOWN_KEYS)}")
     return values
 
 
-KNOWN_KEYS = ("select", "ignore", "extend-select", "exclude", "per-file-ignores", "allowlist",
+KNOWN_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "per-file-ignores", "allowlist",
               "airflow-version", "serialization", "large-value-bytes", "rule-options")
+
+
+def _did_you_mean(word: str, candidates: Sequence[str]) -> str:
+    import difflib
+
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{found[0]}'?)" if found else ""
 
 
 def _rule_options(value: Any, path: str, lines: Dict[str, int], raw_key: str, line: Optional[int]) -> Dict[str, Dict[str, Any]]:
@@ -227,7 +296,8 @@ def _rule_options(value: Any, path: str, lines: Dict[str, int], raw_key: str, li
         where = f"{raw_key}.{code}"
         code_line = lines.get(where, line)
         if code not in declared:
-            raise ConfigError(path, code_line, where, "not a rule code; see 'xcomlint rules'")
+            hint = _did_you_mean(str(code), sorted(declared))
+            raise ConfigError(path, code_line, where, f"not a rule code{hint}; see 'xcomlint rules'")
         if not isinstance(options, dict):
             raise ConfigError(path, code_line, where, "expected a table of option names to values")
         for name, option_value in options.items():
@@ -236,7 +306,8 @@ def _rule_options(value: Any, path: str, lines: Dict[str, int], raw_key: str, li
             option = declared[code].get(str(name))
             if option is None:
                 known = ", ".join(sorted(declared[code])) or "none"
-                raise ConfigError(path, option_line, option_where, f"unknown option for {code}; its options: {known}")
+                hint = _did_you_mean(str(name), sorted(declared[code]))
+                raise ConfigError(path, option_line, option_where, f"unknown option for {code}{hint}; its options: {known}")
             ok = isinstance(option_value, option.kind) and not (option.kind is int and isinstance(option_value, bool))
             if option.kind is list:
                 ok = isinstance(option_value, list) and all(isinstance(v, str) for v in option_value)

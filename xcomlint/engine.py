@@ -7,18 +7,19 @@ import os
 import sys
 import tokenize
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 from .allowlist import AllowList
 from .cache import Entry, ResultCache
 from .discovery import PathError, discover
-from .findings import Finding, InternalError
+from .findings import Finding, InternalError, NoqaDirective, NoqaUse
 from .model import ALL_POSITIONS, REPORTABLE_POSITIONS, build_file_model
 from .model.records import FileModel, Span
-from .noqa import is_suppressed, parse_noqa
+from .noqa import directives as noqa_directives
+from .noqa import is_suppressed, parse_noqa, suppressing_lines
 from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
 from .rules.context import RuleContext
-from .rules.registry import DAG_SCOPE, FILE_SCOPE, RUN_SCOPE, Report, Rule, all_rules
+from .rules.registry import DAG_SCOPE, FILE_SCOPE, NOQA_SCOPE, RUN_SCOPE, Report, Rule, all_rules
 from .settings import Settings, matches_any
 
 
@@ -30,6 +31,9 @@ class FileResult:
     errors: List[InternalError] = field(default_factory=list)
     # the cache entry to write, made where the result was (a worker pickles it)
     entry: Optional[Entry] = None
+    # for XCL002: the file's noqa directives, and which (line, code) they silenced
+    directives: Tuple[NoqaDirective, ...] = ()
+    noqa_used: FrozenSet[Tuple[int, str]] = frozenset()
 
 
 @dataclass
@@ -39,6 +43,12 @@ class RunResult:
     errors: List[InternalError]
     path_errors: List[PathError]
     models: List[FileModel]
+    # directories given to the run that hold no Python file (or only excluded ones)
+    empty_dirs: List[str] = field(default_factory=list)
+
+
+# called with (files done, files to lint) as each file's result arrives
+ProgressCallback = Callable[[int, int], None]
 
 
 def decode_source(data: bytes) -> Union[str, Tuple[str, Span]]:
@@ -74,7 +84,7 @@ def _ignored_codes(path: str, settings: Settings) -> Tuple[str, ...]:
 
     codes: Tuple[str, ...] = ()
     for pattern, pattern_codes in settings.per_file_ignores:
-        if is_excluded(path, [pattern]):
+        if is_excluded(path, [pattern], folders=True):
             codes += pattern_codes
     return codes
 
@@ -85,8 +95,9 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
     result = FileResult(model.path, model)
     ignored = _ignored_codes(model.path, settings)
     seen = set()
+    used: Set[Tuple[int, str]] = set()
     for rule in rules:
-        if rule.scope == RUN_SCOPE or matches_any(rule.code, ignored):
+        if rule.scope in (RUN_SCOPE, NOQA_SCOPE) or matches_any(rule.code, ignored):
             continue
         if model.syntax_error is not None and rule.scope == DAG_SCOPE:
             continue
@@ -108,9 +119,52 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
                 continue  # a callable run by several tasks reports once per place
             seen.add(finding.sort_key)
             lines = (finding.line,) + finding.noqa_lines
+            used.update((line, finding.code) for line in suppressing_lines(finding.code, lines, model.noqa))
             if not is_suppressed(finding.code, lines, model.noqa):
                 result.findings.append(finding)
+    result.noqa_used = frozenset(used)
     return result
+
+
+def _rules_run_on(model: FileModel, settings: Settings, rules: Sequence[Rule], whole_run: bool) -> FrozenSet[str]:
+    """The codes of the rules that looked at ``model``: what XCL002 may judge."""
+    ignored = _ignored_codes(model.path, settings)
+    ran = set()
+    for rule in rules:
+        if rule.scope == NOQA_SCOPE or matches_any(rule.code, ignored):
+            continue
+        if rule.scope == RUN_SCOPE and not (whole_run and (settings.allowlist or not rule.code.startswith("XCL3"))):
+            continue  # not run at all, or (XCL3xx) run without an allow-list to check against
+        if rule.scope == DAG_SCOPE and model.syntax_error is not None:
+            continue
+        ran.add(rule.code)
+    return frozenset(ran)
+
+
+def unused_noqa_findings(result: FileResult, settings: Settings, rules: Sequence[Rule], whole_run: bool,
+                         run_used: FrozenSet[Tuple[int, str]] = frozenset()) -> Tuple[List[Finding], List[InternalError]]:
+    """XCL002's findings for one linted file, once every other rule is done."""
+    model = result.model
+    if model is None or not result.directives:
+        return [], []
+    use = NoqaUse(result.directives, result.noqa_used | run_used, _rules_run_on(model, settings, rules, whole_run),
+                  model.noqa.file_codes)
+    context = RuleContext(settings)
+    findings: List[Finding] = []
+    errors: List[InternalError] = []
+    for rule in rules:
+        if rule.scope != NOQA_SCOPE or matches_any(rule.code, _ignored_codes(model.path, settings)):
+            continue
+        try:
+            reports = _resolved(list(rule.check(use, context)))
+        except Exception as error:
+            errors.append(InternalError(model.path, f"{type(error).__name__}: {error}", rule.code))
+            continue
+        for report in reports:
+            finding = _finding(rule, report, model.path, None)
+            if not is_suppressed(finding.code, (finding.line,), model.noqa):
+                findings.append(finding)
+    return findings, errors
 
 
 def _needs_no_model(source: str, settings: Settings) -> bool:
@@ -160,8 +214,21 @@ def _resolved(reports: List[Report]) -> List[Report]:
     return reports
 
 
-def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: Optional[Sequence[Rule]] = None) -> FileResult:
+def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: Optional[Sequence[Rule]] = None,
+                whole_run: bool = False) -> FileResult:
+    """Lint one file's source. ``whole_run``: part of ``lint_paths``, which runs
+    the rules that look across files and then XCL002; on its own (standard
+    input, the flake8 plugin), XCL002 runs here, on this file's rules only."""
     rules = list(rules) if rules is not None else selected_rules(settings)
+    result = _lint_source(path, data, settings, rules)
+    if not whole_run and result.directives:
+        findings, errors = unused_noqa_findings(result, settings, rules, whole_run=False)
+        result.findings.extend(findings)
+        result.errors.extend(errors)
+    return result
+
+
+def _lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: Sequence[Rule]) -> FileResult:
     source = decode_source(data) if isinstance(data, bytes) else data
     if isinstance(source, tuple):
         model = FileModel(path=path, syntax_error=source)
@@ -176,7 +243,10 @@ def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: O
             result = FileResult(path, FileModel(path=path, noqa=parse_noqa(source)))
             result.errors.append(InternalError(path, f"building the model failed: {type(error).__name__}: {error}"))
             return result
-    return check_model(model, settings, rules)
+    result = check_model(model, settings, rules)
+    if isinstance(source, str) and any(rule.scope == NOQA_SCOPE for rule in rules):
+        result.directives = noqa_directives(source)
+    return result
 
 
 def _read(path: str) -> Union[bytes, FileResult]:
@@ -195,10 +265,11 @@ def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = N
     data = _read(path)
     if isinstance(data, FileResult):
         return data
-    result = lint_source(path, data, settings, rules)
+    result = lint_source(path, data, settings, rules, whole_run=True)
     if cache is not None and result.model is not None and not result.errors:
         # an internal error may be transient (memory, recursion): never cache one
-        result.entry = cache.entry(cache.key(path, data), result.model, result.findings)
+        result.entry = cache.entry(cache.key(path, data), result.model, result.findings,
+                                   result.directives, result.noqa_used)
     return result
 
 
@@ -213,7 +284,8 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
     results: List[Optional[FileResult]] = []
     for path, key in zip(paths, keys):
         entry = entries.get(key) if key is not None else None
-        results.append(None if entry is None else FileResult(path, entry.model, list(entry.findings)))
+        results.append(None if entry is None else FileResult(path, entry.model, list(entry.findings),
+                                                             directives=entry.directives, noqa_used=entry.noqa_used))
     return results
 
 
@@ -241,7 +313,7 @@ def _size(path: str) -> int:
 
 
 def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule], jobs: int,
-                cache: Optional[ResultCache]) -> List[FileResult]:
+                cache: Optional[ResultCache], progress: Optional[ProgressCallback] = None) -> List[FileResult]:
     """Lint, with ``jobs`` > 1 over worker processes; results in the order of ``paths``.
 
     A worker costs a process start and a libcst import, so each gets at least
@@ -253,15 +325,23 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     if sys.platform == "win32":
         workers = min(workers, 61)  # the most a Windows process pool accepts
     if workers <= 1:
-        return [lint_file(path, settings, rules, cache) for path in paths]
+        linted = []
+        for path in paths:
+            linted.append(lint_file(path, settings, rules, cache))
+            if progress is not None:
+                progress(len(linted), len(paths))
+        return linted
     from concurrent.futures import ProcessPoolExecutor  # only runs that fork pay for it
 
     order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
     chunksize = max(1, min(8, len(paths) // (workers * 16)))
     results: List[Optional[FileResult]] = [None] * len(paths)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, cache)) as pool:
-        for index, result in zip(order, pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)):
+        mapped = pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)
+        for done, (index, result) in enumerate(zip(order, mapped), start=1):
             results[index] = result
+            if progress is not None:
+                progress(done, len(paths))
     assert all(result is not None for result in results), "map returns a result for every path"
     return results  # type: ignore[return-value]
 
@@ -271,7 +351,11 @@ def selected_rules(settings: Settings) -> List[Rule]:
 
 
 def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: Sequence[Rule],
-                        allowlist: Optional[AllowList] = None) -> Tuple[List[Finding], List[InternalError]]:
+                        allowlist: Optional[AllowList] = None,
+                        noqa_used: Optional[Dict[str, Set[Tuple[int, str]]]] = None,
+                        ) -> Tuple[List[Finding], List[InternalError]]:
+    """The rules that read every file at once. ``noqa_used`` collects, per path,
+    which (line, code) a noqa comment silenced (for XCL002)."""
     findings: List[Finding] = []
     errors: List[InternalError] = []
     context = RuleContext(settings, allowlist)
@@ -286,14 +370,20 @@ def run_whole_run_rules(models: Sequence[FileModel], settings: Settings, rules: 
             continue
         for report in reports:
             finding = _finding(rule, report, report.path or "", None)
+            if matches_any(finding.code, _ignored_codes(finding.path, settings)):
+                continue  # per-file-ignores hold for whole-run rules too
             table = noqa_by_path.get(finding.path)
-            if table is None or not is_suppressed(finding.code, (finding.line,) + finding.noqa_lines, table):
+            lines = (finding.line,) + finding.noqa_lines
+            if table is not None and noqa_used is not None:
+                noqa_used.setdefault(finding.path, set()).update(
+                    (line, finding.code) for line in suppressing_lines(finding.code, lines, table))
+            if table is None or not is_suppressed(finding.code, lines, table):
                 findings.append(finding)
     return findings, errors
 
 
 def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
-               cache: Optional[ResultCache] = None) -> RunResult:
+               cache: Optional[ResultCache] = None, progress: Optional[ProgressCallback] = None) -> RunResult:
     """Lint files and directories. A broken allow-list raises AllowListError
     before any file is read: nothing is half-applied.
 
@@ -306,13 +396,14 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
         from .allowlist import load_allowlist
 
         allowlist = load_allowlist(settings.allowlist)
-    files, path_errors = discover(paths, settings.exclude)
+    found = discover(paths, settings.exclude)
+    files = found.files
     rules = selected_rules(settings)
     results: List[Optional[FileResult]] = [None] * len(files)
     if cache is not None:
         results = _cached_results(files, cache)
     missing = [index for index, result in enumerate(results) if result is None]
-    fresh = _lint_files([files[index] for index in missing], settings, rules, jobs, cache)
+    fresh = _lint_files([files[index] for index in missing], settings, rules, jobs, cache, progress)
     for index, result in zip(missing, fresh):
         results[index] = result
     if cache is not None:
@@ -323,11 +414,17 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
     findings = [f for r in done for f in r.findings]
     errors = [e for r in done for e in r.errors]
     models = [r.model for r in done if r.model is not None]
-    extra_findings, extra_errors = run_whole_run_rules(models, settings, rules, allowlist)
+    run_used: Dict[str, Set[Tuple[int, str]]] = {}
+    extra_findings, extra_errors = run_whole_run_rules(models, settings, rules, allowlist, run_used)
     findings.extend(extra_findings)
     errors.extend(extra_errors)
+    for result in done:  # XCL002 last: every other rule has used the noqa comments it needs
+        noqa_findings, noqa_errors = unused_noqa_findings(result, settings, rules, whole_run=True,
+                                                          run_used=frozenset(run_used.get(result.path, ())))
+        findings.extend(noqa_findings)
+        errors.extend(noqa_errors)
     findings.sort(key=lambda f: f.sort_key)
-    return RunResult(files, findings, errors, path_errors, models)
+    return RunResult(files, findings, errors, found.errors, models, found.empty)
 
 
 def default_jobs() -> int:

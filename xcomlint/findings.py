@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Optional, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,27 @@ class InternalError:
     path: str
     message: str
     rule: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class NoqaDirective:
+    """A ``# noqa: CODES`` comment that names codes: where it stands (1-based,
+    the end exclusive) and the codes as written, upper-cased."""
+
+    line: int
+    column: int
+    end_column: int
+    codes: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoqaUse:
+    """What XCL002 (unused-noqa) judges in one file: its directives, which
+    ``(line, finding code)`` a line directive suppressed, the codes of the rules
+    that ran on the file (a code whose rule did not run cannot be judged), and
+    the file-level exemption (``# xcomlint: noqa``), if any."""
+
+    directives: Tuple[NoqaDirective, ...]
+    used: FrozenSet[Tuple[int, str]]
+    ran: FrozenSet[str]
+    file_codes: Optional[Tuple[str, ...]] = None

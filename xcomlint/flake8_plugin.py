@@ -4,7 +4,8 @@ Registered as the ``flake8.extension`` entry point ``XCL``, so ``flake8 --select
 and every editor that runs flake8 show xcomlint's findings. The plugin runs the
 same engine as ``xcomlint check`` (``lint_source``) with the same settings: the
 configuration file is found the way the command line finds it (walking up from
-the current directory), or given with ``--xcomlint-config``.
+each file's folder, else from the current directory), or given with
+``--xcomlint-config``.
 
 Which findings show is then up to flake8: ``--select``/``--ignore``/``--extend-ignore``
 filter what the plugin yields, and flake8's own ``# noqa`` applies on top of
@@ -44,14 +45,26 @@ class XcomlintConfigError(Exception):
     """xcomlint's configuration is invalid: flake8 stops and shows this message."""
 
 
+def settings_for(config_path: Optional[str], filename: str) -> Settings:
+    """The settings ``xcomlint check`` would use for ``filename``: the given
+    configuration file, else the one found by walking up from the file's folder
+    (else from the current directory), as the command line finds it."""
+    from .config import find_config_for_paths
+
+    if config_path is None:
+        config_path, _ = find_config_for_paths([filename])
+    return _settings_of(config_path, os.getcwd())
+
+
 @functools.lru_cache(maxsize=8)
-def settings_for(config_path: Optional[str], working_directory: str) -> Settings:
-    """The settings ``xcomlint check`` would use here. Cached per process: flake8
-    runs the plugin once per file, the configuration is read once. The working
-    directory is part of the key because discovery starts from it."""
+def _settings_of(config_path: Optional[str], working_directory: str) -> Settings:
+    """Cached per process: flake8 runs the plugin once per file, each
+    configuration file is read once. The working directory is part of the key:
+    the allow-list's path is shown relative to it."""
     from .cli import load_settings  # the command line's own loader (imported late: see findings)
 
     try:
+        # None: there is none here nor in the current directory, so the defaults
         return load_settings(config_path)
     except ConfigError as error:
         raise XcomlintConfigError(f"xcomlint configuration: {error}") from None
@@ -70,7 +83,7 @@ class XcomlintChecker:
         self.lines = lines
         # read here rather than in run(): flake8 turns an exception raised while a
         # plugin is created into a one-line error naming the plugin, not a traceback
-        self.settings = settings_for(self.config_path, os.getcwd())
+        self.settings = settings_for(self.config_path, filename)
 
     @classmethod
     def add_options(cls, parser: Any) -> None:

@@ -1,15 +1,18 @@
-"""What xcomlint knows about Airflow's API: one table, easy to extend.
+"""What xcomlint knows about Airflow's API.
 
-Names are matched by their last component under the ``airflow`` package, so
-the Airflow 2 paths, the Airflow 3 ``airflow.sdk`` paths, the standard
-provider and deprecated aliases all resolve to the same entry. A name that is
-not imported from ``airflow`` is never treated as Airflow's.
+Airflow's own names (DAG, task, XComArg...) are matched by their last
+component under the ``airflow`` package, so the Airflow 2 paths, the Airflow 3
+``airflow.sdk`` paths and deprecated aliases all resolve alike. Operators are
+looked up in knowledge generated from Airflow's and the providers' sources
+(``operator_info``). A name that is not imported from ``airflow`` is never
+treated as Airflow's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Tuple
+from dataclasses import dataclass, replace
+import os
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 
 def airflow_name(qualified: Optional[str]) -> Optional[str]:
@@ -38,66 +41,117 @@ TI_NAMES = frozenset({"ti", "task_instance"})
 # is never "unknown key" (docs/xcom-semantics.md, false-positive traps)
 ALWAYS_ALLOWED_KEY_PREFIXES: Tuple[str, ...] = ("_link_",)
 
-PUSHES_RETURN = "return"  # execute() returns a value: return_value is pushed
-PUSHES_NOTHING = "nothing"  # execute() returns None: nothing is pushed
+PUSHES_RETURN = "return"  # execute() can return a value: return_value is pushed
+PUSHES_NOTHING = "nothing"  # execute() returns None on every path: nothing is pushed
 PUSHES_OPT_IN = "opt-in"  # do_xcom_push defaults to False
 PUSHES_CALLABLE = "callable"  # whatever python_callable returns
-PUSHES_UNKNOWN = "unknown"  # execute() could not be followed
+PUSHES_UNKNOWN = "unknown"  # not worked out (abstract, or not readable statically)
 
 
 @dataclass(frozen=True)
 class OperatorInfo:
     template_fields: Optional[FrozenSet[str]]  # None: not known
-    pushes: str
-    extra_keys: Tuple[str, ...] = ()
-    keys_known: bool = True  # extra_keys is every key execute() pushes besides return_value
+    pushes: str  # one of the PUSHES_* above
+    extra_keys: Tuple[str, ...] = ()  # keys pushed besides return_value
+    keys_known: bool = False  # extra_keys is every such key
     sensor: bool = False
-    qualified: str = ""
+    qualified: str = ""  # canonical qualified name
+    pulls: bool = False  # execute may pull XComs itself (by keys named in its arguments)
 
 
-_PYTHON_FIELDS = frozenset({"templates_dict", "op_args", "op_kwargs"})
-_VENV_FIELDS = _PYTHON_FIELDS | {"requirements", "index_urls", "venv_cache_path", "python"}
-_EMAIL_FIELDS = frozenset(
-    {"to", "subject", "html_content", "files", "from_email", "cc", "bcc", "mime_subtype",
-     "mime_charset", "conn_id", "custom_headers"}
-)
-_KPO_FIELDS = frozenset(
-    {"image", "name", "hostname", "cmds", "arguments", "env_vars", "labels", "annotations",
-     "namespace", "config_file", "pod_template_file", "pod_template_dict", "container_resources",
-     "volumes", "volume_mounts", "cluster_context", "env_from", "configmaps", "node_selector",
-     "kubernetes_conn_id", "base_container_name", "trigger_kwargs"}
-)
+# Generated knowledge (data/operators.json, written by
+# scripts/generate_knowledge.py from the wheels pinned in scripts/knowledge.lock):
+# every operator class of Airflow 2.10, Airflow 3 and the providers, under every
+# dotted name it is imported by. Read on the first lookup, not on import.
+DATA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "operators.json")
 
-OPERATORS: Dict[str, OperatorInfo] = {
-    "BashOperator": OperatorInfo(frozenset({"bash_command", "env", "cwd"}), PUSHES_RETURN),
-    "PythonOperator": OperatorInfo(_PYTHON_FIELDS, PUSHES_CALLABLE),
-    "BranchPythonOperator": OperatorInfo(_PYTHON_FIELDS, PUSHES_CALLABLE, ("skipmixin_key",)),
-    "ShortCircuitOperator": OperatorInfo(_PYTHON_FIELDS, PUSHES_CALLABLE),
-    "PythonVirtualenvOperator": OperatorInfo(_VENV_FIELDS, PUSHES_CALLABLE),
-    "BranchPythonVirtualenvOperator": OperatorInfo(_VENV_FIELDS, PUSHES_CALLABLE, ("skipmixin_key",)),
-    "ExternalPythonOperator": OperatorInfo(_VENV_FIELDS, PUSHES_CALLABLE),
-    "BranchExternalPythonOperator": OperatorInfo(_VENV_FIELDS, PUSHES_CALLABLE, ("skipmixin_key",)),
-    "EmptyOperator": OperatorInfo(frozenset(), PUSHES_NOTHING),
-    "DummyOperator": OperatorInfo(frozenset(), PUSHES_NOTHING),
-    "EmailOperator": OperatorInfo(_EMAIL_FIELDS, PUSHES_NOTHING),
-    "TriggerDagRunOperator": OperatorInfo(
-        frozenset({"trigger_dag_id", "trigger_run_id", "conf", "execution_date", "logical_date",
-                   "wait_for_completion", "skip_when_already_exists"}),
-        PUSHES_NOTHING,
-        ("trigger_run_id", "trigger_execution_date_iso", "trigger_logical_date_iso"),
-    ),
-    "SQLExecuteQueryOperator": OperatorInfo(
-        frozenset({"sql", "parameters", "conn_id", "database", "hook_params"}), PUSHES_RETURN
-    ),
-    "KubernetesPodOperator": OperatorInfo(_KPO_FIELDS, PUSHES_OPT_IN, ("pod_name", "pod_namespace")),
-    "HttpOperator": OperatorInfo(frozenset({"endpoint", "data", "headers", "http_conn_id"}), PUSHES_RETURN),
-    "SimpleHttpOperator": OperatorInfo(frozenset({"endpoint", "data", "headers", "http_conn_id"}), PUSHES_RETURN),
-    "SSHOperator": OperatorInfo(frozenset({"command", "environment", "remote_host", "ssh_conn_id"}), PUSHES_RETURN),
-    "DockerOperator": OperatorInfo(
-        frozenset({"image", "command", "environment", "env_file", "container_name", "mounts", "docker_conn_id"}),
-        PUSHES_RETURN,
-    ),
+# What generation cannot see, by canonical qualified name. Generated facts are
+# extended ("extra_keys") or replaced ("pushes") here, and only here.
+OVERRIDES: Dict[str, Dict[str, Any]] = {
+    # Airflow 3's task runner pushes trigger_run_id when the operator raises
+    # DagRunTriggerException; Airflow < 2.6 pushed trigger_execution_date_iso
+    "airflow.providers.standard.operators.trigger_dagrun.TriggerDagRunOperator": {
+        "extra_keys": ("trigger_run_id", "trigger_execution_date_iso", "trigger_logical_date_iso"),
+    },
+    # execute returns SmtpHook.send_email_smtp(...), which returns None (the
+    # generator does not follow hook calls); Airflow 2's EmailOperator returns nothing
+    "airflow.providers.smtp.operators.smtp.EmailOperator": {"pushes": PUSHES_NOTHING},
+    # poke returns a bool, or what the user's success= callable returns on the
+    # first cell: documented as a bool, and a sensor pushes only a PokeReturnValue
+    "airflow.providers.common.sql.sensors.sql.SqlSensor": {"pushes": PUSHES_NOTHING},
 }
+# Classes the pinned releases no longer have, as the class they were a
+# deprecated subclass of (SimpleHttpOperator: removed in the http provider 5.0)
+REMOVED_ALIASES: Dict[str, str] = {
+    "airflow.providers.http.operators.http.SimpleHttpOperator": "airflow.providers.http.operators.http.HttpOperator",
+}
+
+
+class _Knowledge:
+    """The generated data, indexed for lookups."""
+
+    def __init__(self, raw: Dict[str, Any]):
+        self.packages: Dict[str, str] = raw["packages"]
+        self.decorators: Dict[str, List[str]] = raw.get("decorators", {})
+        self._fields = [frozenset(f) for f in raw["fields"]]
+        self._records = raw["operators"]
+        self._infos: Dict[int, OperatorInfo] = {}
+        self.names: Dict[str, int] = raw["names"]
+        for old_name, target in REMOVED_ALIASES.items():
+            if target in self.names:
+                self.names.setdefault(old_name, self.names[target])
+        self._by_class: Optional[Dict[str, List[int]]] = None
+
+    def info(self, index: int) -> OperatorInfo:
+        if index not in self._infos:
+            qualified, fields, pushes, keys, keys_known, sensor, pulls = self._records[index]
+            extra = tuple(keys)
+            override = OVERRIDES.get(qualified, {})
+            if "extra_keys" in override:
+                extra = tuple(sorted(set(extra) | set(override["extra_keys"])))
+            pushes = override.get("pushes", pushes)
+            self._infos[index] = OperatorInfo(
+                self._fields[fields] if fields >= 0 else None, pushes, extra, bool(keys_known), bool(sensor), qualified,
+                bool(pulls),
+            )
+        return self._infos[index]
+
+    def by_class_name(self, name: str) -> Optional[OperatorInfo]:
+        """The operator of that class name, when it is the only one or all agree."""
+        if self._by_class is None:
+            self._by_class = {}
+            for dotted, index in self.names.items():
+                indexes = self._by_class.setdefault(dotted.rsplit(".", 1)[-1], [])
+                if index not in indexes:
+                    indexes.append(index)
+        indexes = self._by_class.get(name, [])
+        if not indexes:
+            return None
+        infos = sorted((self.info(i) for i in indexes), key=lambda info: info.qualified)
+        first = infos[0]
+        if all(_same_facts(first, other) for other in infos[1:]):
+            return first
+        return None
+
+
+def _same_facts(a: OperatorInfo, b: OperatorInfo) -> bool:
+    return (a.template_fields, a.pushes, a.extra_keys, a.keys_known, a.sensor, a.pulls) == (
+        b.template_fields, b.pushes, b.extra_keys, b.keys_known, b.sensor, b.pulls)
+
+
+_KNOWLEDGE: Optional[_Knowledge] = None
+
+
+def knowledge() -> _Knowledge:
+    """The generated knowledge, read once."""
+    global _KNOWLEDGE
+    if _KNOWLEDGE is None:
+        import json
+
+        with open(DATA_FILE, encoding="utf-8") as handle:
+            _KNOWLEDGE = _Knowledge(json.load(handle))
+    return _KNOWLEDGE
+
 
 # @task.<flavour>: flavours whose pushed value is the decorated function's
 # return value, and flavours that push something else
@@ -110,9 +164,31 @@ BRANCH_FLAVOURS = frozenset({"branch", "branch_virtualenv", "branch_external_pyt
 
 
 def operator_info(qualified: Optional[str]) -> Optional[OperatorInfo]:
-    """Knowledge about an operator class, only when it is imported from airflow."""
+    """Knowledge about an operator class, only when it is imported from airflow.
+
+    The exact dotted name (any name Airflow or a provider exports it by);
+    else, for a path the data does not have (older provider modules,
+    ``airflow.contrib``), the class of that name when it is the only one or
+    all of that name agree."""
     name = airflow_name(qualified)
-    return OPERATORS.get(name) if name else None
+    if not name:
+        return None
+    data = knowledge()
+    index = data.names.get(qualified)
+    info = data.info(index) if index is not None else data.by_class_name(name)
+    renamed = info is not None and info.qualified and info.qualified.rsplit(".", 1)[-1] != name
+    if renamed and not any(old.rsplit(".", 1)[-1] == name for old in REMOVED_ALIASES):
+        # an old name of a renamed class (``airflow.contrib``'s GcpTransferServiceOperationsListOperator
+        # is CloudDataTransferServiceListOperationsOperator now): code written for it may use
+        # arguments the class has renamed since, so which of them are templated is not known
+        info = replace(info, template_fields=None)
+    return info
+
+
+def task_decorators() -> Dict[str, List[str]]:
+    """``@task.<flavour>`` names Airflow and the providers register, with the
+    import paths of the decorators."""
+    return knowledge().decorators
 
 
 # What Airflow's own XCom serializer accepts beyond plain JSON, per major

@@ -9,8 +9,9 @@ its own for the whole file. Codes may be prefixes, as with ``--select``.
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
+from .findings import NoqaDirective
 from .model.records import NoqaTable
 
 # the same shape flake8 accepts: "# noqa", "#noqa:E1,W2", "# NOQA : XCL1 XCL2"
@@ -50,9 +51,29 @@ def _matches(code: str, codes: Tuple[str, ...]) -> bool:
     return not codes or any(code.startswith(prefix) for prefix in codes)
 
 
+def suppressing_lines(code: str, lines: Iterable[int], table: NoqaTable) -> List[int]:
+    """Which of ``lines`` carry a ``# noqa`` that silences a finding with ``code``."""
+    by_line = dict(table.lines)
+    return [line for line in lines if line in by_line and _matches(code, by_line[line])]
+
+
 def is_suppressed(code: str, lines: Iterable[int], table: NoqaTable) -> bool:
     """Whether a finding with ``code`` reported at any of ``lines`` is silenced."""
     if table.file_codes is not None and _matches(code, table.file_codes):
         return True
-    by_line = dict(table.lines)
-    return any(line in by_line and _matches(code, by_line[line]) for line in lines)
+    return bool(suppressing_lines(code, lines, table))
+
+
+def directives(source: str) -> Tuple[NoqaDirective, ...]:
+    """Every line ``# noqa`` that names codes, with its position: what XCL002
+    judges (a bare ``# noqa`` silences everything, other tools' codes too)."""
+    found: List[NoqaDirective] = []
+    if "noqa" not in source.lower():
+        return ()
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "#" not in line:
+            continue
+        match = _LINE.search(line)
+        if match and match.group("codes"):
+            found.append(NoqaDirective(number, match.start() + 1, match.end() + 1, _codes(match.group("codes"))))
+    return tuple(found)

@@ -39,18 +39,35 @@ def matches_any(code: str, prefixes: Sequence[str]) -> bool:
     return any(prefix == "ALL" or code.startswith(prefix) for prefix in prefixes)
 
 
+def _specificity(selector: str) -> int:
+    """``ALL`` < ``XCL`` < ``XCL1`` < ``XCL10`` < ``XCL103``."""
+    return 0 if selector == "ALL" else len(selector)
+
+
 def select_codes(
     all_codes: Dict[str, bool],
     select: Optional[Sequence[str]] = None,
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    base: Optional[FrozenSet[str]] = None,
 ) -> FrozenSet[str]:
-    """ruff's selection: ``select`` replaces the defaults, ``extend-select`` adds,
-    ``ignore`` removes; all take codes or prefixes (``XCL1``) or ``ALL``."""
-    if select is None:
-        chosen = {code for code, default in all_codes.items() if default}
+    """ruff's selection: ``select`` replaces the defaults (or ``base``, what an
+    earlier layer chose), ``extend-select`` adds, ``ignore`` removes; all take
+    codes or prefixes (``XCL1``) or ``ALL``. The more specific selector wins
+    (``select XCL103`` with ``ignore XCL1`` keeps XCL103); between selectors
+    as specific as each other, ``ignore`` wins."""
+    if select is not None:
+        chosen = set()
+    elif base is not None:
+        chosen = set(base)
     else:
-        chosen = {code for code in all_codes if matches_any(code, select)}
-    chosen |= {code for code in all_codes if matches_any(code, extend_select)}
-    chosen -= {code for code in all_codes if matches_any(code, ignore)}
+        chosen = {code for code, default in all_codes.items() if default}
+    selectors = [(_specificity(s), 0, s) for s in list(select or ()) + list(extend_select)]
+    selectors += [(_specificity(s), 1, s) for s in ignore]
+    for _, is_ignore, selector in sorted(selectors):
+        matched = {code for code in all_codes if matches_any(code, [selector])}
+        if is_ignore:
+            chosen -= matched
+        else:
+            chosen |= matched
     return frozenset(chosen)

@@ -23,6 +23,7 @@ class Flow:
     span: Span
     end_line: Optional[int] = None
     other_dag: Optional[str] = None  # the DAG pulled from, when not this one
+    extent: Optional[Span] = None  # the pull with its arguments, where rules may point
 
 
 def dag_flows(path: str, dag: Dag) -> Iterator[Flow]:
@@ -41,7 +42,8 @@ def dag_flows(path: str, dag: Dag) -> Iterator[Flow]:
         if not producers or not all(isinstance(p, str) for p in producers):
             continue
         for producer in producers:
-            yield Flow(path, dag.dag_id, producer, key, pull.consumer, pull.via, pull.span, pull.end_line_of_string, other)  # type: ignore[arg-type]
+            yield Flow(path, dag.dag_id, producer, key, pull.consumer, pull.via, pull.span,  # type: ignore[arg-type]
+                       pull.end_line_of_string, other, pull.extent)
 
 
 def declared_pushes(dag: Dag) -> Iterator[Push]:

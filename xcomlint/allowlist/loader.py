@@ -12,13 +12,17 @@ from typing import Dict, List, Set, Tuple
 
 import yaml
 
-from .records import RETURN_KEY, AllowList, AllowListError, CrossDagRule, DagRules, XComRule
+from .records import RETURN_KEY, AllowList, AllowListError, CrossDagRule, DagRules, Position, XComRule
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 _TOP = ("version", "dags")
 _DAG = ("xcoms", "cross_dag")
 _XCOM = ("from", "key", "to", "exclusive")
 _CROSS = ("dag", "from", "key", "to")
+
+
+def _at(node: yaml.Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class _Reader:
@@ -56,6 +60,11 @@ class _Reader:
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, where, "expected a list of task ids, e.g. [transform]")
         return tuple(self.string(item, f"{where}[{i}]") for i, item in enumerate(node.value))
+
+    @staticmethod
+    def positions(node: yaml.Node) -> Tuple[Position, ...]:
+        """Where each item of a (checked) list stands."""
+        return tuple(_at(item) for item in node.value) if isinstance(node, yaml.SequenceNode) else ()
 
     def boolean(self, node: yaml.Node, where: str) -> bool:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
@@ -95,8 +104,9 @@ def parse_allowlist(text: str, path: str) -> AllowList:
 
 def _dag(reader: _Reader, dag_id: str, key_node: yaml.Node, node: yaml.Node) -> DagRules:
     where = f"dags.{dag_id}"
+    line, column = _at(key_node)
     if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
-        return DagRules(dag_id, line=key_node.start_mark.line + 1)  # a DAG with no XComs at all
+        return DagRules(dag_id, line=line, column=column)  # a DAG with no XComs at all
     fields = reader.mapping(node, where, _DAG)
     xcoms: List[XComRule] = []
     seen: Set[Tuple[str, str]] = set()
@@ -117,7 +127,7 @@ def _dag(reader: _Reader, dag_id: str, key_node: yaml.Node, node: yaml.Node) -> 
                 raise reader.fail(entry, f"{where}.cross_dag[{index}]", "duplicate entry; merge their 'to' lists")
             cross_seen.add((rule.dag, rule.producer, rule.key))
             cross.append(rule)
-    return DagRules(dag_id, tuple(xcoms), tuple(cross), line=key_node.start_mark.line + 1)
+    return DagRules(dag_id, tuple(xcoms), tuple(cross), line=line, column=column)
 
 
 def _xcom(reader: _Reader, entry: yaml.Node, where: str) -> XComRule:
@@ -129,7 +139,9 @@ def _xcom(reader: _Reader, entry: yaml.Node, where: str) -> XComRule:
     consumers = reader.strings(fields["to"][1], f"{where}.to") if "to" in fields else ()
     exclusive = reader.boolean(fields["exclusive"][1], f"{where}.exclusive") if "exclusive" in fields else False
     mark = entry.start_mark
-    return XComRule(producer, key, consumers, exclusive, mark.line + 1, mark.column + 1)
+    return XComRule(producer, key, consumers, exclusive, mark.line + 1, mark.column + 1,
+                    producer_at=_at(fields["from"][1]),
+                    consumers_at=reader.positions(fields["to"][1]) if "to" in fields else ())
 
 
 def _cross(reader: _Reader, entry: yaml.Node, where: str) -> CrossDagRule:
@@ -145,6 +157,9 @@ def _cross(reader: _Reader, entry: yaml.Node, where: str) -> CrossDagRule:
         consumers=reader.strings(fields["to"][1], f"{where}.to"),
         line=mark.line + 1,
         column=mark.column + 1,
+        dag_at=_at(fields["dag"][1]),
+        producer_at=_at(fields["from"][1]),
+        consumers_at=reader.positions(fields["to"][1]),
     )
 
 

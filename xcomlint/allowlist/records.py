@@ -23,6 +23,10 @@ def matches(task_id: str, pattern: str) -> bool:
     return fnmatchcase(task_id, pattern)
 
 
+# a (line, column) in the allow-list file, 1-based
+Position = Tuple[int, int]
+
+
 @dataclass(frozen=True)
 class XComRule:
     """``from`` may push ``key``, and the tasks matching ``to`` may pull it."""
@@ -33,6 +37,9 @@ class XComRule:
     exclusive: bool
     line: int
     column: int
+    # where the ``from`` value and each ``to`` item stand (for findings about them)
+    producer_at: Optional[Position] = None
+    consumers_at: Tuple[Position, ...] = ()
 
     def allows_push(self, task_id: str, key: str) -> bool:
         return key == self.key and matches(task_id, self.producer)
@@ -51,6 +58,9 @@ class CrossDagRule:
     consumers: Tuple[str, ...]
     line: int
     column: int
+    dag_at: Optional[Position] = None
+    producer_at: Optional[Position] = None
+    consumers_at: Tuple[Position, ...] = ()
 
     def allows(self, dag: str, producer: str, key: str, consumer: str) -> bool:
         return (
@@ -67,6 +77,7 @@ class DagRules:
     xcoms: Tuple[XComRule, ...] = ()
     cross_dag: Tuple[CrossDagRule, ...] = ()
     line: int = 1
+    column: int = 1
 
 
 @dataclass(frozen=True)

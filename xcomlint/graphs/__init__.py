@@ -65,6 +65,13 @@ def render_graph(output_format: str, models: Sequence[FileModel], findings: Sequ
     from .mermaid import render_mermaid
     from .view import dag_views
 
+    views = dag_views(models, findings, dag_id)
+    if output_format == "html" and dag_id is None and len(views) != 1:
+        # a project: an index of its DAGs, one graph at a time
+        from .project_page import render_project_html, unparsed_files
+
+        return render_project_html(views, unparsed_files(models))
+
     renderers: Dict[str, Callable[[Sequence[Any]], str]] = {
         "mermaid": render_mermaid,
         "dot": render_dot,
@@ -72,4 +79,4 @@ def render_graph(output_format: str, models: Sequence[FileModel], findings: Sequ
     }
     if output_format not in renderers:
         raise ValueError(f"unknown graph format {output_format!r}; choose from {', '.join(GRAPH_FORMATS)}")
-    return renderers[output_format](dag_views(models, findings, dag_id))
+    return renderers[output_format](views)

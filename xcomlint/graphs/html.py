@@ -1,17 +1,21 @@
-"""The HTML graph page: one self-contained file that opens offline in any browser.
+"""The HTML graph page of one DAG: one self-contained file that opens offline in any browser.
 
 Everything is inline: the SVG is drawn here (see ``svg.py`` and ``layout.py``),
-the style sheet and the small script that adds styled tooltips and highlights
-a task's edges on hover. Without the script, the SVG ``<title>`` tooltips
-still work. Nothing is fetched from the network.
+the style sheet and the script (``page_script.py``) that adds zooming, styled
+tooltips and highlights a task's edges on hover. Without the script, the SVG
+``<title>`` tooltips still work. Nothing is fetched from the network.
+
+The pieces of a DAG's section (its line of counts, its graph, its findings)
+are shared with the page of a whole project (``project_page.py``).
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import List, Sequence
+from typing import List, Mapping, Optional, Sequence
 
 from .. import __version__
+from .page_script import GRAPH_SCRIPT, SINGLE_PAGE_SCRIPT
 from .style import COLORS, DASHES
 from .svg import compute_layout, dag_svg
 from .view import TASK, DagView
@@ -33,7 +37,15 @@ section.dag {{ margin-top: 22px; }}
 section.dag h2 {{ margin: 0; font: 600 17px {MONO}; }}
 section.dag .meta {{ margin: 2px 0 10px; color: #64748b; font-size: 13px; }}
 .meta .bad {{ color: #b91c1c; font-weight: 600; }}
-.canvas {{ overflow: auto; border: 1px solid #e2e8f0; border-radius: 12px; padding: 6px; background: #ffffff; }}
+.canvas {{ overflow: auto; max-height: calc(100vh - 110px); min-height: 120px; border: 1px solid #e2e8f0;
+  border-radius: 12px; padding: 6px; background: #ffffff; cursor: grab; }}
+.canvas.panning {{ cursor: grabbing; user-select: none; }}
+.zoom {{ display: flex; align-items: center; gap: 6px; margin: 0 0 6px; font-size: 12.5px; color: #64748b; }}
+.zoom button {{ min-width: 30px; height: 26px; padding: 0 8px; border: 1px solid #cbd5e1; border-radius: 6px;
+  background: #ffffff; color: #0f172a; font: inherit; cursor: pointer; }}
+.zoom button:hover {{ background: #f1f5f9; }}
+.zoom .level {{ min-width: 44px; text-align: right; font-variant-numeric: tabular-nums; }}
+.zoom .hint {{ margin-left: 8px; color: #94a3b8; }}
 svg.graph {{ display: block; }}
 svg.graph text {{ font-family: {MONO}; }}
 .group rect {{ fill: #f1f5f9; stroke: #cbd5e1; stroke-width: 1.2; }}
@@ -43,6 +55,10 @@ svg.graph text {{ font-family: {MONO}; }}
 .node.flagged rect {{ fill: #fef2f2; stroke: {COLORS["finding"]}; stroke-width: 2; }}
 .node.missing rect {{ fill: #fffafa; stroke: {COLORS["finding"]}; stroke-dasharray: 5 3; }}
 .node.unnamed rect, .node.external rect {{ fill: #f8fafc; stroke: #64748b; stroke-dasharray: 5 3; }}
+a.dag-link .node.external rect {{ fill: #eff6ff; stroke: #2563eb; }}
+a.dag-link .node.external text.op {{ fill: #1d4ed8; text-decoration: underline; }}
+a.dag-link:hover .node.external rect {{ fill: #dbeafe; }}
+.node.target rect {{ stroke: #f59e0b; stroke-width: 3; }}
 .node text.tid {{ font-size: 12.5px; font-weight: 700; fill: #0f172a; }}
 .node text.tid .prefix {{ fill: #94a3b8; font-weight: 400; }}
 .node.missing text.tid {{ fill: #b91c1c; }}
@@ -61,7 +77,7 @@ path.dependency {{ stroke: {COLORS["dependency"]}; stroke-width: 1.5; }}
 .key text {{ font-size: 11px; text-anchor: middle; }}
 svg.graph.focus .node, svg.graph.focus .flow, svg.graph.focus .key, svg.graph.focus path.dependency {{ opacity: 0.22; }}
 svg.graph.focus .hl {{ opacity: 1 !important; }}
-.node {{ cursor: default; }}
+a.dag-link {{ cursor: pointer; }}
 table.findings {{ border-collapse: collapse; margin-top: 12px; font-size: 13px; }}
 table.findings th {{ text-align: left; color: #64748b; font-weight: 600; padding: 4px 12px 4px 0; }}
 table.findings td {{ padding: 4px 12px 4px 0; vertical-align: top; border-top: 1px solid #f1f5f9; }}
@@ -71,70 +87,6 @@ p.clean {{ color: #15803d; margin: 10px 0 0; }}
 #tip {{ position: fixed; z-index: 10; max-width: 560px; padding: 8px 10px; border-radius: 8px; pointer-events: none;
   background: #0f172a; color: #f8fafc; font: 12px/1.45 {MONO}; white-space: pre-wrap;
   box-shadow: 0 6px 20px rgba(15,23,42,.25); }}
-"""
-
-SCRIPT = """
-(function () {
-  "use strict";
-  var tip = document.getElementById("tip");
-  // A graph a little wider than the window is scaled to fit; a much wider one
-  // keeps its size (text stays readable) and scrolls.
-  document.querySelectorAll(".canvas").forEach(function (canvas) {
-    var svg = canvas.querySelector("svg.graph");
-    if (!svg) { return; }
-    var width = parseFloat(svg.getAttribute("width")), height = parseFloat(svg.getAttribute("height"));
-    function fit() {
-      var room = canvas.clientWidth - 14, scale = room / width;
-      var fitted = scale < 1 && scale >= 0.7;
-      svg.style.width = fitted ? room + "px" : "";
-      svg.style.height = fitted ? height * scale + "px" : "";
-    }
-    fit();
-    window.addEventListener("resize", fit);
-  });
-  // Move each SVG <title> into data-tip so the styled tooltip replaces the browser's own.
-  document.querySelectorAll("svg.graph [class] > title").forEach(function (title) {
-    title.parentNode.setAttribute("data-tip", title.textContent);
-    title.remove();
-  });
-  function place(event) {
-    var x = event.clientX + 14, y = event.clientY + 14;
-    var box = tip.getBoundingClientRect();
-    if (x + box.width > window.innerWidth - 8) { x = Math.max(8, event.clientX - box.width - 14); }
-    if (y + box.height > window.innerHeight - 8) { y = Math.max(8, event.clientY - box.height - 14); }
-    tip.style.left = x + "px"; tip.style.top = y + "px";
-  }
-  function focus(svg, id) {
-    svg.classList.add("focus");
-    svg.querySelectorAll("[data-from='" + id + "'], [data-to='" + id + "']").forEach(function (edge) {
-      edge.classList.add("hl");
-      [edge.getAttribute("data-from"), edge.getAttribute("data-to")].forEach(function (end) {
-        var node = svg.querySelector("#" + end);
-        if (node) { node.classList.add("hl"); }
-      });
-    });
-    var self = svg.querySelector("#" + id);
-    if (self) { self.classList.add("hl"); }
-  }
-  function unfocus(svg) {
-    svg.classList.remove("focus");
-    svg.querySelectorAll(".hl").forEach(function (el) { el.classList.remove("hl"); });
-  }
-  document.addEventListener("mouseover", function (event) {
-    var target = event.target.closest ? event.target.closest("[data-tip]") : null;
-    if (!target) { tip.hidden = true; return; }
-    tip.textContent = target.getAttribute("data-tip");
-    tip.hidden = false;
-    place(event);
-    var svg = target.closest("svg.graph");
-    if (svg && target.classList.contains("node")) { focus(svg, target.id); }
-  });
-  document.addEventListener("mousemove", function (event) { if (!tip.hidden) { place(event); } });
-  document.addEventListener("mouseout", function (event) {
-    var node = event.target.closest ? event.target.closest(".node") : null;
-    if (node) { unfocus(node.closest("svg.graph")); }
-  });
-})();
 """
 
 
@@ -169,11 +121,15 @@ def legend() -> str:
     return f'<div class="legend" aria-label="Legend">{spans}</div>'
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _findings_table(view: DagView) -> str:
+def task_count(view: DagView) -> int:
+    return sum(1 for n in view.nodes if n.kind == TASK)
+
+
+def findings_table(view: DagView) -> str:
     if not view.findings:
         return '<p class="clean">No findings in this DAG.</p>'
     tasks_by_line = {}
@@ -193,15 +149,24 @@ def _findings_table(view: DagView) -> str:
     )
 
 
-def _section(view: DagView, index: int) -> str:
-    tasks = sum(1 for n in view.nodes if n.kind == TASK)
-    meta = [f"{escape(view.path)}:{view.line}", _plural(tasks, "task"), _plural(len(view.flows), "XCom read")]
-    findings = _plural(len(view.findings), "finding")
+def dag_meta(view: DagView) -> str:
+    """The DAG's place and counts: ``dags/etl.py:12 · 4 tasks · 3 XCom reads · 1 finding``."""
+    meta = [f"{escape(view.path)}:{view.line}", plural(task_count(view), "task"), plural(len(view.flows), "XCom read")]
+    findings = plural(len(view.findings), "finding")
     meta.append(f'<span class="bad">{findings}</span>' if view.findings else findings)
-    svg = dag_svg(view, compute_layout(view), prefix=f"g{index}-")
+    return f'<p class="meta">{" · ".join(meta)}</p>'
+
+
+def dag_canvas(view: DagView, index: int, links: Optional[Mapping[str, str]] = None) -> str:
+    """The DAG's graph in its scrolling frame; ``links`` makes nodes links (node id to href)."""
+    svg = dag_svg(view, compute_layout(view), prefix=f"g{index}-", links=links)
+    return f'<div class="canvas">{svg}</div>'
+
+
+def _section(view: DagView, index: int) -> str:
     return (
         f'<section class="dag" data-dag-id="{escape(view.dag_id)}"><h2>{escape(view.dag_id)}</h2>'
-        f'<p class="meta">{" · ".join(meta)}</p><div class="canvas">{svg}</div>{_findings_table(view)}</section>'
+        f"{dag_meta(view)}{dag_canvas(view, index)}{findings_table(view)}</section>"
     )
 
 
@@ -210,20 +175,27 @@ def page_title(views: Sequence[DagView]) -> str:
     return f"XCom graph: {names}"
 
 
-def render_html(views: Sequence[DagView]) -> str:
-    sections: List[str] = [_section(view, index) for index, view in enumerate(views)]
-    if not sections:
-        sections.append('<p class="clean">No DAG found.</p>')
-    names = ", ".join(f'<span class="dag">{escape(v.dag_id)}</span>' for v in views)
+def page_head(title: str, style: str) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="xcomlint">\n'
-        f"<title>{escape(page_title(views))}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        f"<header><h1>XCom graph {names}</h1>"
+        f"<title>{escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+    )
+
+
+def render_html(views: Sequence[DagView]) -> str:
+    """The page of one DAG (or of a few, one after the other)."""
+    sections: List[str] = [_section(view, index) for index, view in enumerate(views)]
+    if not sections:
+        sections.append('<p class="clean">No DAG found.</p>')
+    names = ", ".join(f'<span class="dag">{escape(v.dag_id)}</span>' for v in views)
+    return (
+        page_head(page_title(views), STYLE)
+        + f"<header><h1>XCom graph {names}</h1>"
         f"<p>Which task pushes which XCom and who pulls it, as xcomlint {escape(__version__)} reads the DAG files. "
         "Hover a task for its pushes, pulls and findings.</p></header>\n"
         f"{legend()}\n" + "\n".join(sections) + '\n<div id="tip" hidden></div>\n'
-        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        f"<script>{GRAPH_SCRIPT}{SINGLE_PAGE_SCRIPT}</script>\n</body>\n</html>\n"
     )

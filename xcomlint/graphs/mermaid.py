@@ -12,6 +12,16 @@ from typing import Dict, List, Sequence
 from .style import COLORS, PLACEHOLDER_NOTES, flow_colour, flow_label
 from .view import MISSING, TASK, DagView, Node
 
+# mermaid.js refuses a diagram longer than this (its ``maxTextSize`` setting,
+# which GitHub leaves at the default) and draws an error message instead
+MERMAID_MAX_TEXT_SIZE = 50_000
+
+
+def mermaid_text_size(text: str) -> int:
+    """The length mermaid.js compares with ``maxTextSize``: JavaScript's, in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 # Mermaid decodes "#<decimal>;" inside labels; '#' itself must be encoded first.
 _ENTITIES = {"#": "#35;", '"': "#34;", "<": "#60;", ">": "#62;", "&": "#38;", "`": "#96;", "|": "#124;"}
 

@@ -7,7 +7,7 @@ its length here, without font metrics or a browser: about 0.6 em per character.
 from __future__ import annotations
 
 from html import escape
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .layout import Box, Layout, LayoutEdge, LayoutGroup, LayoutNode, Route, layered_layout
 from .style import COLORS, DASHES, PLACEHOLDER_NOTES, flow_colour, flow_label, node_tooltip
@@ -18,6 +18,7 @@ TITLE_SIZE, SMALL_SIZE = 12.5, 11.0
 NODE_PAD_X, LINE_HEIGHT, NODE_PAD_Y = 12.0, 15.0, 7.0
 LABEL_HEIGHT = 18.0
 MARGIN = 16.0
+
 
 def text_width(text: str, size: float) -> float:
     return len(text) * size * MONO_EM
@@ -108,8 +109,9 @@ def _group_depths(view: DagView) -> Dict[str, int]:
     return depths
 
 
-def dag_svg(view: DagView, layout: Layout, prefix: str = "") -> str:
-    """``prefix`` keeps the arrow markers' ids apart when a page holds several graphs."""
+def dag_svg(view: DagView, layout: Layout, prefix: str = "", links: Optional[Mapping[str, str]] = None) -> str:
+    """``prefix`` keeps the arrow markers' ids apart when a page holds several graphs;
+    ``links`` maps node ids to the href the node links to (a DAG read from)."""
     width, height = layout.width + 2 * MARGIN, layout.height + 2 * MARGIN + 12
     out = [
         f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
@@ -154,19 +156,26 @@ def dag_svg(view: DagView, layout: Layout, prefix: str = "") -> str:
             f'<text x="{_n(box.x + box.width / 2)}" y="{_n(box.y + 12.5)}" fill="{color}">{escape(flow_label(flow))}</text></g>'
         )
     for node in view.nodes:
-        out.append(_node(node, view, layout.nodes[node.node_id]))
+        href = (links or {}).get(node.node_id)
+        if href is None:
+            out.append(_node(node, view, layout.nodes[node.node_id]))
+        else:
+            note = f"click to open DAG {node.other_dag}" if node.other_dag else "click to open"
+            drawn = _node(node, view, layout.nodes[node.node_id], note)
+            out.append(f'<a class="dag-link" href="{escape(href)}">{drawn}</a>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _node(node: Node, view: DagView, box: Box) -> str:
+def _node(node: Node, view: DagView, box: Box, note: str = "") -> str:
     classes = ["node", node.kind] + (["flagged"] if node.findings else [])
     attributes = f'class="{" ".join(classes)}" id="{node.node_id}"'
     if node.kind == TASK:
         attributes += f' data-task-id="{escape(node.label)}"'
     if node.codes:
         attributes += f' data-codes="{" ".join(node.codes)}"'
-    parts = [f"<g {attributes}><title>{escape(node_tooltip(node, view))}</title>"]
+    tooltip = node_tooltip(node, view) + (f"\n{note}" if note else "")
+    parts = [f"<g {attributes}><title>{escape(tooltip)}</title>"]
     parts.append(f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="7"/>')
     y = box.y + NODE_PAD_Y + 11.5
     for cls, text in node_lines(node, self_reads(view, node)):

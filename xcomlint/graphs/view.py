@@ -48,6 +48,9 @@ class Node:
     pushes_known: bool = False  # every key the task can push is in ``pushes``
     pulls: Tuple[str, ...] = ()
     findings: Tuple[FindingNote, ...] = ()
+    # an EXTERNAL placeholder: the DAG and task it reads from, when written as literals
+    other_dag: Optional[str] = None
+    other_task: Optional[str] = None
 
     @property
     def codes(self) -> Tuple[str, ...]:
@@ -227,19 +230,23 @@ class _DagViewBuilder:
                 seen.setdefault((up, down), None)
         return tuple(Dependency(up, down) for up, down in seen)
 
-    def _placeholder(self, kind: str, label: str) -> str:
+    def _placeholder(self, kind: str, label: str, other_dag: Optional[str] = None,
+                     other_task: Optional[str] = None) -> str:
         key = (kind, label)
         if key not in self.placeholders:
             node_id = self.ids.make(self.prefix + "x_", label)
             self.placeholders[key] = node_id
-            self.nodes.append(Node(node_id=node_id, label=label, kind=kind))
+            self.nodes.append(Node(node_id=node_id, label=label, kind=kind, other_dag=other_dag, other_task=other_task))
         return self.placeholders[key]
 
     def _producer_nodes(self, pull: Pull) -> List[str]:
         if pull.targets_other_dag:
-            other = pull.dag_id if isinstance(pull.dag_id, str) else "?"
-            names = [p if isinstance(p, str) else "?" for p in pull.producers] or ["?"]
-            return [self._placeholder(EXTERNAL, f"{other}: {name}") for name in names]
+            other = _text(pull.dag_id)
+            names = [p if isinstance(p, str) else None for p in pull.producers] or [None]
+            return [
+                self._placeholder(EXTERNAL, f"{other or '?'}: {name or '?'}", other, name)
+                for name in names
+            ]
         if pull.task_ids in (ABSENT, None):
             return [self._placeholder(UNNAMED, "no task_ids")]
         producers = pull.producers
@@ -262,7 +269,7 @@ class _DagViewBuilder:
             if consumer is None:
                 continue  # a pull no task runs is not part of this DAG's picture
             codes = {
-                f.code for f in self.findings if (f.line, f.column) == (pull.span.line, pull.span.column)
+                f.code for f in self.findings if pull.holds(f.line, f.column)
             }
             for producer in dict.fromkeys(self._producer_nodes(pull)):
                 lines, found = merged.setdefault((producer, consumer, key_text(pull.effective_key), pull.via), ([], set()))

@@ -113,20 +113,26 @@ def build_file_model(
     # own, spelled out in the text: when the text holds no more ``xcom_pull``
     # than that, no call is left for the walk to find
     attached = builder.attached_pull_calls
-    loose = loose_pull_sites(module, attached) if source.count("xcom_pull") > len(attached) else []
+    loose, strings = loose_pull_sites(module, attached) if source.count("xcom_pull") > len(attached) else ([], [])
+    loose_templates = builder.loose_template_pulls(strings)
     if needs_positions is not None:
-        quick = _finished(path, noqa, finisher, loose, NO_POSITIONS)
+        quick = _finished(path, noqa, finisher, loose, loose_templates, NO_POSITIONS)
         if not needs_positions(quick):
             return quick
-    return _finished(path, noqa, finisher, loose, positions)
+    return _finished(path, noqa, finisher, loose, loose_templates, positions)
 
 
-def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, positions: str) -> FileModel:
+def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, loose_templates: list,
+              positions: str) -> FileModel:
     from .pending import Loc
     from .values import FunctionVal
 
     builder = finisher.builder
-    finisher.collect_nodes([site.call for site, _ in loose], positions)
+    finisher.collect_nodes(
+        [node for site, _ in loose for node in [site.call] + [n for _, arg in site.argument_nodes() for n in (arg, arg.value)]]
+        + [pending.string_node for pending in loose_templates],
+        positions,
+    )
     dags = finisher.dags()
     loose_pulls = []
     for site, function in loose:
@@ -148,6 +154,8 @@ def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, pos
                 run_id=bound["run_id"],
                 positional_count=len(site.positional),
                 has_star_args=site.has_star_args,
+                arguments=finisher.site_argument_spans(site),
             )
         )
+    loose_pulls.extend(finisher.pull(pending) for pending in loose_templates)
     return FileModel(path=path, dags=dags, loose_pulls=tuple(loose_pulls), noqa=noqa)

@@ -36,7 +36,7 @@ from .literals import (
     xcomarg_string,
 )
 from .pending import BoundMethod, LabelVal, Star
-from .records import CONTEXT_DAG, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS
+from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
 from .tasks import TaskBuilding, unique_task_id
 from .values import (
     ClassVal,
@@ -119,6 +119,8 @@ class Builder(TaskBuilding, Wiring):
         self.return_frames: List[List[Any]] = []
         self.summaries: Dict[int, CallableSummary] = {}
         self.attached_pull_calls: set = set()
+        # string literals holding a template some task renders
+        self.template_nodes: set = set()
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         # functions of the module the builder ran (called, or referenced by name)
@@ -227,15 +229,17 @@ class Builder(TaskBuilding, Wiring):
         for dag in targets:
             dag.edges_complete = False
 
-    def may_add_tasks(self, dag: Optional[DagState], pattern: str, group: Optional[GroupState]) -> None:
+    def may_add_tasks(self, dag: Optional[DagState], pattern: str, group: Optional[GroupState],
+                      origin: str = UNKNOWN_ID) -> None:
         """Tasks the model cannot name may exist in ``dag``: their full ids match
-        ``pattern``, and they were created under ``group``."""
+        ``pattern``, they were created under ``group``, for the reason ``origin``
+        (see ``UnknownIds``)."""
         if dag is None:
             return
         dag.tasks_complete = False
         namespace = group.namespace if group is not None else None
-        if (pattern, namespace) not in dag.unknown_ids:
-            dag.unknown_ids.append((pattern, namespace))
+        if (pattern, namespace, origin) not in dag.unknown_ids:
+            dag.unknown_ids.append((pattern, namespace, origin))
 
     def opaque(self, args: List[Any], kwargs: Dict[str, Any], creates_tasks: bool, node: Optional[cst.CSTNode] = None) -> Any:
         """The result of code the model cannot see (a function imported from
@@ -255,11 +259,11 @@ class Builder(TaskBuilding, Wiring):
         for group in groups:
             group.closed = False
             owner = next((t.dag for t in group.members if t.dag is not None), dag)
-            self.may_add_tasks(owner, group.id_pattern(".*"), group)
+            self.may_add_tasks(owner, group.id_pattern(".*"), group, HIDDEN_CODE)
         for handed in whole:
             # given the DAG itself, the code can add any task and wire any two
             handed.edges_complete = False
-            self.may_add_tasks(handed, ".*", None)
+            self.may_add_tasks(handed, ".*", None, HIDDEN_CODE)
         for member in members:
             self.add_edge(member, value, "opaque")
             self.add_edge(value, member, "opaque")
@@ -273,7 +277,7 @@ class Builder(TaskBuilding, Wiring):
         if not value.wired:
             value.wired = True
             pattern = value.group.id_pattern(".*") if value.group is not None else ".*"
-            self.may_add_tasks(value.dag, pattern, value.group)
+            self.may_add_tasks(value.dag, pattern, value.group, HIDDEN_CODE)
 
     def place_opaque(self, value: OpaqueVal, dag: DagState) -> None:
         """An opaque value made outside any DAG, wired to a task of ``dag``."""

@@ -16,7 +16,8 @@ from ..knowledge import GET_CURRENT_CONTEXT, TI_NAMES
 from .syntax import child_list
 
 # callees that may receive the task instance or context without pushing for it
-_HARMLESS_CALLEES = frozenset({"print", "str", "repr", "len", "type", "isinstance", "dict", "list", "pprint", "vars"})
+_HARMLESS_CALLEES = frozenset({"print", "str", "repr", "len", "type", "isinstance", "dict", "list", "pprint", "vars",
+                               "getattr", "hasattr", "bool", "id"})
 _LOG_METHODS = frozenset({"info", "debug", "warning", "warn", "error", "exception", "critical", "log", "format"})
 _CONTEXT_PARAMS = frozenset({"context", "kwargs", "ctx", "kw"})
 
@@ -29,6 +30,25 @@ class PullSite:
     positional: List[cst.BaseExpression]
     keywords: Dict[str, cst.BaseExpression]
     has_star_args: bool
+    skips_context: bool = False  # ``self.xcom_pull(context, ...)``: the first argument is the context
+
+    def argument_nodes(self) -> List[Tuple[str, cst.Arg]]:
+        """Each argument with the parameter it binds (``#n`` past the named ones)."""
+        from .pending import PULL_PARAMS
+
+        named: List[Tuple[str, cst.Arg]] = []
+        index = -1 if self.skips_context else 0
+        for arg in self.call.args:
+            if arg.star:
+                continue
+            if arg.keyword is not None:
+                if not (self.skips_context and arg.keyword.value == "context"):
+                    named.append((arg.keyword.value, arg))
+            else:
+                if index >= 0:
+                    named.append((PULL_PARAMS[index] if index < len(PULL_PARAMS) else f"#{index}", arg))
+                index += 1
+        return named
 
 
 @dataclass
@@ -162,7 +182,7 @@ class _BodyScanner:
             static = _is_static_form(func.value)
             positional, keywords, star = _split_args(node, static)
             if func.attr.value == "xcom_pull":
-                self.summary.pulls.append(PullSite(node, positional, keywords, star))
+                self.summary.pulls.append(PullSite(node, positional, keywords, star, static))
             else:
                 key = keywords.get("key", positional[0] if positional else None)
                 value = keywords.get("value", positional[1] if len(positional) > 1 else None)
@@ -215,16 +235,37 @@ def _names_in(node: cst.CSTNode) -> List[str]:
 
 
 def _reaches_context(node: cst.BaseExpression, context_names: Set[str]) -> bool:
-    """True for ``ti``, ``context``, ``context["ti"]``, ``get_current_context()``."""
+    """True for ``ti``, ``context``, ``context["ti"]``, ``get_current_context()``:
+    what can push. An entry of the context under another literal name
+    (``context["dag_run"]``, ``context.get("params")``) is not the task instance."""
     while isinstance(node, (cst.Subscript, cst.Attribute)):
+        if isinstance(node, cst.Subscript) and _other_entry(_literal_index(node)):
+            return False
         node = node.value
     if isinstance(node, cst.Call):
         if isinstance(node.func, cst.Name) and node.func.value in GET_CURRENT_CONTEXT:
             return True
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+            first = node.args[0].value if node.args else None
+            if _other_entry(first.evaluated_value if isinstance(first, cst.SimpleString) else None):
+                return False
             return _reaches_context(node.func.value, context_names)
         return False
     return isinstance(node, cst.Name) and node.value in context_names
+
+
+def _literal_index(node: cst.Subscript) -> Optional[str]:
+    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        value = node.slice[0].slice.value
+        if isinstance(value, cst.SimpleString):
+            text = value.evaluated_value
+            return text if isinstance(text, str) else None
+    return None
+
+
+def _other_entry(key: Optional[str]) -> bool:
+    """A literal context key that names something other than the task instance."""
+    return isinstance(key, str) and key not in TI_NAMES
 
 
 def summarize_callable(function: "cst.FunctionDef | cst.Lambda") -> CallableSummary:

@@ -26,6 +26,7 @@ from .records import (
     Dag,
     Edge,
     Pull,
+    PullArgument,
     Push,
     Span,
     Task,
@@ -106,6 +107,9 @@ class Finisher:
                     nodes.append(dag.node)
                     nodes.extend(task.node for task in dag.tasks)
                 for task in dag.tasks:
+                    for pull in task.pending_pulls:
+                        if pull.site is not None:
+                            nodes.extend(node for _, arg in pull.site.argument_nodes() for node in (arg, arg.value))
                     nodes.extend(found.loc.node for found in task.untemplated)
                     nodes.extend(found.string_node for found in task.untemplated)
                     nodes.extend(pull.loc.node for pull in task.pending_pulls)
@@ -130,6 +134,21 @@ class Finisher:
             return None
         return self.positions[id(node)][1][0]
 
+    def arguments(self, pending: PendingPull) -> Tuple[PullArgument, ...]:
+        """Where the pull's arguments stand: in Python code, or inside a template."""
+        if pending.site is not None:
+            return self.site_argument_spans(pending.site)
+        return tuple(
+            PullArgument(name, self.span(value), self.span(whole), keyword)
+            for name, value, whole, keyword in pending.argument_locs
+        )
+
+    def site_argument_spans(self, site: PullSite) -> Tuple[PullArgument, ...]:
+        return tuple(
+            PullArgument(name, self.span(Loc(arg.value)), self.span(Loc(arg)), arg.keyword is not None)
+            for name, arg in site.argument_nodes()
+        )
+
     def pull(self, pending: PendingPull) -> Pull:
         if pending.site is not None:
             scope = self.local_scope(pending.function, pending.summary)
@@ -149,7 +168,7 @@ class Finisher:
         if star:
             bound = {name: (UNKNOWN if value is ABSENT else value) for name, value in bound.items()}
         return Pull(
-            consumer=pending.consumer.task_id,
+            consumer=pending.consumer.task_id if pending.consumer is not None else UNKNOWN,
             task_ids=bound["task_ids"],
             key=bound["key"],
             via=pending.via,
@@ -160,6 +179,7 @@ class Finisher:
             positional_count=positional_count,
             has_star_args=star,
             end_line_of_string=self.end_line(pending.string_node),
+            arguments=self.arguments(pending),
         )
 
     def push(self, pending: PendingPush) -> Push:
@@ -249,8 +269,9 @@ class Finisher:
                     kind=state.kind,
                     untemplated_pulls=tuple(self.untemplated(found) for task in state.tasks for found in task.untemplated),
                     unknown_ids=tuple(
-                        UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None)
-                        for pattern, group in state.unknown_ids
+                        UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None,
+                                   origin)
+                        for pattern, group, origin in state.unknown_ids
                     ),
                     closed_groups=tuple(
                         g.full_id for g in state.groups if g.closed and g.prefix and isinstance(g.full_id, str)
@@ -269,9 +290,12 @@ def _node_id(end: Any, names: Dict[int, str]) -> str:
     return names.setdefault(id(end), f"?{len(names) + 1}")
 
 
-def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, Optional[cst.FunctionDef]]]:
-    """Every ``.xcom_pull(...)`` call no task is known to run, with its function."""
+def loose_pull_sites(module: cst.Module, attached: set) -> Tuple[List[Tuple[PullSite, Optional[cst.FunctionDef]]],
+                                                                  List[cst.BaseExpression]]:
+    """Every ``.xcom_pull(...)`` call no task is known to run, with its function;
+    and every string literal that may hold a Jinja pull (not a docstring)."""
     sites: List[Tuple[PullSite, Optional[cst.FunctionDef]]] = []
+    strings: List[cst.BaseExpression] = []
     stack: List[Tuple[cst.CSTNode, Optional[cst.FunctionDef]]] = [(module, None)]
     while stack:
         node, function = stack.pop()
@@ -284,7 +308,27 @@ def loose_pull_sites(module: cst.Module, attached: set) -> List[Tuple[PullSite, 
             and node.func.attr.value == "xcom_pull"
             and id(node) not in attached
         ):
-            positional, keywords, star = _split_args(node, _is_static_form(node.func.value))
-            sites.append((PullSite(node, positional, keywords, star), function))
+            static = _is_static_form(node.func.value)
+            positional, keywords, star = _split_args(node, static)
+            sites.append((PullSite(node, positional, keywords, star, static), function))
+        elif kind in _STRINGS:
+            if _may_hold_pull(node):
+                strings.append(node)
+            if kind is not cst.FormattedString:
+                continue  # a whole literal: its parts are not read again (an f-string's holes are code)
+        elif kind is cst.Expr and type(node.value) in _STRINGS:
+            continue  # a docstring, or a string standing alone: never rendered
         stack.extend((child, function) for child in reversed(child_list(node)))
-    return sites
+    return sites, strings
+
+
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
+def _may_hold_pull(node: cst.CSTNode) -> bool:
+    kind = type(node)
+    if kind is cst.SimpleString:
+        return "xcom_pu" in node.value
+    if kind is cst.ConcatenatedString:
+        return _may_hold_pull(node.left) or _may_hold_pull(node.right)
+    return any(type(part) is cst.FormattedStringText and "xcom_pu" in part.value for part in node.parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -25,7 +25,7 @@ class Loc:
 
 @dataclass(eq=False)
 class PendingPull:
-    consumer: TaskState
+    consumer: Optional[TaskState]  # None: no task of the file is known to run it
     via: str
     loc: Loc
     task_ids: ArgValue = ABSENT
@@ -39,6 +39,8 @@ class PendingPull:
     site: Optional[PullSite] = None
     function: Optional[FunctionVal] = None
     summary: Optional[CallableSummary] = None
+    # a template's arguments: (parameter, value's place, whole argument's place, keyword)
+    argument_locs: Tuple[Tuple[str, "Loc", "Loc", bool], ...] = ()
 
 
 @dataclass(eq=False)

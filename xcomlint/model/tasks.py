@@ -16,7 +16,7 @@ from .callables import CallableSummary, summarize_callable
 from .imports import dotted_name
 from .literals import SUFFIX, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
-from .records import ABSENT, CONTEXT_DAG, RETURN_KEY, UNKNOWN
+from .records import ABSENT, CONTEXT_DAG, HIDDEN_CODE, RETURN_KEY, UNKNOWN
 from .values import (
     ClassVal,
     ConstVal,
@@ -39,6 +39,9 @@ from .values import (
 )
 
 IDENTIFIER = re.compile(r"^[\w.\-]{1,100}$")
+# arguments of a TaskFlow decorator that the decorator itself takes
+PYTHON_OPERATOR = "airflow.providers.standard.operators.python.PythonOperator"
+TASKFLOW_OPTIONS = frozenset({"task_id", "multiple_outputs", "do_xcom_push", "dag", "task_group", "python_callable"})
 
 
 class TaskBuilding:
@@ -61,7 +64,7 @@ class TaskBuilding:
     def pseudo_dag(self, kind: str, node: cst.CSTNode) -> DagState:
         """A DAG the model cannot name, which may hold tasks it cannot see."""
         dag = DagState(UNKNOWN, node, kind=kind)
-        self.may_add_tasks(dag, ".*", None)
+        self.may_add_tasks(dag, ".*", None, HIDDEN_CODE)
         self.dags.append(dag)
         return dag
 
@@ -131,10 +134,10 @@ class TaskBuilding:
         elif info.pushes == kb.PUSHES_CALLABLE:
             if isinstance(callable_value, FunctionVal):
                 multiple = kwargs.get("multiple_outputs", ConstVal(False))
+                # an unknown do_xcom_push may only leave the return value out: the
+                # keys the task may push are still all known
                 self.attach_callable(task, callable_value, returns_pushed=not explicit_no_push,
                                      multiple_outputs=multiple.value if isinstance(multiple, ConstVal) else None)
-                if do_push is not ABSENT and not isinstance(do_push, ConstVal):
-                    task.pushes_known = False
                 for key in info.extra_keys:
                     self.add_push(task, key, "operator", Loc(node))
             elif explicit_no_push:
@@ -142,7 +145,9 @@ class TaskBuilding:
         else:
             returns = info.pushes == kb.PUSHES_RETURN or (info.pushes == kb.PUSHES_OPT_IN and explicit_push)
             push_known = do_push is ABSENT or explicit_push or explicit_no_push
-            task.pushes_known = push_known and info.keys_known
+            # an unknown do_xcom_push may leave keys out, never add one, except for an
+            # operator that returns a value only when opted in
+            task.pushes_known = info.keys_known and (push_known or info.pushes != kb.PUSHES_OPT_IN)
             if returns and not explicit_no_push:
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
             elif explicit_no_push:
@@ -153,6 +158,11 @@ class TaskBuilding:
                 task.silent_reason = "opt-in"
             for key in info.extra_keys:
                 self.add_push(task, key, "operator", Loc(node))
+        if info is not None and not info.keys_known:
+            task.pushes_known = False  # the operator may push keys its source does not show
+        if info is not None and info.pulls:
+            # it pulls keys named in its arguments (google_api_endpoint_params_via_xcom="ids")
+            task.opaque_strings = tuple(identifier_strings(kwargs.values()))
         multiple = kwargs.get("multiple_outputs", ABSENT)
         if info is not None and info.pushes != kb.PUSHES_CALLABLE and not (
             multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
@@ -199,12 +209,22 @@ class TaskBuilding:
         else:
             self.attach_pulls(task, taskflow.function)
             if taskflow.flavour in kb.RETURN_FLAVOURS and not explicit_no_push:
-                task.pushes_known = do_push is ABSENT
+                # with multiple_outputs, each key of what the command prints (once an
+                # output_processor made it a dict) is pushed too: keys not known
+                multiple = options.get("multiple_outputs", ABSENT)
+                single = multiple is ABSENT or (isinstance(multiple, ConstVal) and multiple.value is False)
+                task.pushes_known = do_push is ABSENT and single
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
         every = dict(kwargs)
         for index, value in enumerate(args):
             every[f"#{index}"] = value
-        self.scan_arguments(task, every, None)
+        self.scan_arguments(task, every, None)  # the function's arguments: always resolved
+        # the decorator's own arguments go to the operator it makes (@task.docker's
+        # image=, @task.kubernetes's env_vars=...): rendered when they are its template
+        # fields, which xcomlint reads for the plain Python flavours only
+        settings = {k: v for k, v in options.items() if k not in TASKFLOW_OPTIONS}
+        python = kb.operator_info(PYTHON_OPERATOR) if taskflow.flavour in ("python", "branch", "short_circuit") else None
+        self.scan_arguments(task, settings, python.template_fields if python is not None else None)
         return XComArgRef(task, RETURN_KEY, node)
 
     def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None,

@@ -31,6 +31,8 @@ class TemplateCall:
     positional: Tuple[ArgValue, ...]
     keywords: Mapping[str, ArgValue]  # read-only: a call may be shared (see _template_calls)
     has_star_args: bool
+    # where each argument stands in the template text (see ``ArgumentPlace``)
+    arguments: Tuple["ArgumentPlace", ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -70,14 +72,21 @@ def _is_xcom_call(node: "nodes.Call") -> bool:
     )
 
 
-def _token_offsets(text: str) -> Optional[List[int]]:
-    """Offsets in ``text`` of each ``ti.xcom_pull(`` / ``ti.xcom_push(`` name, in source order."""
+# (parameter, value offset, value length, whole offset, whole length) of one argument
+ArgumentPlace = Tuple[str, int, int, int, int]
+
+
+def _token_offsets(text: str) -> Optional[List[Tuple[int, Tuple[ArgumentPlace, ...]]]]:
+    """For each ``ti.xcom_pull(`` / ``ti.xcom_push(`` in ``text``, in source order:
+    the offset of the method name, and where each of its arguments stands."""
     from jinja2 import TemplateSyntaxError
 
     line_starts = [0]
     for match in _NEWLINE.finditer(text):
         line_starts.append(match.end())
-    found: List[int] = []
+    found: List[Tuple[int, List[List[Tuple[str, str, int]]]]] = []
+    open_calls: List[Tuple[int, List[List[Tuple[str, str, int]]]]] = []  # calls whose arguments are being read
+    depth: List[int] = []
     recent: List[Tuple[str, str, int]] = []
     column = 0
     current_line = 1
@@ -86,8 +95,11 @@ def _token_offsets(text: str) -> Optional[List[int]]:
             if lineno != current_line:
                 current_line, column = lineno, 0
             offset = line_starts[lineno - 1] + column if lineno - 1 < len(line_starts) else -1
-            if kind not in ("whitespace",):
-                recent.append((kind, value, offset))
+            if kind != "whitespace":
+                token = (kind, value, offset)
+                if open_calls:
+                    _read_argument_token(token, open_calls, depth)
+                recent.append(token)
                 recent = recent[-4:]
                 if (
                     len(recent) == 4
@@ -95,7 +107,10 @@ def _token_offsets(text: str) -> Optional[List[int]]:
                     and recent[1][1] == "." and recent[2][0] == "name" and recent[2][1] in _METHODS
                     and recent[3][1] == "("
                 ):
-                    found.append(recent[2][2])
+                    call = (recent[2][2], [[]])
+                    found.append(call)
+                    open_calls.append(call)
+                    depth.append(0)
             newlines = value.count("\n")
             if newlines:
                 current_line += newlines
@@ -104,7 +119,46 @@ def _token_offsets(text: str) -> Optional[List[int]]:
                 column += len(value)
     except TemplateSyntaxError:
         return None
-    return found
+    return [(offset, _argument_places(arguments)) for offset, arguments in found]
+
+
+def _read_argument_token(token: Tuple[str, str, int], open_calls: list, depth: List[int]) -> None:
+    """Add a token to the argument being read of the innermost open call."""
+    _, value, _ = token
+    if value in ("(", "[", "{"):
+        depth[-1] += 1
+    elif value in (")", "]", "}"):
+        if depth[-1] == 0:  # the call's closing parenthesis
+            open_calls.pop()
+            depth.pop()
+            if open_calls:
+                _read_argument_token(token, open_calls, depth)
+            return
+        depth[-1] -= 1
+    elif value == "," and depth[-1] == 0:
+        open_calls[-1][1].append([])
+        return
+    open_calls[-1][1][-1].append(token)
+
+
+def _argument_places(arguments: List[List[Tuple[str, str, int]]]) -> Tuple[ArgumentPlace, ...]:
+    from .pending import PULL_PARAMS
+
+    places: List[ArgumentPlace] = []
+    index = 0
+    for tokens in arguments:
+        if not tokens:
+            continue
+        first, last = tokens[0], tokens[-1]
+        whole_start, whole_end = first[2], last[2] + len(last[1])
+        if len(tokens) >= 3 and first[0] == "name" and tokens[1][1] == "=":
+            value_start = tokens[2][2]
+            places.append((first[1], value_start, whole_end - value_start, whole_start, whole_end - whole_start))
+        elif first[1] not in ("*", "**"):
+            name = PULL_PARAMS[index] if index < len(PULL_PARAMS) else f"#{index}"
+            places.append((name, whole_start, whole_end - whole_start, whole_start, whole_end - whole_start))
+            index += 1
+    return tuple(places)
 
 
 def find_template_calls(text: str) -> Tuple[TemplateCall, ...]:
@@ -134,11 +188,12 @@ def _template_calls(text: str) -> Tuple[TemplateCall, ...]:
     if offsets is None or len(offsets) != len(calls):
         return ()
     pulls = []
-    for call, offset in zip(calls, offsets):
+    for call, (offset, places) in zip(calls, offsets):
         pulls.append(
             TemplateCall(
                 method=call.node.attr,  # type: ignore[attr-defined]
                 offset=offset,
+                arguments=places,
                 positional=tuple(_const(arg) for arg in call.args),
                 keywords=MappingProxyType({kw.key: _const(kw.value) for kw in call.kwargs}),
                 has_star_args=call.dyn_args is not None or call.dyn_kwargs is not None,

@@ -14,7 +14,7 @@ import libcst as cst
 
 from .pending import LabelVal, Loc, PendingMisuse, PendingPull, PendingUntemplated, Star, pull_arguments
 from .records import ABSENT, UNKNOWN
-from .templates import find_template_calls
+from .templates import TemplateCall, find_template_calls
 from .values import (
     DagRef,
     DagState,
@@ -23,6 +23,7 @@ from .values import (
     GroupState,
     ListVal,
     OpaqueVal,
+    Scope,
     StrVal,
     TaskRef,
     TaskState,
@@ -122,6 +123,7 @@ class Wiring:
                 found = template_loc(value, call.offset, len(call.method))
                 # written in a literal: the text of a formatted XComArg is XCL109's finding
                 if call.method == "xcom_pull" and found is not None and type(found[1]) in _LITERALS:
+                    self.template_nodes.add(id(found[1]))  # XCL110's, not a template of unknown use
                     task.untemplated.append(PendingUntemplated(task, argument, found[0], found[1], fields))
         elif isinstance(value, ListVal):
             for item in value.items:
@@ -136,28 +138,31 @@ class Wiring:
             if found is None:
                 continue
             loc, string_node = found
+            self.template_nodes.add(id(string_node))
             if pull.method == "xcom_push":
                 key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
                 self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
                 continue
-            bound = pull_arguments(pull.positional, pull.keywords)
-            if task.dag is not None and isinstance(task.dag.dag_id, str) and bound["dag_id"] == task.dag.dag_id:
-                bound["dag_id"] = ABSENT  # naming its own DAG, as str(xcomarg) does
-            task.pending_pulls.append(
-                PendingPull(
-                    task,
-                    "template",
-                    loc,
-                    task_ids=bound["task_ids"],
-                    key=bound["key"],
-                    dag_id=bound["dag_id"],
-                    include_prior_dates=bound["include_prior_dates"],
-                    run_id=bound["run_id"],
-                    positional_count=len(pull.positional),
-                    has_star_args=pull.has_star_args,
-                    string_node=string_node,
-                )
-            )
+            task.pending_pulls.append(template_pull(task, value, pull, loc, string_node))
+
+    def loose_template_pulls(self, strings: List[cst.BaseExpression]) -> List[PendingPull]:
+        """Jinja pulls in string literals no task of the file is known to
+        render: a template kept in a constant, built for a task made elsewhere.
+        They run in some task of some DAG; the rules that need neither check them."""
+        pending: List[PendingPull] = []
+        saved, self.pure = self.pure, True
+        try:
+            for node in strings:
+                value = self.evaluate(node, Scope())  # a function's names are not known here
+                if not isinstance(value, StrVal):
+                    continue
+                for pull in find_template_calls(value.text):
+                    found = template_loc(value, pull.offset, len(pull.method))
+                    if pull.method == "xcom_pull" and found is not None and id(found[1]) not in self.template_nodes:
+                        pending.append(template_pull(None, value, pull, found[0], found[1]))
+        finally:
+            self.pure = saved
+        return pending
 
     def endpoints(self, value: Any, downstream: bool) -> Optional[List[Any]]:
         """The tasks (or opaque values) a ``>>`` operand stands for; None when not known."""
@@ -238,6 +243,34 @@ class Wiring:
                     self.depend(up, down)
             else:
                 self.depend(left, right)
+
+
+def template_pull(task: Optional[TaskState], value: StrVal, pull: "TemplateCall", loc: Loc,
+                  string_node: cst.CSTNode) -> PendingPull:
+    """The pull a template call makes, run by ``task`` (None when not known)."""
+    places = []
+    for name, value_at, value_length, whole_at, whole_length in pull.arguments:
+        value_loc, whole_loc = template_loc(value, value_at, value_length), template_loc(value, whole_at, whole_length)
+        if value_loc is not None and whole_loc is not None:
+            places.append((name, value_loc[0], whole_loc[0], value_at != whole_at))
+    bound = pull_arguments(pull.positional, pull.keywords)
+    dag = task.dag if task is not None else None
+    if dag is not None and isinstance(dag.dag_id, str) and bound["dag_id"] == dag.dag_id:
+        bound["dag_id"] = ABSENT  # naming its own DAG, as str(xcomarg) does
+    return PendingPull(
+        task,
+        "template",
+        loc,
+        task_ids=bound["task_ids"],
+        key=bound["key"],
+        dag_id=bound["dag_id"],
+        include_prior_dates=bound["include_prior_dates"],
+        run_id=bound["run_id"],
+        positional_count=len(pull.positional),
+        has_star_args=pull.has_star_args,
+        string_node=string_node,
+        argument_locs=tuple(places),
+    )
 
 
 def template_loc(value: StrVal, offset: int, length: int) -> Optional[Tuple[Loc, cst.CSTNode]]:

@@ -8,7 +8,7 @@ from ..findings import Finding
 
 Reporter = Callable[[Sequence[Finding], TextIO], None]
 
-FORMATS = ("github", "json", "sarif", "text")
+FORMATS = ("full", "github", "json", "sarif", "text")
 
 
 def reporter(name: str) -> Reporter:
@@ -22,6 +22,8 @@ def reporter(name: str) -> Reporter:
         from .sarif import report
     elif name == "text":
         from .text import report
+    elif name == "full":
+        from .full import report
     else:
         raise ValueError(f"unknown format {name!r}; known: {', '.join(FORMATS)}")
     return report

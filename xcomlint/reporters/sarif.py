@@ -112,7 +112,18 @@ def result(finding: Finding, rule_index: Optional[int]) -> Dict[str, Any]:
     return entry
 
 
-def sarif_log(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool: ToolInfo) -> Dict[str, Any]:
+def source_root_uri(directory: str) -> str:
+    """The ``file:`` URI of the folder relative paths start from, ending in a slash
+    as SARIF requires of a base URI."""
+    uri = Path(os.path.abspath(directory)).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def sarif_log(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool: ToolInfo,
+              source_root: Optional[str] = None) -> Dict[str, Any]:
+    """``source_root`` is the folder relative paths are relative to: declared as
+    ``%SRCROOT%`` in ``originalUriBaseIds`` so that any viewer can resolve them
+    (GitHub code scanning resolves them against the checkout either way)."""
     index = {rule.code: position for position, rule in enumerate(rules)}
     run: Dict[str, Any] = {
         "tool": {
@@ -128,6 +139,8 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool: Tool
         "columnKind": "unicodeCodePoints",
         "results": [result(finding, index.get(finding.code)) for finding in findings],
     }
+    if source_root is not None:
+        run["originalUriBaseIds"] = {SOURCE_ROOT: {"uri": source_root_uri(source_root)}}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
@@ -149,4 +162,5 @@ def write(log: Dict[str, Any], stream: TextIO) -> None:
 
 
 def report(findings: Sequence[Finding], stream: TextIO) -> None:
-    write(sarif_log(findings, rule_catalog(), xcomlint_tool()), stream)
+    # paths are shown relative to the current directory: that is their base
+    write(sarif_log(findings, rule_catalog(), xcomlint_tool(), source_root=os.getcwd()), stream)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence, TextIO
 
 from ..findings import Finding
+from .style import PLAIN, SEVERITY_STYLES, Style
 
 
 def one_line(message: str) -> str:
@@ -13,10 +14,14 @@ def one_line(message: str) -> str:
     return " ".join(message.splitlines())
 
 
-def format_finding(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.name}: {one_line(finding.message)}"
+def format_finding(finding: Finding, style: Style = PLAIN) -> str:
+    colon = style(":", "cyan")
+    code = style(finding.code, *SEVERITY_STYLES.get(finding.severity, ("bold",)))
+    return (f"{style(finding.path, 'bold')}{colon}{finding.line}{colon}{finding.column}{colon} "
+            f"{code} {finding.name}: {one_line(finding.message)}")
 
 
-def report(findings: Sequence[Finding], stream: TextIO) -> None:
+def report(findings: Sequence[Finding], stream: TextIO, color: bool = False) -> None:
+    style = Style(color)
     for finding in findings:
-        stream.write(format_finding(finding) + "\n")
+        stream.write(format_finding(finding, style) + "\n")

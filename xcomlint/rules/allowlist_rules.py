@@ -8,12 +8,14 @@ reported in the allow-list file itself.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, Iterator, List, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..allowlist.flows import Flow, dag_flows, declared_pushes, run_dags
-from ..model.records import FileModel, Span
+from ..allowlist.records import DagRules, Position, XComRule, matches
+from ..model.records import Dag, FileModel, Span
 from .context import RuleContext
 from .registry import RUN_SCOPE, Report, rule
+from .suggest import closest, grouped_id
 
 
 def _report(flow: Flow, message: str) -> Report:
@@ -65,42 +67,104 @@ def undeclared_push(models: Sequence[FileModel], context: RuleContext) -> Iterat
             )
 
 
+def _span_at(position: Optional[Position], width: int, fallback: Position) -> Span:
+    line, column = position or fallback
+    return Span(line, column, line, column + max(1, width))
+
+
+def _no_task(field: str, pattern: str, dag_id: str, task_ids: Sequence[str]) -> str:
+    suggestion = closest(pattern, task_ids) or grouped_id(pattern, task_ids)
+    hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+    return f"'{field}: {pattern}' names no task of DAG '{dag_id}'{hint} (the entry permits nothing)"
+
+
+def _unknown_tasks(rules: DagRules, task_ids: Sequence[str]) -> Iterator[Tuple[Report, XComRule]]:
+    """Each ``from``/``to`` of an ``xcoms`` entry that matches no task of the DAG."""
+    for entry in rules.xcoms:
+        fallback = (entry.line, entry.column)
+        if not any(matches(task, entry.producer) for task in task_ids):
+            yield Report(_span_at(entry.producer_at, len(entry.producer), fallback),
+                         _no_task("from", entry.producer, rules.dag_id, task_ids), dag_id=rules.dag_id), entry
+        for index, consumer in enumerate(entry.consumers):
+            if not any(matches(task, consumer) for task in task_ids):
+                at = entry.consumers_at[index] if index < len(entry.consumers_at) else None
+                yield Report(_span_at(at, len(consumer), fallback),
+                             _no_task("to", consumer, rules.dag_id, task_ids), dag_id=rules.dag_id), entry
+
+
 @rule("XCL303", "stale-allowlist-entry", "An allow-list entry that matches nothing in the linted code.", scope=RUN_SCOPE,
       severity="warning")
 def stale_allowlist_entry(models: Sequence[FileModel], context: RuleContext) -> Iterator[Report]:
     allowlist = context.allowlist
     if allowlist is None:
         return
-    present = {dag.dag_id: (path, dag) for path, dag in run_dags(models)}
+    # a DAG id may be defined in several files (variants per environment, a copy
+    # being migrated): an entry is stale only if it matches none of them
+    defined: Dict[str, List[Tuple[str, Dag]]] = defaultdict(list)
+    for path, dag in run_dags(models):
+        defined[dag.dag_id].append((path, dag))  # type: ignore[index]
+    dynamic_ids = any(not isinstance(dag.dag_id, str) for model in models for dag in model.dags)
     for dag_id, rules in sorted(allowlist.dags.items()):
-        if dag_id not in present:
-            continue  # a DAG not linted in this run cannot be judged
-        path, dag = present[dag_id]
-        if not (dag.tasks_complete and dag.edges_complete):
+        report = _report_in(allowlist.path, dag_id)
+        if dag_id not in defined:
+            # a typo here would leave the real DAG unchecked: never silent
+            suggestion = closest(dag_id, defined)
+            hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+            runtime = " (a DAG whose id is computed at runtime cannot be matched)" if dynamic_ids else ""
+            yield report(Span(rules.line, rules.column, rules.line, rules.column + len(dag_id)),
+                         f"DAG '{dag_id}' is listed in the allow-list, but no linted file defines it: its entries "
+                         f"check nothing{runtime}{hint}")
+            continue
+        dags = defined[dag_id]
+        if not all(dag.tasks_complete for _, dag in dags):
+            continue  # the code may hold tasks xcomlint cannot name
+        task_ids = sorted({task for _, dag in dags for task in dag.task_ids})
+        mistyped = set()
+        for found, entry in _unknown_tasks(rules, task_ids):
+            mistyped.add(id(entry))
+            yield report(found.span, found.message)
+        for cross in rules.cross_dag:
+            for index, consumer in enumerate(cross.consumers):
+                if not any(matches(task, consumer) for task in task_ids):
+                    mistyped.add(id(cross))
+                    at = cross.consumers_at[index] if index < len(cross.consumers_at) else None
+                    yield report(_span_at(at, len(consumer), (cross.line, cross.column)),
+                                 _no_task("to", consumer, dag_id, task_ids))
+        if not all(dag.edges_complete for _, dag in dags):
             continue  # the code may hold flows xcomlint cannot see
-        flows = list(dag_flows(path, dag))
+        flows = [flow for path, dag in dags for flow in dag_flows(path, dag)]
         # any push counts (return values and multiple_outputs keys too), not only explicit ones
-        pushes = [(p.task_id, p.key) for p in dag.pushes if isinstance(p.task_id, str) and isinstance(p.key, str)]
+        pushes = [(p.task_id, p.key) for _, dag in dags for p in dag.pushes
+                  if isinstance(p.task_id, str) and isinstance(p.key, str)]
         for entry in rules.xcoms:
+            if id(entry) in mistyped:
+                continue
             used = any(entry.allows(f.producer, f.key, f.consumer) for f in flows if f.other_dag is None)
             used = used or any(entry.allows_push(task_id, key) for task_id, key in pushes)
             if not used:
-                yield Report(
+                yield report(
                     Span(entry.line, entry.column, entry.line, entry.column),
                     f"allow-list entry (from: {entry.producer}, key: {entry.key}) for DAG '{dag_id}' matches no "
                     f"push or pull in the linted code; remove it, or fix the task id or key",
-                    path=allowlist.path,
-                    dag_id=dag_id,
                 )
         for cross in rules.cross_dag:
+            if id(cross) in mistyped:
+                continue
             if not any(f.other_dag is not None and cross.allows(f.other_dag, f.producer, f.key, f.consumer) for f in flows):
-                yield Report(
+                other = closest(cross.dag, defined) if cross.dag not in defined else None
+                hint = f"; did you mean dag '{other}'?" if other else ""
+                yield report(
                     Span(cross.line, cross.column, cross.line, cross.column),
                     f"cross_dag entry (dag: {cross.dag}, from: {cross.producer}, key: {cross.key}) for DAG "
-                    f"'{dag_id}' matches no pull in the linted code; remove it, or fix it",
-                    path=allowlist.path,
-                    dag_id=dag_id,
+                    f"'{dag_id}' matches no pull in the linted code{hint}; remove it, or fix it",
                 )
+
+
+def _report_in(path: str, dag_id: str):
+    def report(span: Span, message: str) -> Report:
+        return Report(span, message, path=path, dag_id=dag_id)
+
+    return report
 
 
 @rule("XCL304", "cross-dag-pull", "A pull from another DAG that cross_dag does not permit.", scope=RUN_SCOPE)
@@ -137,12 +201,15 @@ def shared_exclusive_key(models: Sequence[FileModel], context: RuleContext) -> I
                     consumers.append(flow.consumer)
             if len(consumers) < 2:
                 continue
-            first = consumers[0]
+            # the reader kept is one the entry permits (the first of them in source
+            # order), so the finding always falls on a reader it does not
+            permitted = [c for c in consumers if any(matches(c, pattern) for pattern in entry.consumers)]
+            owner = (permitted or consumers)[0]
             for flow in flows:
-                if flow.consumer == first:
+                if flow.consumer == owner:
                     continue
                 yield _report(
                     flow,
                     f"key '{flow.key}' of '{flow.producer}' is declared exclusive, but '{flow.consumer}' reads it "
-                    f"besides '{first}'; only one task may read an exclusive key",
+                    f"besides '{owner}'; only one task may read an exclusive key",
                 )

@@ -18,5 +18,6 @@ from . import (  # noqa: F401
     syntax_error,
     template_in_non_templated_field,
     unresolved_xcomarg,
+    unused_noqa,
     unused_push,
 )

@@ -30,5 +30,5 @@ def empty_key(model: FileModel, context: RuleContext) -> Iterator[Report]:
             severity = "warning"
         yield pull_report(
             pull,
-            message, severity=severity,
+            message, severity=severity, at="key",
         )

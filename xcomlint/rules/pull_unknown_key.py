@@ -29,4 +29,5 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
         yield pull_report(
             pull,
             f"task '{producer}' never pushes key '{key}'{hint} ({pull_effect(pull)})",
+            at="key",
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional, Set
 
-from ..model.records import UNKNOWN_DAGS, Dag
+from ..model.records import HIDDEN_CODE, UNKNOWN_DAGS, Dag
 from .context import RuleContext
-from .pulls import graph_checkable, named_producers, pull_report
+from .pulls import named_producers, pull_report, reads_this_dag
 from .registry import Report, rule
-from .suggest import closest, grouped_id
+from .suggest import closest, grouped_id, one_typo_from
 
 
 @rule("XCL103", "pull-unknown-task", "task_ids names a task that does not exist in the DAG.")
@@ -18,14 +18,14 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
     task_ids = set(dag.task_ids)
     dag_name = f"DAG '{dag.dag_id}'" if isinstance(dag.dag_id, str) else "this DAG"
     for pull in dag.pulls:
-        if not graph_checkable(pull):
+        if not reads_this_dag(pull):
             continue
         for producer in named_producers(pull):
-            # a task the model cannot name may have this id; in a DAG it knows only in
-            # part (a factory's caller), any id outside a closed TaskGroup may exist
-            if producer in task_ids or dag.may_have_unknown_task(producer):
+            if producer in task_ids:
                 continue
             full = grouped_id(producer, task_ids)
+            if not _decidable(dag, producer, task_ids, full):
+                continue
             if full is not None:
                 hint = (
                     f"; did you mean '{full}'? Inside a TaskGroup the full id is group.task, "
@@ -37,4 +37,18 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             yield pull_report(
                 pull,
                 f"task '{producer}' does not exist in {dag_name}{hint} (the pull returns None)",
+                at="task_ids",
             )
+
+
+def _decidable(dag: Dag, producer: str, task_ids: Set[str], grouped: Optional[str]) -> bool:
+    """Whether no task the model cannot name may be the one pulled. A task whose id
+    it could not work out may have any id its pattern matches; tasks that code it
+    cannot see adds have ids of their own, so a pull of the bare id of a grouped
+    task, or of a plain typo of a known id, is still a mistake beside them."""
+    unknowns = dag.unknown_tasks_named(producer)
+    if not unknowns:
+        return True
+    if any(unknown.origin != HIDDEN_CODE for unknown in unknowns):
+        return False
+    return grouped is not None or one_typo_from(producer, task_ids) is not None

@@ -8,14 +8,15 @@ from ..model.records import UNKNOWN_DAGS, Dag, Pull, Task
 from .registry import Report
 
 
+def reads_this_dag(pull: Pull) -> bool:
+    """A pull written in Python or a template that reads this DAG's run, with no
+    ``*args``: the task that runs it may be one of unknown id."""
+    return not pull.has_star_args and not pull.targets_other_dag and pull.via != "xcomarg"
+
+
 def graph_checkable(pull: Pull) -> bool:
-    """A pull in this DAG, by a known task, with every argument statically known."""
-    return (
-        isinstance(pull.consumer, str)
-        and not pull.has_star_args
-        and not pull.targets_other_dag
-        and pull.via != "xcomarg"
-    )
+    """Such a pull by a task of known id, whose place in the graph is known."""
+    return isinstance(pull.consumer, str) and reads_this_dag(pull)
 
 
 def named_producers(pull: Pull) -> Tuple[str, ...]:
@@ -26,18 +27,24 @@ def named_producers(pull: Pull) -> Tuple[str, ...]:
     return producers  # type: ignore[return-value]
 
 
-def string_end(pull: Pull) -> tuple:
-    """For a pull inside a multi-line string, the string's last line also takes a noqa."""
-    return (pull.end_line_of_string,) if pull.end_line_of_string else ()
+def noqa_lines(pull: Pull) -> Tuple[int, ...]:
+    """Where a ``# noqa`` also silences a finding at this pull: every line of a
+    call written over several lines (as black formats long calls), and for a
+    pull inside a multi-line string, the line where the string ends."""
+    lines = tuple(range(pull.span.line, pull.span.end_line + 1)) if pull.via == "xcom_pull" else ()
+    return lines + ((pull.end_line_of_string,) if pull.end_line_of_string else ())
 
 
-def pull_report(pull: Pull, message: str, severity: Optional[str] = None) -> Report:
-    """A finding at a pull, naming the pulling task, silenceable at a template's last line."""
+def pull_report(pull: Pull, message: str, severity: Optional[str] = None, at: Optional[str] = None) -> Report:
+    """A finding at a pull, naming the pulling task: at the argument ``at``
+    (``task_ids``, ``key``) when it is written, else at the call."""
+    argument = pull.argument(at) if at is not None else None
+    span = argument.value if argument is not None and argument.value.resolved else pull.span
     return Report(
-        pull.span,
+        span,
         message,
         task_id=pull.consumer if isinstance(pull.consumer, str) else None,
-        extra_noqa_lines=string_end(pull),
+        extra_noqa_lines=noqa_lines(pull),
         severity=severity,
     )
 

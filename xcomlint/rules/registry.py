@@ -10,6 +10,7 @@ from ..model.records import Span
 DAG_SCOPE = "dag"  # sees one DAG of one file
 FILE_SCOPE = "file"  # sees one file model
 RUN_SCOPE = "run"  # sees every file of the run
+NOQA_SCOPE = "noqa"  # sees one file's noqa directives once every other rule is done (XCL002)
 
 
 @dataclass(frozen=True)

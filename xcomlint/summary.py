@@ -1,0 +1,47 @@
+"""The last line of a text run, on standard error: what was checked and found.
+
+It never claims more than is true: findings are counted with the files they
+are in ("in 1 of 2 files"), a run where a path could not be read does not say
+"All checks passed", and a run that checked no file says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from .findings import Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import RunResult
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(run: "RunResult", findings: Sequence[Finding], allowlist: Optional[str]) -> str:
+    checked = len(run.files)
+    linted = set(run.files)
+    if findings:
+        in_files = {f.path for f in findings if f.path in linted}
+        elsewhere = {f.path for f in findings if f.path not in linted}
+        where = []
+        if len(in_files) == checked and checked:
+            where.append(f"in {_plural(checked, 'file')}")
+        elif in_files or not elsewhere:
+            where.append(f"in {len(in_files)} of {_plural(checked, 'file')}")
+        if elsewhere:
+            where.append("in the allow-list" if elsewhere == {allowlist} else f"in {_plural(len(elsewhere), 'other file')}")
+        return f"Found {_plural(len(findings), 'finding')} {' and '.join(where)}."
+    if run.path_errors or run.errors:
+        problems = []
+        if run.path_errors:
+            problems.append(f"{_plural(len(run.path_errors), 'path')} could not be checked")
+        if run.errors:
+            problems.append(f"xcomlint failed on {_plural(len({e.path for e in run.errors}), 'file')}")
+        if not checked:
+            return f"No Python files were checked: {' and '.join(problems)}."
+        return f"No findings in {_plural(checked, 'checked file')}, but {' and '.join(problems)}."
+    if not checked:
+        return "No Python files were checked."
+    return f"All checks passed ({_plural(checked, 'file')})."
