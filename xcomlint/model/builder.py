@@ -211,8 +211,10 @@ class Builder(TaskBuilding, Wiring):
         if name is None:
             return False
         target = function.scope.lookup(name) if "." not in name else None
-        if isinstance(target, (TaskFlowVal, TaskGroupFuncVal, ClassVal, DagFuncVal)):
+        if isinstance(target, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal)):
             return True
+        if isinstance(target, ClassVal):
+            return self.is_operator_class(target)
         if isinstance(target, FunctionVal) and depth < MAX_INLINE_DEPTH:
             return self.may_create_tasks(target, depth + 1)
         qualified = self.imports.qualify(node.func)

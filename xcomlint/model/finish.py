@@ -328,7 +328,7 @@ _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 def _may_hold_pull(node: cst.CSTNode) -> bool:
     kind = type(node)
     if kind is cst.SimpleString:
-        return "xcom_pu" in node.value
+        return "xcom_pu" in node.value and "{" in node.value
     if kind is cst.ConcatenatedString:
         return _may_hold_pull(node.left) or _may_hold_pull(node.right)
     return any(type(part) is cst.FormattedStringText and "xcom_pu" in part.value for part in node.parts)
