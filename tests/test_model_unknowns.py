@@ -49,16 +49,22 @@ test_run = get_test_run(dag)
         # Airflow's test helpers are known: the watcher is one more sink task
         ("make_bukcet", "", [("XCL103", 8)]),
         ("object", "", [("XCL103", 8)]),  # the bare id of a grouped task
+        ("cleanup", "", [("XCL103", 8)]),
         ("watcher", "", [("XCL102", 8)]),  # it exists, and runs after 'use'
         # a factory handed the DAG may add any task at the top of the DAG...
-        ("make_bukcet", "add_cleanup(dag)", []),
+        ("cleanup", "add_cleanup(dag)", []),
         # ...but none inside a TaskGroup it was not given, which is closed
-        ("copy.objetc", "add_cleanup(dag)", [("XCL103", 8)]),
+        ("copy.cleanup", "add_cleanup(dag)", [("XCL103", 8)]),
+        # and the tasks it adds have ids of their own: a typo of a known id, or
+        # the bare id of a grouped task, is still a mistake
+        ("make_bukcet", "add_cleanup(dag)", [("XCL103", 8)]),
+        ("object", "add_cleanup(dag)", [("XCL103", 8)]),
+        ("make_bucket_2", "add_cleanup(dag)", []),  # another number: perhaps its task
         # a bare call may be a factory adding tasks to the DAG it runs in
-        ("make_bukcet", "add_cleanup(copy)", []),
+        ("cleanup", "add_cleanup(copy)", []),
         # a function given one group may add tasks there, and only there
-        ("copy.objetc", "cleanup = add_cleanup(copy)", []),
-        ("make_bukcet", "cleanup = add_cleanup(copy)", [("XCL103", 8)]),
+        ("copy.cleanup", "hidden = add_cleanup(copy)", []),
+        ("cleanup", "hidden = add_cleanup(copy)", [("XCL103", 8)]),
     ],
 )
 def test_what_a_call_cannot_see_silences_only_what_it_could_change(producer: str, extra: str, expected) -> None:
@@ -177,10 +183,12 @@ def test_tasks_of_a_house_made_dag_are_still_checked() -> None:
     model = model_of(HOUSE_DAG)
     assert [d.kind for d in model.dags] == [CONTEXT_DAG] and model.real_dags == ()
     assert model.dags[0].dag_id is UNKNOWN
-    # the graph-free rules and XCL104 report; XCL103 cannot know the DAG's other tasks
+    # the graph-free rules and XCL104 report; the DAG object may hold other tasks,
+    # but a plain typo of a known id is still a mistake
     assert found(HOUSE_DAG, ["XCL101", "XCL103", "XCL104", "XCL201"]) == [
-        ("XCL201", 7), ("XCL104", 11), ("XCL101", 13)
+        ("XCL201", 7), ("XCL104", 11), ("XCL103", 12), ("XCL101", 13)
     ]
+    assert found(HOUSE_DAG.replace('"extarct"', '"transform"'), ["XCL103"]) == []
 
 
 def test_a_dag_made_by_a_factory_function() -> None:
@@ -219,7 +227,8 @@ def collection_group():
     [
         ("collection.generate", []),
         ("collection.generat", [("XCL103", 10)]),  # the group is closed: no other task is in it
-        ("generate", []),  # a top-level task of the caller's DAG may have that id
+        ("generate", [("XCL103", 10)]),  # the bare id of the grouped task
+        ("publish", []),  # a task of the caller's DAG may have that id
     ],
 )
 def test_a_factory_no_code_of_the_file_calls_is_modelled(producer: str, expected) -> None:

@@ -76,6 +76,9 @@ OVERRIDES: Dict[str, Dict[str, Any]] = {
     # execute returns SmtpHook.send_email_smtp(...), which returns None (the
     # generator does not follow hook calls); Airflow 2's EmailOperator returns nothing
     "airflow.providers.smtp.operators.smtp.EmailOperator": {"pushes": PUSHES_NOTHING},
+    # poke returns a bool, or what the user's success= callable returns on the
+    # first cell: documented as a bool, and a sensor pushes only a PokeReturnValue
+    "airflow.providers.common.sql.sensors.sql.SqlSensor": {"pushes": PUSHES_NOTHING},
 }
 # Classes the pinned releases no longer have, as the class they were a
 # deprecated subclass of (SimpleHttpOperator: removed in the http provider 5.0)

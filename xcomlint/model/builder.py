@@ -36,7 +36,8 @@ from .literals import (
     xcomarg_string,
 )
 from .pending import BoundMethod, LabelVal, Star
-from .records import CONTEXT_DAG, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS
+from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
+from .syntax import child_list
 from .tasks import TaskBuilding, unique_task_id
 from .values import (
     ClassVal,
@@ -123,6 +124,7 @@ class Builder(TaskBuilding, Wiring):
         self.template_nodes: set = set()
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
+        self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
         # functions of the module the builder ran (called, or referenced by name)
         self.used_functions: set = set()
         self.steps = 0
@@ -165,7 +167,8 @@ class Builder(TaskBuilding, Wiring):
         rules that need no graph still check their pulls, pushes and values."""
         for name, value in list(self.module_scope.names.items()):
             if isinstance(value, FunctionVal) and value.node not in self.used_functions:
-                self.run_factory(value)
+                if self.may_create_tasks(value):
+                    self.run_factory(value)
             elif isinstance(value, TaskGroupFuncVal) and value.function.node not in self.used_functions:
                 dag = self.pseudo_dag(CONTEXT_DAG, value.function.node)
                 self.dag_stack.append(dag)
@@ -180,6 +183,43 @@ class Builder(TaskBuilding, Wiring):
                     self.create_taskflow_task(value, value.function.node, [], {})
                 finally:
                     self.dag_stack.pop()
+
+    def may_create_tasks(self, function: FunctionVal, depth: int = 0) -> bool:
+        """Whether running ``function`` may make a task or a TaskGroup: whether it
+        calls something with a ``task_id``/``group_id``, an operator or TaskGroup
+        class, a TaskFlow function, or a function of the file that may. Most of a
+        file's functions are callables and helpers: running them all would cost
+        more than the rest of the model."""
+        key = id(function.node)
+        if key in self.creating:
+            return self.creating[key]
+        self.creating[key] = False  # a recursive call adds nothing
+        found = False
+        stack: List[cst.CSTNode] = [function.node.body]
+        while stack and not found:
+            node = stack.pop()
+            if type(node) is cst.Call:
+                found = self.call_may_create_tasks(node, function, depth)
+            stack.extend(child_list(node))
+        self.creating[key] = found
+        return found
+
+    def call_may_create_tasks(self, node: cst.Call, function: FunctionVal, depth: int) -> bool:
+        if any(arg.keyword is not None and arg.keyword.value in ("task_id", "group_id") for arg in node.args):
+            return True
+        name = dotted_name(node.func)
+        if name is None:
+            return False
+        target = function.scope.lookup(name) if "." not in name else None
+        if isinstance(target, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal)):
+            return True
+        if isinstance(target, ClassVal):
+            return self.is_operator_class(target)
+        if isinstance(target, FunctionVal) and depth < MAX_INLINE_DEPTH:
+            return self.may_create_tasks(target, depth + 1)
+        qualified = self.imports.qualify(node.func)
+        last = (kb.airflow_name(qualified) or "") if qualified else ""
+        return last in kb.TASK_GROUP_CLASSES or last in kb.DAG_CLASSES or last.endswith(("Operator", "Sensor"))
 
     def run_factory(self, function: FunctionVal) -> None:
         """Run a function no code of the file calls, as its callers' DAG would."""
@@ -229,15 +269,17 @@ class Builder(TaskBuilding, Wiring):
         for dag in targets:
             dag.edges_complete = False
 
-    def may_add_tasks(self, dag: Optional[DagState], pattern: str, group: Optional[GroupState]) -> None:
+    def may_add_tasks(self, dag: Optional[DagState], pattern: str, group: Optional[GroupState],
+                      origin: str = UNKNOWN_ID) -> None:
         """Tasks the model cannot name may exist in ``dag``: their full ids match
-        ``pattern``, and they were created under ``group``."""
+        ``pattern``, they were created under ``group``, for the reason ``origin``
+        (see ``UnknownIds``)."""
         if dag is None:
             return
         dag.tasks_complete = False
         namespace = group.namespace if group is not None else None
-        if (pattern, namespace) not in dag.unknown_ids:
-            dag.unknown_ids.append((pattern, namespace))
+        if (pattern, namespace, origin) not in dag.unknown_ids:
+            dag.unknown_ids.append((pattern, namespace, origin))
 
     def opaque(self, args: List[Any], kwargs: Dict[str, Any], creates_tasks: bool, node: Optional[cst.CSTNode] = None) -> Any:
         """The result of code the model cannot see (a function imported from
@@ -257,11 +299,11 @@ class Builder(TaskBuilding, Wiring):
         for group in groups:
             group.closed = False
             owner = next((t.dag for t in group.members if t.dag is not None), dag)
-            self.may_add_tasks(owner, group.id_pattern(".*"), group)
+            self.may_add_tasks(owner, group.id_pattern(".*"), group, HIDDEN_CODE)
         for handed in whole:
             # given the DAG itself, the code can add any task and wire any two
             handed.edges_complete = False
-            self.may_add_tasks(handed, ".*", None)
+            self.may_add_tasks(handed, ".*", None, HIDDEN_CODE)
         for member in members:
             self.add_edge(member, value, "opaque")
             self.add_edge(value, member, "opaque")
@@ -275,7 +317,7 @@ class Builder(TaskBuilding, Wiring):
         if not value.wired:
             value.wired = True
             pattern = value.group.id_pattern(".*") if value.group is not None else ".*"
-            self.may_add_tasks(value.dag, pattern, value.group)
+            self.may_add_tasks(value.dag, pattern, value.group, HIDDEN_CODE)
 
     def place_opaque(self, value: OpaqueVal, dag: DagState) -> None:
         """An opaque value made outside any DAG, wired to a task of ``dag``."""

@@ -126,7 +126,8 @@ class _BodyScanner:
             node, depth, block, loops = stack.pop()
             self.block, self.loops = block, loops
             kind = type(node)
-            self.visit(node, kind, depth)
+            if kind in _VISITED:
+                self.visit(node, kind, depth)
             if kind is cst.FunctionDef or kind is cst.Lambda:
                 depth, loops = depth + 1, 0
             elif kind is cst.IndentedBlock or kind is cst.SimpleStatementSuite:
@@ -197,6 +198,11 @@ class _BodyScanner:
         for arg in node.args:
             if _reaches_context(arg.value, self.context_names):
                 self.summary.context_callees.add(func.value if isinstance(func, cst.Name) else None)
+
+
+# the node types ``_BodyScanner.visit`` reads (most of a body is names and literals)
+_VISITED = frozenset({cst.Call, cst.Return, cst.Yield, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For,
+                      cst.CompFor, cst.AsName, cst.WithItem})
 
 
 def _loops_left(statements: Sequence[cst.CSTNode], loops: int) -> List[Tuple[cst.CSTNode, int]]:

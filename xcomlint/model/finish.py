@@ -292,8 +292,9 @@ class Finisher:
                     kind=state.kind,
                     untemplated_pulls=tuple(self.untemplated(found) for task in state.tasks for found in task.untemplated),
                     unknown_ids=tuple(
-                        UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None)
-                        for pattern, group in state.unknown_ids
+                        UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None,
+                                   origin)
+                        for pattern, group, origin in state.unknown_ids
                     ),
                     closed_groups=tuple(
                         g.full_id for g in state.groups if g.closed and g.prefix and isinstance(g.full_id, str)
@@ -350,7 +351,7 @@ _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 def _may_hold_pull(node: cst.CSTNode) -> bool:
     kind = type(node)
     if kind is cst.SimpleString:
-        return "xcom_pu" in node.value
+        return "xcom_pu" in node.value and "{" in node.value
     if kind is cst.ConcatenatedString:
         return _may_hold_pull(node.left) or _may_hold_pull(node.right)
     return any(type(part) is cst.FormattedStringText and "xcom_pu" in part.value for part in node.parts)

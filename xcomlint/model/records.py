@@ -298,15 +298,24 @@ CONTEXT_DAG = "context"  # one DAG the model cannot name: a house-made DAG objec
 UNKNOWN_DAGS = "unknown"  # tasks whose DAG is not known at all (perhaps several DAGs)
 
 
+# why a DAG may hold tasks the model cannot name (``UnknownIds.origin``)
+UNKNOWN_ID = "id"  # a task it saw, whose id it could not work out (``f"load_{table}"``)
+HIDDEN_CODE = "code"  # tasks that code it cannot see may add (a factory, a house-made DAG class)
+
+
 @dataclass(frozen=True)
 class UnknownIds:
     """Tasks whose ids the model cannot name: ``pattern`` is a regular
     expression their ids match in full (``load_.*`` for ``f"load_{table}"``,
     ``.*`` for tasks a factory may add); ``group`` is the TaskGroup id prefix
-    they were created under, or None at the top of the DAG."""
+    they were created under, or None at the top of the DAG. A task made from an
+    id the model could not work out may have any id its pattern matches; tasks
+    that hidden code adds have ids of their own, and nothing suggests they are
+    one letter away from a task the file names."""
 
     pattern: str
     group: Optional[str] = None
+    origin: str = UNKNOWN_ID
 
 
 @dataclass(frozen=True)
@@ -354,16 +363,21 @@ class Dag:
     def task_ids(self) -> Tuple[str, ...]:
         return tuple(t.task_id for t in self.tasks if isinstance(t.task_id, str))
 
-    def may_have_unknown_task(self, task_id: str) -> bool:
-        """Whether a task the model cannot name may have this id."""
+    def unknown_tasks_named(self, task_id: str) -> Tuple[UnknownIds, ...]:
+        """The tasks the model cannot name that may have this id."""
+        found = []
         for unknown in self.unknown_ids:
             if not re.fullmatch(unknown.pattern, task_id):
                 continue
             # a task created outside a closed group cannot have an id inside it
             if any(task_id.startswith(group + ".") and not _within(unknown.group, group) for group in self.closed_groups):
                 continue
-            return True
-        return False
+            found.append(unknown)
+        return tuple(found)
+
+    def may_have_unknown_task(self, task_id: str) -> bool:
+        """Whether a task the model cannot name may have this id."""
+        return bool(self.unknown_tasks_named(task_id))
 
 
 def _within(group: Optional[str], outer: str) -> bool:

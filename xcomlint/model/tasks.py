@@ -16,7 +16,7 @@ from .callables import CallableSummary, summarize_callable
 from .imports import dotted_name
 from .literals import SUFFIX, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
-from .records import ABSENT, CONTEXT_DAG, RETURN_KEY, UNKNOWN
+from .records import ABSENT, CONTEXT_DAG, HIDDEN_CODE, RETURN_KEY, UNKNOWN
 from .values import (
     ClassVal,
     ConstVal,
@@ -64,7 +64,7 @@ class TaskBuilding:
     def pseudo_dag(self, kind: str, node: cst.CSTNode) -> DagState:
         """A DAG the model cannot name, which may hold tasks it cannot see."""
         dag = DagState(UNKNOWN, node, kind=kind)
-        self.may_add_tasks(dag, ".*", None)
+        self.may_add_tasks(dag, ".*", None, HIDDEN_CODE)
         self.dags.append(dag)
         return dag
 

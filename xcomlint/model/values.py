@@ -104,8 +104,8 @@ class DagState:
     groups: List[GroupState] = field(default_factory=list)
     tasks_complete: bool = True
     edges_complete: bool = True
-    # (id pattern, namespace group) of tasks the model cannot name
-    unknown_ids: List[Tuple[str, Optional[GroupState]]] = field(default_factory=list)
+    # (id pattern, namespace group, origin) of tasks the model cannot name
+    unknown_ids: List[Tuple[str, Optional[GroupState], str]] = field(default_factory=list)
     kind: str = "dag"
     misuses: List[Any] = field(default_factory=list)
     has_template_files: bool = False

@@ -153,6 +153,8 @@ class Wiring:
         saved, self.pure = self.pure, True
         try:
             for node in strings:
+                if id(node) in self.template_nodes:
+                    continue  # a template some task renders: its pulls are that task's
                 value = self.evaluate(node, Scope())  # a function's names are not known here
                 if not isinstance(value, StrVal):
                     continue

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Iterator, Optional, Set
 
 from ..findings import Fix
-from ..model.records import UNKNOWN_DAGS, Dag, Pull
+from ..model.records import HIDDEN_CODE, UNKNOWN_DAGS, Dag, Pull
 from .context import RuleContext
 from .fixes import SAFE, UNSAFE, literal_replacement, single_fix
-from .pulls import graph_checkable, named_producers, pull_report
+from .pulls import named_producers, pull_report, reads_this_dag
 from .registry import Report, rule
-from .suggest import closest, grouped_id, typo_of
+from .suggest import closest, grouped_id, one_typo_from, typo_of
 
 
 @rule("XCL103", "pull-unknown-task", "task_ids names a task that does not exist in the DAG.")
@@ -20,14 +20,14 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
     task_ids = set(dag.task_ids)
     dag_name = f"DAG '{dag.dag_id}'" if isinstance(dag.dag_id, str) else "this DAG"
     for pull in dag.pulls:
-        if not graph_checkable(pull):
+        if not reads_this_dag(pull):
             continue
         for producer in named_producers(pull):
-            # a task the model cannot name may have this id; in a DAG it knows only in
-            # part (a factory's caller), any id outside a closed TaskGroup may exist
-            if producer in task_ids or dag.may_have_unknown_task(producer):
+            if producer in task_ids:
                 continue
             full = grouped_id(producer, task_ids)
+            if not _decidable(dag, producer, task_ids, full):
+                continue
             if full is not None:
                 hint = (
                     f"; did you mean '{full}'? Inside a TaskGroup the full id is group.task, "
@@ -45,15 +45,32 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
 
 
 def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set[str]) -> Optional[Fix]:
-    """The full id of the one grouped task with this bare id (safe: nothing else
-    can be meant), or the one id this is a short typo of (unsafe: a typo is a
-    guess, and only in a DAG whose every task is known)."""
+    """The full id of the one grouped task with this bare id (safe when every
+    task of the DAG is known: nothing else can be meant), or the one id this is
+    a short typo of (unsafe: a typo is a guess; only in a DAG whose every task
+    is known)."""
     if len(pull.producers) != 1:
         return None  # a list of ids: the model keeps the span of the whole list only
     argument = pull.argument("task_ids")
     if full is not None:
-        return single_fix(f"Replace '{producer}' with '{full}'", SAFE, literal_replacement(argument, producer, full))
+        # with tasks the model cannot name, another grouped task may have this bare id
+        applicability = SAFE if dag.tasks_complete else UNSAFE
+        return single_fix(f"Replace '{producer}' with '{full}'", applicability,
+                          literal_replacement(argument, producer, full))
     typo = typo_of(producer, task_ids) if dag.tasks_complete else None
     if typo is None or typo != closest(producer, task_ids):
         return None  # the fix must be what the message suggests
     return single_fix(f"Replace '{producer}' with '{typo}'", UNSAFE, literal_replacement(argument, producer, typo))
+
+
+def _decidable(dag: Dag, producer: str, task_ids: Set[str], grouped: Optional[str]) -> bool:
+    """Whether no task the model cannot name may be the one pulled. A task whose id
+    it could not work out may have any id its pattern matches; tasks that code it
+    cannot see adds have ids of their own, so a pull of the bare id of a grouped
+    task, or of a plain typo of a known id, is still a mistake beside them."""
+    unknowns = dag.unknown_tasks_named(producer)
+    if not unknowns:
+        return True
+    if any(unknown.origin != HIDDEN_CODE for unknown in unknowns):
+        return False
+    return grouped is not None or one_typo_from(producer, task_ids) is not None

@@ -9,14 +9,15 @@ from ..model.records import UNKNOWN_DAGS, Dag, Pull, Task
 from .registry import Report
 
 
+def reads_this_dag(pull: Pull) -> bool:
+    """A pull written in Python or a template that reads this DAG's run, with no
+    ``*args``: the task that runs it may be one of unknown id."""
+    return not pull.has_star_args and not pull.targets_other_dag and pull.via != "xcomarg"
+
+
 def graph_checkable(pull: Pull) -> bool:
-    """A pull in this DAG, by a known task, with every argument statically known."""
-    return (
-        isinstance(pull.consumer, str)
-        and not pull.has_star_args
-        and not pull.targets_other_dag
-        and pull.via != "xcomarg"
-    )
+    """Such a pull by a task of known id, whose place in the graph is known."""
+    return isinstance(pull.consumer, str) and reads_this_dag(pull)
 
 
 def named_producers(pull: Pull) -> Tuple[str, ...]:

@@ -25,6 +25,33 @@ def quoted_list(items: Iterable[str], limit: int = 5) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def one_typo_from(word: str, candidates: Iterable[str]) -> Optional[str]:
+    """The one candidate ``word`` is a single typo away from (a letter replaced,
+    added, dropped, or two swapped), when that typo is a plain slip: not a
+    different number (``load_1``/``load_2``) and not a plural (``order``/``orders``),
+    which name other things as often as they mistype."""
+    found = [c for c in set(candidates) if len(c) >= 4 and _one_edit(word, c) and not _names_another(word, c)]
+    return found[0] if len(found) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _names_another(a: str, b: str) -> bool:
+    if a.rstrip("s") == b.rstrip("s"):
+        return True  # a plural
+    changed = {ch for ch in set(a) ^ set(b)} | {x for x, y in zip(a, b) if x != y} | {y for x, y in zip(a, b) if x != y}
+    return bool(changed) and all(ch.isdigit() for ch in changed)
+
+
 def edit_distance(a: str, b: str) -> int:
     """Insertions, deletions, substitutions and swaps of two neighbours
     (``extarct`` is one swap from ``extract``)."""
@@ -43,8 +70,12 @@ def edit_distance(a: str, b: str) -> int:
 
 def typo_of(word: str, candidates: Iterable[str]) -> Optional[str]:
     """The one candidate ``word`` is a one- or two-character typo of: None when
-    none is, or several are. Two edits need a word of five characters or more,
-    one edit three, so that a short word is not taken for another."""
+    none is, or several are, or the difference names another thing (a number,
+    a plural). Two edits need a word of five characters or more, one edit
+    three, so that a short word is not taken for another."""
     allowed = 2 if len(word) >= 5 else 1 if len(word) >= 3 else 0
     close = {c for c in candidates if c != word and edit_distance(word, c) <= allowed}
-    return next(iter(close)) if len(close) == 1 else None
+    if len(close) != 1:
+        return None
+    found = next(iter(close))
+    return None if _names_another(word, found) else found

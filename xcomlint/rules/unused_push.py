@@ -85,11 +85,13 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
                 readers = pulls.get(push.key, []) + pulls.get(None, [])
                 if any(_may_read(pull, pull_dag, dag, push, version) for pull_dag, pull in readers):
                     continue
+                bare = version >= 3 and any(pull.task_ids in (ABSENT, None) for _, pull in pulls.get(push.key, []))
+                hint = (f"; the pulls of '{push.key}' without task_ids read their own task on Airflow 3, "
+                        f"name '{push.task_id}' in them" if bare else "; drop the push or pull it where it is needed")
                 yield Report(
                     push.span,
                     f"key '{push.key}' pushed by task '{push.task_id}' is never pulled from that task in the "
-                    f"linted files: it only adds a row to the metadata database; drop the push or pull it "
-                    f"where it is needed",
+                    f"linted files: it only adds a row to the metadata database{hint}",
                     task_id=push.task_id,
                     path=model.path,
                     dag_id=dag.dag_id if isinstance(dag.dag_id, str) else None,

@@ -1,0 +1,244 @@
+"""The recall benchmark's own instruments: the independent scan and the mutators."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import recall  # noqa: E402
+from recall_mutants import KINDS, Mutant, mutants_of  # noqa: E402
+from recall_scan import scan_file, simple_graph  # noqa: E402
+
+ETL = '''\
+from datetime import datetime
+
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.operators.empty import EmptyOperator
+from airflow.operators.python import PythonOperator
+from airflow.providers.amazon.aws.operators.s3 import S3CreateBucketOperator
+
+
+def extract(ti):
+    ti.xcom_push(key="rows", value=3)
+    return "s3://bucket/key"
+
+
+def load(ti):
+    path = ti.xcom_pull(task_ids="extract")
+    rows = ti.xcom_pull(
+        task_ids="extract",
+        key="rows",
+    )
+    print(path, rows)
+
+
+with DAG("etl", start_date=datetime(2024, 1, 1)) as dag:
+    start = EmptyOperator(task_id="start")
+    bucket = S3CreateBucketOperator(task_id="make_bucket", bucket_name="b")
+    get = PythonOperator(task_id="extract", python_callable=extract)
+    put = PythonOperator(task_id="load", python_callable=load)
+    report = BashOperator(
+        task_id="report",
+        bash_command="echo {{ ti.xcom_pull(task_ids='load') }}",
+    )
+    start >> bucket >> get >> put >> report
+'''
+
+GROUPED = '''\
+from datetime import datetime
+
+from airflow import DAG
+from airflow.decorators import task
+from airflow.operators.bash import BashOperator
+from airflow.utils.task_group import TaskGroup
+
+with DAG("grouped", start_date=datetime(2024, 1, 1)) as dag:
+    with TaskGroup("prep") as prep:
+        clean = BashOperator(task_id="clean", bash_command="echo hi")
+
+    @task
+    def summary(ti=None):
+        return ti.xcom_pull(task_ids="prep.clean")
+
+    prep >> summary()
+'''
+
+
+def by_kind(source: str, name: str = "dag.py", per_file: int = 10) -> Dict[str, List[Mutant]]:
+    scan = scan_file(name, source)
+    assert scan is not None
+    found: Dict[str, List[Mutant]] = {}
+    for mutant in mutants_of(scan, seed=3, per_file=per_file):
+        found.setdefault(mutant.kind, []).append(mutant)
+    return found
+
+
+def one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def pulls_of(source: str) -> List[ast.Call]:
+    return [n for n in ast.walk(ast.parse(source))
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "xcom_pull"]
+
+
+def test_scan_reads_tasks_pulls_consumers_and_graph():
+    scan = scan_file("etl.py", ETL)
+    assert {t.task_id for t in scan.tasks} == {"start", "make_bucket", "extract", "load", "report"}
+    assert scan.task("make_bucket").origin == "airflow.providers.amazon.aws.operators.s3.S3CreateBucketOperator"
+    pulls = [(p.jinja, [v for v, _ in p.task_ids], p.key or "", p.consumer.task_id) for p in scan.pulls]
+    assert sorted(pulls) == [(False, ["extract"], "", "load"), (False, ["extract"], "rows", "load"),
+                             (True, ["load"], "", "report")]
+    graph = simple_graph(scan)
+    assert sorted((e.upstream, e.downstream) for e in graph.edges) == [
+        ("extract", "load"), ("load", "report"), ("make_bucket", "extract"), ("start", "make_bucket")]
+    grouped = scan_file("grouped.py", GROUPED)
+    assert {t.task_id for t in grouped.tasks} == {"prep.clean", "summary"}
+    assert grouped.pulls[0].consumer.task_id == "summary"
+    assert simple_graph(grouped) is None  # a TaskGroup's edges are not read
+
+
+def test_every_kind_makes_a_valid_mutant_of_the_same_length():
+    found = {**by_kind(ETL, "etl.py"), **by_kind(GROUPED, "grouped.py")}
+    assert set(found) == set(KINDS)
+    for kind, mutants in found.items():
+        for mutant in mutants:
+            original = ETL if "extract" in mutant.source or "make_bucket" in mutant.source else GROUPED
+            assert mutant.source.count("\n") == original.count("\n"), kind
+            ast.parse(mutant.source)
+            assert mutant.source != original
+            # the mutated line is the only line that changed, apart from the
+            # continuation lines of an edited statement
+            changed = [i for i, (a, b) in enumerate(zip(original.splitlines(), mutant.source.splitlines())) if a != b]
+            assert changed and changed[0] + 1 == mutant.line, kind
+
+
+def test_typos_change_one_letter_into_no_string_of_the_file():
+    found = by_kind(ETL, "etl.py")
+    strings = {n.value for n in ast.walk(ast.parse(ETL)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    for mutant in found["task_id_typo_python"] + found["task_id_typo_jinja"]:
+        new = mutant.detail["typo"]
+        assert one_edit(mutant.detail["task_ids"], new) and new not in strings
+        assert f"'{new}'" in mutant.after or f'"{new}"' in mutant.after
+    (key,) = found["key_typo"]
+    assert key.detail["key"] == "rows" and one_edit("rows", key.detail["typo"])
+    assert [kw.value.value for c in pulls_of(key.source) for kw in c.keywords if kw.arg == "key"] == [key.detail["typo"]]
+
+
+def test_task_ids_deleted_removes_only_that_argument():
+    found = by_kind(ETL, "etl.py")
+    assert len(found["task_ids_deleted"]) == 2
+    for mutant in found["task_ids_deleted"]:
+        kept = [[kw.arg for kw in c.keywords] for c in pulls_of(mutant.source)]
+        assert sorted(kept) == sorted([[], ["task_ids", "key"]]) or sorted(kept) == sorted([["task_ids"], ["key"]])
+    (jinja,) = found["task_ids_deleted_jinja"]
+    assert "{{ ti.xcom_pull() }}" in jinja.after
+
+
+def test_group_prefix_dropped():
+    (mutant,) = by_kind(GROUPED, "grouped.py")["group_prefix_dropped"]
+    assert mutant.before == 'return ti.xcom_pull(task_ids="prep.clean")'
+    assert mutant.after == 'return ti.xcom_pull(task_ids="clean")'
+
+
+def test_edge_removed_cuts_the_only_path_and_keeps_the_others():
+    mutants = by_kind(ETL, "etl.py")["edge_removed"]
+    assert [m.detail["edge"] for m in mutants] == ["extract >> load", "load >> report"]
+    for mutant in mutants:
+        graph = simple_graph(scan_file("etl.py", mutant.source))
+        edges = sorted((e.upstream, e.downstream) for e in graph.edges)
+        upstream, downstream = mutant.detail["edge"].split(" >> ")
+        assert (upstream, downstream) not in edges and len(edges) == 3
+        assert not graph.reachable(upstream, downstream)
+    assert mutants[0].after == "start >> bucket >> get; put >> report"
+
+
+def test_returns_set_and_datetime():
+    found = by_kind(ETL, "etl.py")
+    (as_set,) = found["returns_set"]
+    assert as_set.after == 'return {"s3://bucket/key"}'
+    (as_datetime,) = found["returns_datetime"]
+    assert as_datetime.after == "return datetime.now()"
+    # the @task function of the grouped DAG returns its pull
+    (grouped_set,) = by_kind(GROUPED, "grouped.py")["returns_set"]
+    assert grouped_set.after == 'return {ti.xcom_pull(task_ids="prep.clean")}'
+
+
+def test_xcom_push_false_and_silent_operators():
+    found = by_kind(ETL, "etl.py")
+    (off,) = [m for m in found["do_xcom_push_false"] if m.detail["producer"] == "extract"]
+    assert off.after == 'get = PythonOperator(task_id="extract", do_xcom_push=False, python_callable=extract)'
+    assert off.origin == "classic" and len(off.sites) == 1  # the pull of return_value, not of 'rows'
+    retargeted = found["pull_from_silent_operator"]
+    assert {m.detail["now"] for m in retargeted} <= {"start", "make_bucket"}
+    assert {m.origin for m in retargeted} <= {"classic", "provider"}
+    assert any(m.detail["now"] == "make_bucket" and m.origin == "provider" for m in retargeted) or all(
+        m.detail["now"] == "start" for m in retargeted)
+
+
+def test_sampling_is_seeded_and_capped():
+    first = [(m.kind, m.source) for m in mutants_of(scan_file("etl.py", ETL), seed=5, per_file=1)]
+    again = [(m.kind, m.source) for m in mutants_of(scan_file("etl.py", ETL), seed=5, per_file=1)]
+    assert first == again
+    kinds = [kind for kind, _ in first]
+    assert len(kinds) == len(set(kinds))
+
+
+def test_unreadable_or_plain_files_give_no_sites():
+    assert scan_file("bad.py", "def (:\n") is None
+    assert mutants_of(scan_file("plain.py", "import os\nprint(os.sep)\n"), seed=1) == []
+
+
+def test_judging_with_xcomlint_counts_a_typo_as_detected(tmp_path):
+    (mutant,) = by_kind(ETL, "etl.py", per_file=1)["task_id_typo_python"]
+    linter = recall.Linter(3)
+    original, errors = linter.lint("etl.py", ETL)
+    assert errors == []
+    outcome = recall.judge("synthetic", "etl.py", 3, mutant, original, recall.Positions(ETL), linter)
+    assert outcome.status == "detected", outcome
+    # the typo may also leave the push of 'rows' unread (XCL204): explained, not collateral
+    assert "XCL103" in [f["code"] for f in outcome.new_findings]
+    assert set(f["code"] for f in outcome.new_findings) <= {"XCL103", "XCL204"}
+    assert outcome.collateral == []
+
+
+def test_a_finding_the_bug_does_not_explain_is_collateral():
+    (mutant,) = by_kind(ETL, "etl.py", per_file=1)["returns_set"]
+    positions = recall.Positions(mutant.source)
+    at_return = {"line": mutant.line, "column": 5, "code": "XCL201", "message": "set"}
+    elsewhere = {"line": 1, "column": 1, "code": "XCL201", "message": "set"}
+    assert recall.explained(at_return, mutant, positions)
+    assert not recall.explained(elsewhere, mutant, positions)
+
+
+@pytest.mark.parametrize("offset,expected", [(0, 0), (30, 30)])
+def test_spans_before_an_edit_do_not_move(offset, expected):
+    (mutant,) = by_kind(ETL, "etl.py", per_file=1)["do_xcom_push_false"]
+    assert mutant.in_mutant((offset, offset + 1))[0] == expected
+    start, end, length = mutant.edit
+    assert mutant.in_mutant((end, end + 4)) == (end + length - (end - start), end + 4 + length - (end - start))
+
+
+def test_strings_airflow_never_renders_are_no_template_pulls():
+    source = GROUPED + '''
+    @task
+    def query(hook=None):
+        return hook.sql("SELECT {{ ti.xcom_pull(task_ids='prep.clean') }}")
+
+    SQL = "SELECT {{{{ ti.xcom_pull(task_ids='prep.clean') }}}}".format()
+    query()
+'''
+    scan = scan_file("grouped.py", source)
+    assert [p.jinja for p in scan.pulls] == [False]  # only the Python pull of summary()
