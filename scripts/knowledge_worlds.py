@@ -397,18 +397,7 @@ class World:
     def class_attr(self, ref: ClassRef, attr: str) -> Tuple[Optional[ClassRef], Any]:
         """The nearest class in the MRO that defines ``attr`` and its statement;
         (None, "opaque") when an Airflow class outside the world comes first."""
-        for cls in self.mro(ref):
-            if isinstance(cls, Opaque):
-                if cls.airflow:
-                    return None, "opaque"
-                continue
-            node = self.class_node(cls)
-            if node is None:
-                return None, "opaque"
-            found = class_body_binding(self, node, attr)
-            if found is not None:
-                return cls, found
-        return None, None
+        return self.method(ref, attr)
 
     def method(self, ref: ClassRef, name: str, after: Optional[ClassRef] = None,
                start: Optional[ClassRef] = None) -> Tuple[Optional[ClassRef], Any]:

@@ -398,3 +398,61 @@ def test_a_bash_task_with_multiple_outputs_pushes_keys_not_known() -> None:
     assert found(source, ["XCL104"]) == []
     # the decorator's own arguments are the operator's: the XComArg there is a pull
     assert [(p.consumer, p.task_ids, p.key) for p in model_of(source).dags[0].pulls] == [("show", "describe", "count")]
+
+
+def test_methods_of_a_house_made_dag_class_are_run() -> None:
+    source = """\
+    import datetime
+
+    from airflow.decorators import dag, task
+
+
+    class Notifier:
+        def __init__(self, name):
+            self.name = name
+
+        def generate_dag(self):
+            @dag(dag_id=f"notify_{self.name}", schedule=None)
+            def notify():
+                @task
+                def stamp():
+                    return datetime.datetime.now()
+
+                stamp()
+
+            return notify()
+
+        def helper(self):
+            return self.name.upper()
+    """
+    model = model_of(source)
+    assert [(d.kind, d.dag_id, d.task_ids) for d in model.dags] == [(REAL_DAG, UNKNOWN, ("stamp",))]
+    assert found(source, ["XCL201"]) == [("XCL201", 15)]
+
+
+def test_a_value_passed_only_to_order_tasks_is_not_judged() -> None:
+    source = """\
+    from airflow.sdk import DAG, task
+
+
+    @task
+    def warm_up():
+        print("warming up")
+
+
+    @task
+    def fetch(_ready):
+        return [1, 2]
+
+
+    @task
+    def use(ready):
+        return ready
+
+
+    with DAG(dag_id="order", schedule=None):
+        fetch(warm_up())
+        use(warm_up())
+    """
+    assert found(source, ["XCL106"]) == [("XCL106", 21)]
+    assert [p.discarded for p in model_of(source).dags[0].pulls] == [True, False]

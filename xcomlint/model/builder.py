@@ -166,6 +166,13 @@ class Builder(TaskBuilding, Wiring):
         whatever DAG calls it. Their tasks are modelled in such DAGs, so that the
         rules that need no graph still check their pulls, pushes and values."""
         for name, value in list(self.module_scope.names.items()):
+            if isinstance(value, ClassVal) and not self.is_operator_class(value):
+                # a house-made DAG class: its methods build DAGs and tasks for its users
+                for method in _suite_statements(value.node.body):
+                    if isinstance(method, cst.FunctionDef) and method not in self.used_functions:
+                        function = FunctionVal(method, value.scope, owner_class=value)
+                        if self.may_create_tasks(function):
+                            self.run_factory(function)
             if isinstance(value, FunctionVal) and value.node not in self.used_functions:
                 if self.may_create_tasks(value):
                     self.run_factory(value)
@@ -219,7 +226,12 @@ class Builder(TaskBuilding, Wiring):
             return self.may_create_tasks(target, depth + 1)
         qualified = self.imports.qualify(node.func)
         last = (kb.airflow_name(qualified) or "") if qualified else ""
-        return last in kb.TASK_GROUP_CLASSES or last in kb.DAG_CLASSES or last.endswith(("Operator", "Sensor"))
+        if not last:
+            return False
+        parts = set(qualified.split(".")[1:])  # type: ignore[union-attr]
+        decorators = kb.DAG_DECORATORS | kb.TASK_DECORATORS | kb.TASK_GROUP_DECORATORS
+        return (last in kb.TASK_GROUP_CLASSES or last in kb.DAG_CLASSES or last.endswith(("Operator", "Sensor"))
+                or bool(parts & decorators))
 
     def run_factory(self, function: FunctionVal) -> None:
         """Run a function no code of the file calls, as its callers' DAG would."""
@@ -228,9 +240,12 @@ class Builder(TaskBuilding, Wiring):
         self.dag_stack.append(dag)
         try:
             self.inline(function, [], {})
+            for dag_function in self.dag_functions:  # a @dag function it defined and never called
+                if dag_function.built is None:
+                    self.build_dag_function(dag_function, dag_function.function.node)
         finally:
             self.dag_stack.pop()
-        if len(self.created_tasks) == created:
+        if len(self.created_tasks) == created or not dag.tasks:
             self.dags.remove(dag)
 
     def library_dag(self) -> DagState:

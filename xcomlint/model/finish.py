@@ -201,6 +201,7 @@ class Finisher:
             has_star_args=star,
             end_line_of_string=self.end_line(pending.string_node),
             arguments=self.arguments(pending),
+            discarded=pending.discarded,
         )
 
     def push(self, pending: PendingPush) -> Push:

@@ -41,6 +41,7 @@ class PendingPull:
     summary: Optional[CallableSummary] = None
     # a template's arguments: (parameter, value's place, whole argument's place, keyword)
     argument_locs: Tuple[Tuple[str, "Loc", "Loc", bool], ...] = ()
+    discarded: bool = False
 
 
 @dataclass(eq=False)

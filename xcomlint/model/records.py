@@ -225,6 +225,9 @@ class Pull:
     has_star_args: bool = False
     end_line_of_string: Optional[int] = None
     arguments: Tuple[PullArgument, ...] = ()
+    # the code never reads the value: an XComArg passed to a TaskFlow parameter
+    # named ``_...``, only to order the tasks
+    discarded: bool = False
 
     @property
     def extent(self) -> Span:

@@ -216,9 +216,17 @@ class TaskBuilding:
                 task.pushes_known = do_push is ABSENT and single
                 self.add_push(task, RETURN_KEY, "operator", Loc(node))
         every = dict(kwargs)
+        function_node = taskflow.function.node
+        names = [p.name.value for p in list(function_node.params.posonly_params) + list(function_node.params.params)]
         for index, value in enumerate(args):
-            every[f"#{index}"] = value
-        self.scan_arguments(task, every, None)  # the function's arguments: always resolved
+            every[names[index] if index < len(names) else f"#{index}"] = value
+        for name, value in every.items():  # the function's arguments: always resolved
+            before = len(task.pending_pulls)
+            self.scan_arguments(task, {name: value}, None)
+            if name.startswith("_"):
+                # ``def load(_ready)``: a value passed only to order the tasks, never read
+                for pull in task.pending_pulls[before:]:
+                    pull.discarded = True
         # the decorator's own arguments go to the operator it makes (@task.docker's
         # image=, @task.kubernetes's env_vars=...): rendered when they are its template
         # fields, which xcomlint reads for the plain Python flavours only

@@ -81,7 +81,7 @@ def pulls_from_tasks(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
         del tasks[task_id]
     for pull in dag.pulls:
         key = pull.effective_key
-        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key:
+        if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key or pull.discarded:
             continue
         for producer in named_producers(pull):
             task = tasks.get(producer)
