@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 
@@ -70,6 +69,8 @@ def write_atomically(path: str, data: bytes, expected: bytes) -> None:
             raise ChangedOnDisk(path)
     mode = stat.S_IMODE(os.stat(target).st_mode)
     folder, name = os.path.split(target)
+    import tempfile  # only a run that writes pays for it (it imports shutil, random...)
+
     descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".xcomlint", dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as handle:

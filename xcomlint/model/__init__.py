@@ -110,10 +110,12 @@ def build_file_model(
     builder.run()
     finisher = Finisher(builder, source)
     # every pull site the builder attached is a ``.xcom_pull(...)`` call of its
-    # own, spelled out in the text: when the text holds no more ``xcom_pull``
-    # than that, no call is left for the walk to find
+    # own, and every template pull it read stands at a place of its own in a
+    # literal, both spelled out in the text: when the text holds no more
+    # ``xcom_pull`` than that, no call or template is left for the walk to find
     attached = builder.attached_pull_calls
-    loose, strings = loose_pull_sites(module, attached) if source.count("xcom_pull") > len(attached) else ([], [])
+    spelled = len(attached) + len(builder.template_pull_places)
+    loose, strings = loose_pull_sites(module, attached) if source.count("xcom_pull") > spelled else ([], [])
     loose_templates = builder.loose_template_pulls(strings)
     if needs_positions is not None:
         quick = _finished(path, noqa, finisher, loose, loose_templates, NO_POSITIONS)

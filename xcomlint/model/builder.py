@@ -120,8 +120,10 @@ class Builder(TaskBuilding, Wiring):
         self.return_frames: List[List[Any]] = []
         self.summaries: Dict[int, CallableSummary] = {}
         self.attached_pull_calls: set = set()
-        # string literals holding a template some task renders
+        # string literals holding a template some task renders, and where in
+        # them each template pull it read is written
         self.template_nodes: set = set()
+        self.template_pull_places: set = set()
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
