@@ -149,3 +149,17 @@ def test_xcl204_an_unknown_operator_in_another_dag_does_not_read_this_dags_keys(
         "    PublishOperator(task_id='publish', manifest_key='manifest_path')\n"
     )
     assert _unused_pushes(tmp_path, {"producer.py": PUSHES_SHARED_KEY, "publisher.py": other}) == [("producer.py", 6)]
+
+
+def test_edit_distance_with_a_limit_agrees_with_the_full_distance() -> None:
+    from hypothesis import given, strategies as st
+
+    from xcomlint.rules.suggest import edit_distance
+
+    words = st.text(alphabet="ab_c", max_size=9)
+
+    @given(words, words, st.integers(min_value=0, max_value=3))
+    def agree(a: str, b: str, limit: int) -> None:
+        assert edit_distance(a, b, limit) == min(edit_distance(a, b), limit + 1)
+
+    agree()

@@ -52,9 +52,13 @@ def _names_another(a: str, b: str) -> bool:
     return bool(changed) and all(ch.isdigit() for ch in changed)
 
 
-def edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str, limit: Optional[int] = None) -> int:
     """Insertions, deletions, substitutions and swaps of two neighbours
-    (``extarct`` is one swap from ``extract``)."""
+    (``extarct`` is one swap from ``extract``). With ``limit``, any distance
+    above it comes back as ``limit + 1`` as soon as it is certain: a DAG of
+    hundreds of tasks asks this of every id for every pull of a missing one."""
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous2: list = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -64,8 +68,10 @@ def edit_distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if limit is not None and min(current) > limit and (not previous2 or min(previous) > limit):
+            return limit + 1  # a row (and the one before, for swaps) past the limit: no way back
         previous2, previous = previous, current
-    return previous[len(b)]
+    return previous[len(b)] if limit is None else min(previous[len(b)], limit + 1)
 
 
 def typo_of(word: str, candidates: Iterable[str]) -> Optional[str]:
@@ -74,7 +80,7 @@ def typo_of(word: str, candidates: Iterable[str]) -> Optional[str]:
     a plural). Two edits need a word of five characters or more, one edit
     three, so that a short word is not taken for another."""
     allowed = 2 if len(word) >= 5 else 1 if len(word) >= 3 else 0
-    close = {c for c in candidates if c != word and edit_distance(word, c) <= allowed}
+    close = {c for c in candidates if c != word and edit_distance(word, c, allowed) <= allowed}
     if len(close) != 1:
         return None
     found = next(iter(close))
