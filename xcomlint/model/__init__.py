@@ -106,7 +106,7 @@ def build_file_model(
         if isinstance(parsed, tuple):
             return FileModel(path=path, syntax_error=parsed, noqa=noqa)
         module = parsed
-    builder = Builder(module, collect_imports(module), path)
+    builder = Builder(module, collect_imports(module), path, source)
     builder.run()
     finisher = Finisher(builder, source)
     # every pull site the builder attached is a ``.xcom_pull(...)`` call of its

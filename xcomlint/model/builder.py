@@ -107,9 +107,10 @@ class _Budget(Exception):
 
 
 class Builder(TaskBuilding, Wiring):
-    def __init__(self, module: cst.Module, imports: ImportTable, path: str = "") -> None:
+    def __init__(self, module: cst.Module, imports: ImportTable, path: str = "", source: Optional[str] = None) -> None:
         self.module = module
         self.imports = imports
+        self.source = source if source is not None else module.code
         # the file's name, which ``__file__`` ends with wherever the DAG folder is deployed
         self.file_name = path.replace("\\", "/").rsplit("/", 1)[-1]
         self.module_scope = Scope()
@@ -127,6 +128,8 @@ class Builder(TaskBuilding, Wiring):
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
+        self.text_makers: Dict[str, bool] = {}  # function name -> whether its text may make tasks
+        self._function_texts: Optional[Dict[str, str]] = None
         # functions of the module the builder ran (called, or referenced by name)
         self.used_functions: set = set()
         self.steps = 0
@@ -203,6 +206,8 @@ class Builder(TaskBuilding, Wiring):
         if key in self.creating:
             return self.creating[key]
         self.creating[key] = False  # a recursive call adds nothing
+        if not self.text_may_make_tasks(function.name):
+            return False
         found = False
         stack: List[cst.CSTNode] = [function.node.body]
         while stack and not found:
@@ -212,6 +217,38 @@ class Builder(TaskBuilding, Wiring):
             stack.extend(child_list(node))
         self.creating[key] = found
         return found
+
+    def text_may_make_tasks(self, name: str, depth: int = 0) -> bool:
+        """A cheap look at the text of every ``def name(``, before the walk: from
+        that line to the next ``def``, ``class`` or decorator as indented or less
+        (more than the function, never less). Without a word that makes a task, or
+        a call of a function of the file whose text has one, it makes none."""
+        known = self.text_makers.get(name)
+        if known is not None:
+            return known
+        self.text_makers[name] = False  # a recursive call adds nothing
+        text = self.function_texts().get(name, "")
+        found = any(word in text for word in _MAKER_WORDS) or any(
+            (other + "(") in text and (other in self.maker_names() or (
+                depth < MAX_INLINE_DEPTH and self.text_may_make_tasks(other, depth + 1)))
+            for other in self.local_function_names() if other != name
+        )
+        self.text_makers[name] = found
+        return found
+
+    def function_texts(self) -> Dict[str, str]:
+        if self._function_texts is None:
+            self._function_texts = function_texts(self.source)
+        return self._function_texts
+
+    def local_function_names(self) -> List[str]:
+        return [n for n, v in self.module_scope.names.items() if isinstance(v, (FunctionVal, ClassVal))] + [
+            n for n in self.function_texts() if n not in self.module_scope.names]
+
+    def maker_names(self) -> set:
+        return {n for n, v in self.module_scope.names.items()
+                if isinstance(v, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal))
+                or (isinstance(v, ClassVal) and self.is_operator_class(v))}
 
     def call_may_create_tasks(self, node: cst.Call, function: FunctionVal, depth: int) -> bool:
         if any(arg.keyword is not None and arg.keyword.value in ("task_id", "group_id") for arg in node.args):
@@ -1213,6 +1250,26 @@ class Builder(TaskBuilding, Wiring):
 
 
 
+
+
+# words of a function's text that may make a task or a TaskGroup when it runs
+_MAKER_WORDS = ("task_id", "group_id", "TaskGroup", "task_group", "Operator", "Sensor", "@task", "task.",
+                "@dag", "dag(", "DAG(", ".expand(", ".partial(", ".override(", "watcher(")
+_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+_BLOCK_START = re.compile(r"^([ \t]*)(?:async[ \t]+def|def|class|@)\b", re.MULTILINE)
+
+
+def function_texts(source: str) -> Dict[str, str]:
+    """For each function name of the text, the text of its ``def`` lines to the
+    next ``def``/``class``/decorator indented as much or less: never less than
+    the function (the text of all functions of that name, joined)."""
+    starts = [(m.start(), len(m.group(1).expandtabs())) for m in _BLOCK_START.finditer(source)]
+    texts: Dict[str, List[str]] = {}
+    for match in _DEF.finditer(source):
+        indent = len(match.group(1).expandtabs())
+        end = next((at for at, level in starts if at > match.start() and level <= indent), len(source))
+        texts.setdefault(match.group(2), []).append(source[match.start():end])
+    return {name: "\n".join(parts) for name, parts in texts.items()}
 
 
 def inherited_template_fields(base: Any) -> Optional[frozenset]:

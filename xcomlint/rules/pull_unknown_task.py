@@ -28,6 +28,7 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             full = grouped_id(producer, task_ids)
             if not _decidable(dag, producer, task_ids, full):
                 continue
+            suggestion = None
             if full is not None:
                 hint = (
                     f"; did you mean '{full}'? Inside a TaskGroup the full id is group.task, "
@@ -40,11 +41,12 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
                 pull,
                 f"task '{producer}' does not exist in {dag_name}{hint} (the pull returns None)",
                 at="task_ids",
-                fix=_fix(pull, dag, producer, full, task_ids),
+                fix=_fix(pull, dag, producer, full, task_ids, suggestion),
             )
 
 
-def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set[str]) -> Optional[Fix]:
+def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set[str],
+         suggestion: Optional[str]) -> Optional[Fix]:
     """The full id of the one grouped task with this bare id (safe when every
     task of the DAG is known: nothing else can be meant), or the one id this is
     a short typo of (unsafe: a typo is a guess; only in a DAG whose every task
@@ -57,8 +59,8 @@ def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set
         applicability = SAFE if dag.tasks_complete else UNSAFE
         return single_fix(f"Replace '{producer}' with '{full}'", applicability,
                           literal_replacement(argument, producer, full))
-    typo = typo_of(producer, task_ids) if dag.tasks_complete else None
-    if typo is None or typo != closest(producer, task_ids):
+    typo = typo_of(producer, task_ids) if dag.tasks_complete and suggestion is not None else None
+    if typo is None or typo != suggestion:
         return None  # the fix must be what the message suggests
     return single_fix(f"Replace '{producer}' with '{typo}'", UNSAFE, literal_replacement(argument, producer, typo))
 
