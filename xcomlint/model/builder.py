@@ -39,6 +39,7 @@ from .pending import BoundMethod, LabelVal, Star
 from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
 from .syntax import child_list
 from .tasks import TaskBuilding, unique_task_id
+from .text_gate import TextGate
 from .values import (
     ClassVal,
     ConstVal,
@@ -128,8 +129,8 @@ class Builder(TaskBuilding, Wiring):
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
-        self.text_makers: Dict[str, bool] = {}  # function name -> whether its text may make tasks
-        self._function_texts: Optional[Dict[str, str]] = None
+        self.text_gate = TextGate(self.source, self.maker_names, frozenset(
+            local for local, qualified in imports.names.items() if kb.airflow_name(qualified)), self.imported_maker)
         # functions of the module the builder ran (called, or referenced by name)
         self.used_functions: set = set()
         self.steps = 0
@@ -206,7 +207,7 @@ class Builder(TaskBuilding, Wiring):
         if key in self.creating:
             return self.creating[key]
         self.creating[key] = False  # a recursive call adds nothing
-        if not self.text_may_make_tasks(function.name):
+        if not self.text_gate.may_make_tasks(function.name):
             return False
         found = False
         stack: List[cst.CSTNode] = [function.node.body]
@@ -214,41 +215,33 @@ class Builder(TaskBuilding, Wiring):
             node = stack.pop()
             if type(node) is cst.Call:
                 found = self.call_may_create_tasks(node, function, depth)
+            elif type(node) is cst.FunctionDef:
+                # a nested ``@task`` function: calling it makes a task
+                found = any(self.decorator_makes_tasks(d.decorator, function) for d in node.decorators)
             stack.extend(child_list(node))
         self.creating[key] = found
         return found
 
-    def text_may_make_tasks(self, name: str, depth: int = 0) -> bool:
-        """A cheap look at the text of every ``def name(``, before the walk: from
-        that line to the next ``def``, ``class`` or decorator as indented or less
-        (more than the function, never less). Without a word that makes a task, or
-        a call of a function of the file whose text has one, it makes none."""
-        known = self.text_makers.get(name)
-        if known is not None:
-            return known
-        self.text_makers[name] = False  # a recursive call adds nothing
-        text = self.function_texts().get(name, "")
-        found = any(word in text for word in _MAKER_WORDS) or any(
-            (other + "(") in text and (other in self.maker_names() or (
-                depth < MAX_INLINE_DEPTH and self.text_may_make_tasks(other, depth + 1)))
-            for other in self.local_function_names() if other != name
-        )
-        self.text_makers[name] = found
-        return found
-
-    def function_texts(self) -> Dict[str, str]:
-        if self._function_texts is None:
-            self._function_texts = function_texts(self.source)
-        return self._function_texts
-
-    def local_function_names(self) -> List[str]:
-        return [n for n, v in self.module_scope.names.items() if isinstance(v, (FunctionVal, ClassVal))] + [
-            n for n in self.function_texts() if n not in self.module_scope.names]
-
     def maker_names(self) -> set:
+        """Names the file binds to what makes a task when called."""
         return {n for n, v in self.module_scope.names.items()
                 if isinstance(v, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal))
                 or (isinstance(v, ClassVal) and self.is_operator_class(v))}
+
+    def decorator_makes_tasks(self, decorator: cst.BaseExpression, function: FunctionVal) -> bool:
+        target = decorator.func if isinstance(decorator, cst.Call) else decorator
+        name = dotted_name(target)
+        if name is None:
+            return False
+        local = function.scope.lookup(name) if "." not in name else None
+        if isinstance(local, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal)):
+            return True
+        return self.imported_maker(name)
+
+    def imported_maker(self, dotted: str) -> bool:
+        head, _, rest = dotted.partition(".")
+        base = self.imports.names.get(head)
+        return base is not None and _makes_tasks(f"{base}.{rest}" if rest else base)
 
     def call_may_create_tasks(self, node: cst.Call, function: FunctionVal, depth: int) -> bool:
         if any(arg.keyword is not None and arg.keyword.value in ("task_id", "group_id") for arg in node.args):
@@ -264,13 +257,7 @@ class Builder(TaskBuilding, Wiring):
         if isinstance(target, FunctionVal) and depth < MAX_INLINE_DEPTH:
             return self.may_create_tasks(target, depth + 1)
         qualified = self.imports.qualify(node.func)
-        last = (kb.airflow_name(qualified) or "") if qualified else ""
-        if not last:
-            return False
-        parts = set(qualified.split(".")[1:])  # type: ignore[union-attr]
-        decorators = kb.DAG_DECORATORS | kb.TASK_DECORATORS | kb.TASK_GROUP_DECORATORS
-        return (last in kb.TASK_GROUP_CLASSES or last in kb.DAG_CLASSES or last.endswith(("Operator", "Sensor"))
-                or bool(parts & decorators))
+        return bool(qualified) and _makes_tasks(qualified)  # type: ignore[arg-type]
 
     def run_factory(self, function: FunctionVal) -> None:
         """Run a function no code of the file calls, as its callers' DAG would."""
@@ -1252,24 +1239,16 @@ class Builder(TaskBuilding, Wiring):
 
 
 
-# words of a function's text that may make a task or a TaskGroup when it runs
-_MAKER_WORDS = ("task_id", "group_id", "TaskGroup", "task_group", "Operator", "Sensor", "@task", "task.",
-                "@dag", "dag(", "DAG(", ".expand(", ".partial(", ".override(", "watcher(")
-_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
-_BLOCK_START = re.compile(r"^([ \t]*)(?:async[ \t]+def|def|class|@)\b", re.MULTILINE)
-
-
-def function_texts(source: str) -> Dict[str, str]:
-    """For each function name of the text, the text of its ``def`` lines to the
-    next ``def``/``class``/decorator indented as much or less: never less than
-    the function (the text of all functions of that name, joined)."""
-    starts = [(m.start(), len(m.group(1).expandtabs())) for m in _BLOCK_START.finditer(source)]
-    texts: Dict[str, List[str]] = {}
-    for match in _DEF.finditer(source):
-        indent = len(match.group(1).expandtabs())
-        end = next((at for at, level in starts if at > match.start() and level <= indent), len(source))
-        texts.setdefault(match.group(2), []).append(source[match.start():end])
-    return {name: "\n".join(parts) for name, parts in texts.items()}
+def _makes_tasks(qualified: str) -> bool:
+    """Whether calling what this dotted name imports makes a task, a TaskGroup
+    or a DAG (an operator or sensor class, ``TaskGroup``, a TaskFlow decorator)."""
+    last = kb.airflow_name(qualified) or ""
+    if not last:
+        return False
+    parts = set(qualified.split(".")[1:])
+    decorators = kb.DAG_DECORATORS | kb.TASK_DECORATORS | kb.TASK_GROUP_DECORATORS
+    return (last in kb.TASK_GROUP_CLASSES or last in kb.DAG_CLASSES or last.endswith(("Operator", "Sensor"))
+            or bool(parts & decorators))
 
 
 def inherited_template_fields(base: Any) -> Optional[frozenset]:

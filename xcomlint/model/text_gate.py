@@ -1,0 +1,133 @@
+"""A cheap look at a function's text before the model walks its syntax tree.
+
+Most functions of a DAG file are callables and helpers that make no task.
+Walking each one's tree to learn that costs more than the rest of the model,
+so the text of every ``def`` is read first: a function whose text has no word
+that makes a task, and calls no function of the file whose text has one, is
+not walked. The text is an over-approximation (a ``def`` runs to the next
+``def``, ``class`` or decorator as indented as it or less, so it holds its
+nested functions and sometimes more), which can only make the gate say yes
+more often, never hide a task.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Callable, Dict, FrozenSet, List, Optional, Set
+
+# words of a function's text that may make a task or a TaskGroup when it runs
+MAKER_WORDS = ("task_id", "group_id", "TaskGroup", "task_group", "Operator", "Sensor", "@task", "task.",
+               "@dag", "dag(", "DAG(", ".expand(", ".partial(", ".override(", "watcher(")
+_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+_BLOCK_START = re.compile(r"^([ \t]*)(?:async[ \t]+def|def|class|@)\b", re.MULTILINE)
+_WORD = re.compile(r"\w+")
+
+
+def function_texts(source: str) -> Dict[str, str]:
+    """For each function name of the source, the text of its decorators and
+    ``def`` lines up to the next ``def``/``class``/decorator indented as much
+    or less (the texts of all functions of that name, joined)."""
+    found = list(_BLOCK_START.finditer(source))
+    starts = [m.start() for m in found]
+    levels = [len(m.group(1).expandtabs()) for m in found]
+    decorators = [source.startswith("@", m.end(1)) for m in found]
+    texts: Dict[str, List[str]] = {}
+    for match in _DEF.finditer(source):
+        indent = len(match.group(1).expandtabs())
+        at = bisect.bisect_left(starts, match.start())
+        begin = at
+        while begin > 0 and decorators[begin - 1] and levels[begin - 1] == indent:
+            begin -= 1  # ``@task`` above the ``def`` says what calling it does
+        end = len(source)
+        for index in range(at + 1, len(starts)):
+            if levels[index] <= indent:
+                end = starts[index]
+                break
+        texts.setdefault(match.group(2), []).append(source[starts[begin] if begin < at else match.start():end])
+    return {name: "\n".join(parts) for name, parts in texts.items()}
+
+
+class TextGate:
+    """Which functions of one source may make tasks, judged from their text.
+
+    ``makers`` gives the names that make a task when called (TaskFlow, task
+    group and DAG functions, operator classes, under the names the file binds
+    them to at that point of the run); it is asked once per question, and the
+    verdicts are kept while its answer stays the same. ``imported_maker`` says
+    whether a dotted name of the text (``af.task``, ``ops.BashOperator``) makes
+    a task through the file's imports, for names that start with one of
+    ``imported``, the names the file imports."""
+
+    def __init__(self, source: str, makers: Callable[[], Set[str]],
+                 imported: FrozenSet[str] = frozenset(),
+                 imported_maker: Callable[[str], bool] = lambda dotted: False) -> None:
+        self.source = source
+        self._imported = imported
+        self._imported_maker = imported_maker
+        self._texts: Optional[Dict[str, str]] = None
+        self._makers_of = makers
+        self._makers: FrozenSet[str] = frozenset()
+        self._words: Dict[str, Set[str]] = {}
+        self._directs: Dict[str, bool] = {}
+        self._verdicts: Dict[str, bool] = {}
+
+    @property
+    def texts(self) -> Dict[str, str]:
+        if self._texts is None:
+            self._texts = function_texts(self.source)
+        return self._texts
+
+    def may_make_tasks(self, name: str) -> bool:
+        if name not in self.texts:
+            return True  # a lambda, or a ``def`` the pattern missed: walk it
+        makers = frozenset(self._makers_of())
+        if makers != self._makers:
+            self._makers = makers
+            self._verdicts.clear()
+        return self._judge(name)
+
+    def _judge(self, name: str) -> bool:
+        """Whether the function, or a function of the file its text names, has a
+        word that makes a task (a search of all it reaches: a verdict taken
+        half-way through a cycle would be wrong)."""
+        known = self._verdicts.get(name)
+        if known is not None:
+            return known
+        seen = {name}
+        stack = [name]
+        found = False
+        while stack and not found:
+            current = stack.pop()
+            verdict = self._verdicts.get(current)
+            if verdict is not None:
+                if verdict:
+                    found = True
+                continue  # a verdict comes from a search of all the function reaches
+            words = self._words_of(current)
+            found = self._direct(current) or not words.isdisjoint(self._makers)
+            for other in words:
+                if other not in seen and other in self.texts:
+                    seen.add(other)
+                    stack.append(other)
+        self._verdicts[name] = found
+        return found
+
+    def _words_of(self, name: str) -> Set[str]:
+        words = self._words.get(name)
+        if words is None:
+            words = self._words[name] = set(_WORD.findall(self.texts[name]))
+        return words
+
+    def _direct(self, name: str) -> bool:
+        """Whether the text itself has a word that makes a task, whatever the
+        file binds its names to."""
+        known = self._directs.get(name)
+        if known is None:
+            text = self.texts[name]
+            known = any(word in text for word in MAKER_WORDS) or any(
+                self._imported_maker(dotted)
+                for name in self._words_of(name) & self._imported
+                for dotted in set(re.findall(rf"(?<![\w.]){re.escape(name)}(?:\.\w+)*", text)))
+            self._directs[name] = known
+        return known
