@@ -24,8 +24,8 @@ from recall_scan import (
     chain_operands,
     function_pushes,
     function_returns,
-    keyword,
     has_splat,
+    keyword,
     task_decorator,
 )
 

@@ -152,7 +152,8 @@ def test_xcl204_an_unknown_operator_in_another_dag_does_not_read_this_dags_keys(
 
 
 def test_edit_distance_with_a_limit_agrees_with_the_full_distance() -> None:
-    from hypothesis import given, strategies as st
+    from hypothesis import given
+    from hypothesis import strategies as st
 
     from xcomlint.rules.suggest import edit_distance
 

@@ -10,8 +10,8 @@ treated as Airflow's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 import os
+from dataclasses import dataclass, replace
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 

@@ -37,7 +37,6 @@ from .enforcer import (
 )
 from .policy import unjudged_key
 
-
 SETTINGS = Settings(conf, BaseXCom)
 
 

@@ -20,13 +20,14 @@ import libcst as cst
 from .. import knowledge as kb
 from .callables import CallableSummary
 from .imports import ImportTable, dotted_name
+from .known_calls import WATCHER, known_call
 from .literals import (
     MAX_UNROLL,
     PATH_FUNCTIONS,
     SUFFIX,
     call_builtin,
-    format_call,
     file_path_attribute,
+    format_call,
     format_value,
     id_text,
     path_function,
@@ -43,12 +44,12 @@ from .text_gate import TextGate
 from .values import (
     ClassVal,
     ConstVal,
-    EnumMemberVal,
-    FilePathVal,
     DagFuncVal,
     DagRef,
     DagState,
     DictVal,
+    EnumMemberVal,
+    FilePathVal,
     FunctionVal,
     GroupRef,
     GroupState,
@@ -69,7 +70,6 @@ from .values import (
     simple_string_value,
     unknown_str,
 )
-from .known_calls import WATCHER, known_call
 from .wiring import Wiring, collect_graph_parts, touches_graph
 
 MAX_INLINE_DEPTH = 8

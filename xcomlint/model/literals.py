@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
