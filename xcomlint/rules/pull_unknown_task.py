@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Set
+from typing import Dict, Iterator, Optional, Set
 
 from ..findings import Fix
 from ..model.records import HIDDEN_CODE, UNKNOWN_DAGS, Dag, Pull
@@ -19,6 +19,7 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
         return
     task_ids = set(dag.task_ids)
     dag_name = f"DAG '{dag.dag_id}'" if isinstance(dag.dag_id, str) else "this DAG"
+    suggestions: Dict[str, Optional[str]] = {}  # a DAG of hundreds of tasks often pulls one missing id many times
     for pull in dag.pulls:
         if not reads_this_dag(pull):
             continue
@@ -35,7 +36,9 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
                     f"and xcom_pull never adds the prefix"
                 )
             else:
-                suggestion = closest(producer, task_ids)
+                if producer not in suggestions:
+                    suggestions[producer] = closest(producer, task_ids)
+                suggestion = suggestions[producer]
                 hint = f"; did you mean '{suggestion}'?" if suggestion else ""
             yield pull_report(
                 pull,
