@@ -12,15 +12,14 @@ more often, never hide a task.
 
 from __future__ import annotations
 
-import bisect
 import re
-from typing import Callable, Dict, FrozenSet, List, Optional, Set
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 # words of a function's text that may make a task or a TaskGroup when it runs
 MAKER_WORDS = ("task_id", "group_id", "TaskGroup", "task_group", "Operator", "Sensor", "@task", "task.",
                "@dag", "dag(", "DAG(", ".expand(", ".partial(", ".override(", "watcher(")
-_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
-_BLOCK_START = re.compile(r"^([ \t]*)(?:async[ \t]+def|def|class|@)\b", re.MULTILINE)
+# a line that starts a block: a decorator, a class, or a def (with its name)
+_BLOCK_START = re.compile(r"^([ \t]*)(?:(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(|class\b|@)", re.MULTILINE)
 _WORD = re.compile(r"\w+")
 
 
@@ -28,23 +27,27 @@ def function_texts(source: str) -> Dict[str, str]:
     """For each function name of the source, the text of its decorators and
     ``def`` lines up to the next ``def``/``class``/decorator indented as much
     or less (the texts of all functions of that name, joined)."""
-    found = list(_BLOCK_START.finditer(source))
-    starts = [m.start() for m in found]
-    levels = [len(m.group(1).expandtabs()) for m in found]
-    decorators = [source.startswith("@", m.end(1)) for m in found]
     texts: Dict[str, List[str]] = {}
-    for match in _DEF.finditer(source):
+    # the functions still open, innermost last: (indent, name, where its text starts)
+    open_defs: List[Tuple[int, str, int]] = []
+    decorated_at: Optional[Tuple[int, int]] = None  # (indent, start) of the decorators above a def
+    for match in _BLOCK_START.finditer(source):
         indent = len(match.group(1).expandtabs())
-        at = bisect.bisect_left(starts, match.start())
-        begin = at
-        while begin > 0 and decorators[begin - 1] and levels[begin - 1] == indent:
-            begin -= 1  # ``@task`` above the ``def`` says what calling it does
-        end = len(source)
-        for index in range(at + 1, len(starts)):
-            if levels[index] <= indent:
-                end = starts[index]
-                break
-        texts.setdefault(match.group(2), []).append(source[starts[begin] if begin < at else match.start():end])
+        while open_defs and open_defs[-1][0] >= indent:
+            level, name, start = open_defs.pop()
+            texts.setdefault(name, []).append(source[start:match.start()])
+        name = match.group(2)
+        if name is None and source.startswith("@", match.end(1)):
+            if decorated_at is None or decorated_at[0] != indent:
+                decorated_at = (indent, match.start())
+            continue
+        if name is not None:
+            # ``@task`` above the ``def`` says what calling it does
+            start = decorated_at[1] if decorated_at is not None and decorated_at[0] == indent else match.start()
+            open_defs.append((indent, name, start))
+        decorated_at = None
+    for level, name, start in reversed(open_defs):
+        texts.setdefault(name, []).append(source[start:])
     return {name: "\n".join(parts) for name, parts in texts.items()}
 
 
