@@ -240,9 +240,9 @@ def check(
 def _report_problems(run: RunResult, quiet: bool) -> None:
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
-    for error in run.errors:
-        rule = f" in rule {error.rule}" if error.rule else ""
-        click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
+    for internal in run.errors:
+        rule = f" in rule {internal.rule}" if internal.rule else ""
+        click.echo(f"xcomlint: internal error{rule} on {internal.path}: {internal.message}", err=True)
     if not quiet:
         for directory in run.empty_dirs:
             click.echo(f"xcomlint: warning: {directory}: no Python files found (or all of them are excluded)", err=True)
@@ -282,7 +282,8 @@ def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixReq
     from .autofix import fix_run, fix_summary, fixed_by_file, unified_diff, with_fix_policy, write_changes
 
     name = run.files[0] if stdin_data is not None else None
-    outcome = fix_run(run, settings, request.unsafe, sources={name: stdin_data} if name is not None else None,
+    outcome = fix_run(run, settings, request.unsafe,
+                      sources={name: stdin_data} if name is not None and stdin_data is not None else None,
                       whole_run=stdin_data is None)
     for path, why in outcome.skipped:
         click.echo(f"xcomlint: warning: {path}: {why}", err=True)
@@ -481,13 +482,13 @@ def graph(
         )
         cache = None if no_cache else ResultCache.for_settings(settings)
         run = lint_paths(targets, settings, jobs or default_jobs(), cache)
-    except (ConfigError, AllowListError) as error:
-        raise _fail(str(error))
+    except (ConfigError, AllowListError) as problem:
+        raise _fail(str(problem))
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
-    for error in run.errors:
-        rule = f" in rule {error.rule}" if error.rule else ""
-        click.echo(f"xcomlint: internal error{rule} on {error.path}: {error.message}", err=True)
+    for internal in run.errors:
+        rule = f" in rule {internal.rule}" if internal.rule else ""
+        click.echo(f"xcomlint: internal error{rule} on {internal.path}: {internal.message}", err=True)
     for model in run.models:
         if model.syntax_error is not None:
             message, span = model.syntax_error
@@ -553,8 +554,8 @@ def allowlist_init(paths: Tuple[str, ...], output: str, force: bool, config_path
     targets = list(paths) or ["."]
     try:
         settings = load_settings(config_path, airflow_version=airflow_version, paths=targets)
-    except ConfigError as error:
-        raise _fail(str(error))
+    except ConfigError as problem:
+        raise _fail(str(problem))
     # whatever the configuration selects, a pull of a task or key that does not
     # exist, or of a task that pushes nothing, is never written as permitted
     selected = settings.selected | _PULLS_THAT_READ_NOTHING

@@ -113,6 +113,7 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
         if model.syntax_error is not None and rule.scope == DAG_SCOPE:
             continue
         try:
+            reports: List[Tuple[Report, Optional[str]]]  # with the DAG id, for a rule of DAGs
             if rule.scope == FILE_SCOPE:
                 reports = [(report, None) for report in _resolved(list(rule.check(model, context)))]
             else:

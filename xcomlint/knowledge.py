@@ -171,12 +171,14 @@ def operator_info(qualified: Optional[str]) -> Optional[OperatorInfo]:
     ``airflow.contrib``), the class of that name when it is the only one or
     all of that name agree."""
     name = airflow_name(qualified)
-    if not name:
+    if not name or qualified is None:  # a name under airflow has a qualified name
         return None
     data = knowledge()
     index = data.names.get(qualified)
     info = data.info(index) if index is not None else data.by_class_name(name)
-    renamed = info is not None and info.qualified and info.qualified.rsplit(".", 1)[-1] != name
+    if info is None:
+        return None
+    renamed = info.qualified and info.qualified.rsplit(".", 1)[-1] != name
     if renamed and not any(old.rsplit(".", 1)[-1] == name for old in REMOVED_ALIASES):
         # an old name of a renamed class (``airflow.contrib``'s GcpTransferServiceOperationsListOperator
         # is CloudDataTransferServiceListOperationsOperator now): code written for it may use

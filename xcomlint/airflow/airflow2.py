@@ -22,7 +22,7 @@ are stored by ``[xcomlint] storage_backend`` (Airflow's plain backend by default
 from __future__ import annotations
 
 import sys
-from typing import Any, Iterable, List, Optional, Set, Tuple
+from typing import Any, Iterable, List, Optional, Tuple
 
 from airflow.configuration import conf
 from airflow.models.xcom import BaseXCom
@@ -129,8 +129,7 @@ def _reads_of(dag_ids: Any, task_ids: Any, key: Any, query: Any) -> List[Tuple[s
     if dags is not None and tasks is not None and isinstance(key, str):
         return [(d, t, key) for d in dags for t in tasks]
     rows = query.with_entities(BaseXCom.dag_id, BaseXCom.task_id, BaseXCom.key)
-    seen: Set[Tuple[str, str, str]] = set()
-    return [r for r in ((row.dag_id, row.task_id, row.key) for row in rows) if not (r in seen or seen.add(r))]
+    return list(dict.fromkeys((row.dag_id, row.task_id, row.key) for row in rows))  # each once, first seen first
 
 
 def _judged() -> Optional[Tuple[Caller, Enforcer]]:

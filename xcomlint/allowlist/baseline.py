@@ -100,9 +100,9 @@ def render_baseline(models: Sequence[FileModel], findings: Sequence[Finding] = (
         for flow in dag_flows(path, dag):
             if flow.other_dag is None and flow.producer == flow.consumer:
                 continue
-            finding = _finding_of(flow, by_path)
-            if finding is not None:
-                left_out[flow.dag_id].append(LeftOut(flow, finding))
+            reported = _finding_of(flow, by_path)
+            if reported is not None:
+                left_out[flow.dag_id].append(LeftOut(flow, reported))
             elif flow.other_dag is not None:
                 cross[flow.dag_id][(flow.other_dag, flow.producer, flow.key)].add(flow.consumer)
             else:

@@ -128,12 +128,12 @@ def _dag(reader: _Reader, dag_id: str, key_node: yaml.Node, node: yaml.Node) -> 
     cross_seen: Set[Tuple[str, str, str]] = set()
     if "cross_dag" in fields:
         for index, entry in enumerate(reader.sequence(fields["cross_dag"][1], f"{where}.cross_dag")):
-            rule = replace(_cross(reader, entry, f"{where}.cross_dag[{index}]"),
-                           removal=_removal(reader.lines, fields["cross_dag"], entry))
-            if (rule.dag, rule.producer, rule.key) in cross_seen:
+            cross_rule = replace(_cross(reader, entry, f"{where}.cross_dag[{index}]"),
+                                 removal=_removal(reader.lines, fields["cross_dag"], entry))
+            if (cross_rule.dag, cross_rule.producer, cross_rule.key) in cross_seen:
                 raise reader.fail(entry, f"{where}.cross_dag[{index}]", "duplicate entry; merge their 'to' lists")
-            cross_seen.add((rule.dag, rule.producer, rule.key))
-            cross.append(rule)
+            cross_seen.add((cross_rule.dag, cross_rule.producer, cross_rule.key))
+            cross.append(cross_rule)
     return DagRules(dag_id, tuple(xcoms), tuple(cross), line=line, column=column)
 
 

@@ -13,7 +13,7 @@ whose tasks or edges may be incomplete says so, so that rules stay silent.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
 import libcst as cst
 
@@ -118,14 +118,14 @@ class Builder(TaskBuilding, Wiring):
         self.dags: List[DagState] = []
         self.dag_stack: List[DagState] = []
         self.group_stack: List[GroupState] = []
-        self.inline_stack: List[cst.FunctionDef] = []
+        self.inline_stack: List[Union[cst.FunctionDef, cst.Lambda]] = []
         self.return_frames: List[List[Any]] = []
         self.summaries: Dict[int, CallableSummary] = {}
-        self.attached_pull_calls: set = set()
+        self.attached_pull_calls: Set[int] = set()
         # string literals holding a template some task renders, and where in
         # them each template pull it read is written
-        self.template_nodes: set = set()
-        self.template_pull_places: set = set()
+        self.template_nodes: Set[int] = set()
+        self.template_pull_places: Set[Tuple[int, Optional[int]]] = set()
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
@@ -422,7 +422,8 @@ class Builder(TaskBuilding, Wiring):
             for case in statement.cases:
                 self.exec_suite(case.body, scope)
 
-    def exec_suite(self, suite: cst.BaseSuite, scope: Scope) -> None:
+    def exec_suite(self, suite: Union[cst.BaseSuite, cst.BaseExpression], scope: Scope) -> None:
+        # a lambda's body is an expression: no statements (lambdas are not inlined)
         if isinstance(suite, cst.IndentedBlock):
             self.exec_block(suite.body, scope)
         elif isinstance(suite, cst.SimpleStatementSuite):
@@ -641,33 +642,35 @@ class Builder(TaskBuilding, Wiring):
         self.tick()
         # ``type(node) is`` instead of ``isinstance``: libcst's classes are ABCs,
         # whose isinstance runs Python code, and no concrete libcst class has
-        # subclasses, so the two agree
+        # subclasses, so the two agree. The type checker does not narrow through
+        # ``kind``: each branch casts ``node`` to the class it checked
         kind = type(node)
         if kind is cst.SimpleString:
-            return simple_string_value(node) or UNKNOWN
+            return simple_string_value(cast(cst.SimpleString, node)) or UNKNOWN
         if kind is cst.ConcatenatedString:
-            left, right = self.evaluate(node.left, scope), self.evaluate(node.right, scope)
+            concatenated = cast(cst.ConcatenatedString, node)
+            left, right = self.evaluate(concatenated.left, scope), self.evaluate(concatenated.right, scope)
             if isinstance(left, StrVal) and isinstance(right, StrVal):
                 return left + right
             return UNKNOWN
         if kind is cst.FormattedString:
-            return self.eval_fstring(node, scope)
+            return self.eval_fstring(cast(cst.FormattedString, node), scope)
         if kind is cst.Integer:
             try:
-                return ConstVal(int(node.value.replace("_", ""), 0))
+                return ConstVal(int(cast(cst.Integer, node).value.replace("_", ""), 0))
             except ValueError:
                 return UNKNOWN
         if kind is cst.Float:
             return UNKNOWN
         if kind is cst.Name:
-            return self.eval_name(node.value, scope)
+            return self.eval_name(cast(cst.Name, node).value, scope)
         if kind is cst.Attribute:
-            return self.eval_attribute(node, scope)
+            return self.eval_attribute(cast(cst.Attribute, node), scope)
         if kind is cst.Subscript:
-            return self.eval_subscript(node, scope)
+            return self.eval_subscript(cast(cst.Subscript, node), scope)
         if kind in (cst.List, cst.Tuple, cst.Set):
             items: List[Any] = []
-            for element in node.elements:
+            for element in cast("Union[cst.List, cst.Tuple, cst.Set]", node).elements:
                 value = self.evaluate(element.value, scope)
                 if isinstance(element, cst.StarredElement):
                     if isinstance(value, ListVal):
@@ -680,48 +683,52 @@ class Builder(TaskBuilding, Wiring):
             return ListVal(items)
         if kind is cst.Dict:
             pairs: List[Tuple[Any, Any]] = []
-            for element in node.elements:
-                if isinstance(element, cst.DictElement):
-                    item = self.evaluate(element.value, scope)
-                    self.remember_node(item, element.value)
-                    pairs.append((self.evaluate(element.key, scope), item))
+            for entry in cast(cst.Dict, node).elements:
+                if isinstance(entry, cst.DictElement):
+                    item = self.evaluate(entry.value, scope)
+                    self.remember_node(item, entry.value)
+                    pairs.append((self.evaluate(entry.key, scope), item))
                 else:
-                    value = self.evaluate(element.value, scope)
+                    value = self.evaluate(entry.value, scope)
                     if isinstance(value, DictVal):
                         pairs.extend(value.items)
                     else:
                         pairs.append((UNKNOWN, UNKNOWN))
             return DictVal(pairs)
         if kind is cst.BinaryOperation:
-            return self.eval_binary(node, scope)
+            return self.eval_binary(cast(cst.BinaryOperation, node), scope)
         if kind is cst.Call:
-            return UNKNOWN if self.pure else self.eval_call(node, scope, statement)
+            return UNKNOWN if self.pure else self.eval_call(cast(cst.Call, node), scope, statement)
         if kind in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
             return self.eval_comprehension(node, scope)
         if kind is cst.DictComp:
             self.eval_comprehension(node, scope)
             return UNKNOWN
         if kind is cst.IfExp:
-            self.evaluate(node.test, scope)
-            body, orelse = self.evaluate(node.body, scope), self.evaluate(node.orelse, scope)
+            if_exp = cast(cst.IfExp, node)
+            self.evaluate(if_exp.test, scope)
+            body, orelse = self.evaluate(if_exp.body, scope), self.evaluate(if_exp.orelse, scope)
             return body if same_value(body, orelse) else UNKNOWN
         if kind is cst.BooleanOperation:
-            self.evaluate(node.left, scope)
-            self.evaluate(node.right, scope)
+            boolean = cast(cst.BooleanOperation, node)
+            self.evaluate(boolean.left, scope)
+            self.evaluate(boolean.right, scope)
             return UNKNOWN
         if kind is cst.NamedExpr:
-            value = self.evaluate(node.value, scope)
-            self.assign(node.target, value, scope)
+            named = cast(cst.NamedExpr, node)
+            value = self.evaluate(named.value, scope)
+            self.assign(named.target, value, scope)
             return value
         if kind is cst.UnaryOperation:
-            operand = self.evaluate(node.expression, scope)
-            if isinstance(node.operator, cst.Minus) and isinstance(operand, ConstVal) and isinstance(operand.value, int):
+            unary = cast(cst.UnaryOperation, node)
+            operand = self.evaluate(unary.expression, scope)
+            if isinstance(unary.operator, cst.Minus) and isinstance(operand, ConstVal) and isinstance(operand.value, int):
                 return ConstVal(-operand.value)
             return UNKNOWN
         if kind is cst.Await:
-            return self.evaluate(node.expression, scope)
+            return self.evaluate(cast(cst.Await, node).expression, scope)
         if kind is cst.Lambda:
-            return LambdaVal(FunctionVal(node, scope))
+            return LambdaVal(FunctionVal(cast(cst.Lambda, node), scope))
         return UNKNOWN
 
     def eval_name(self, name: str, scope: Scope) -> Any:
@@ -748,11 +755,12 @@ class Builder(TaskBuilding, Wiring):
             if isinstance(part, cst.FormattedStringText):
                 result = result + fstring_text_value(part, is_raw)
             else:
-                value = self.evaluate(part.expression, scope)
+                hole = cast(cst.FormattedStringExpression, part)  # the only other kind of part
+                value = self.evaluate(hole.expression, scope)
                 if isinstance(value, XComArgRef):
-                    result = result + xcomarg_string(value, "f-string", part)
+                    result = result + xcomarg_string(value, "f-string", hole)
                     continue
-                text = format_value(value) if part.conversion is None and part.format_spec is None else None
+                text = format_value(value) if hole.conversion is None and hole.format_spec is None else None
                 result = result + (StrVal(text, ()) if text is not None else unknown_str())
         return result
 
@@ -1108,7 +1116,7 @@ class Builder(TaskBuilding, Wiring):
             return ConstVal(None)
         return returned[0] if len(returned) == 1 else UNKNOWN
 
-    def bind_params(self, node: cst.FunctionDef, scope: Scope, args: List[Any], kwargs: Dict[str, Any], defaults_scope: Scope) -> None:
+    def bind_params(self, node: Union[cst.FunctionDef, cst.Lambda], scope: Scope, args: List[Any], kwargs: Dict[str, Any], defaults_scope: Scope) -> None:
         params = list(node.params.posonly_params) + list(node.params.params)
         positional = list(args)
         for param in params:
@@ -1148,6 +1156,8 @@ class Builder(TaskBuilding, Wiring):
         if dag_function.built is not None:
             return dag_function.built
         function = dag_function.function
+        # ``define_function`` makes DagFuncVals of ``def`` statements only
+        assert isinstance(function.node, cst.FunctionDef)
         dag_id = dag_function.options.get("dag_id", StrVal(function.name))
         dag = DagState(id_text(dag_id), function.node.name)
         if "default_args" in dag_function.options:
@@ -1193,7 +1203,7 @@ class Builder(TaskBuilding, Wiring):
             dag.groups.append(group)
         return GroupRef(group)
 
-    def call_task_group(self, group_function: TaskGroupFuncVal, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+    def call_task_group(self, group_function: TaskGroupFuncVal, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any]) -> Any:
         function = group_function.function
         options = dict(group_function.options)
         group_id = options.pop("group_id", StrVal(function.name))
@@ -1262,7 +1272,8 @@ def inherited_template_fields(base: Any) -> Optional[frozenset]:
     return None
 
 
-def _suite_statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+def _suite_statements(suite: Union[cst.BaseSuite, cst.BaseExpression]) -> Sequence[cst.CSTNode]:
+    # a one-line suite holds no definition; a lambda's body is an expression
     return suite.body if isinstance(suite, cst.IndentedBlock) else []
 
 

@@ -8,7 +8,7 @@ task(s) that run the callable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
 import libcst as cst
 
@@ -133,49 +133,55 @@ class _BodyScanner:
             elif kind is cst.IndentedBlock or kind is cst.SimpleStatementSuite:
                 block = id(node)
                 if loops:
-                    for child, child_loops in reversed(_loops_left(node.body, loops)):
+                    suite = cast(cst.BaseSuite, node)
+                    for child, child_loops in reversed(_loops_left(suite.body, loops)):
                         stack.append((child, depth, block, child_loops))
                     continue
-            body = node.body if kind is cst.For or kind is cst.While else None
+            body = cast("Union[cst.For, cst.While]", node).body if kind is cst.For or kind is cst.While else None
             for child in reversed(child_list(node)):
                 # a loop's body repeats; its ``else:`` runs at most once
                 stack.append((child, depth, block, loops + (child is body)))
 
     def visit(self, node: cst.CSTNode, kind: type, depth: int) -> None:
+        # ``kind`` is ``type(node)``, which the type checker does not narrow
+        # through: each branch casts ``node`` to the class it checked
         if kind is cst.Call:
-            self.visit_call(node)
+            self.visit_call(cast(cst.Call, node))
         elif kind is cst.Return:
-            if depth == 0 and node.value is not None:
-                if not (type(node.value) is cst.Name and node.value.value == "None"):
-                    self.summary.returns.append(node)
+            ret = cast(cst.Return, node)
+            if depth == 0 and ret.value is not None:
+                if not (type(ret.value) is cst.Name and ret.value.value == "None"):
+                    self.summary.returns.append(ret)
         elif kind is cst.Yield:
             if depth == 0:
                 self.summary.yields = True
         elif kind is cst.Assign:
-            for target in node.targets:
+            assign = cast(cst.Assign, node)
+            for target in assign.targets:
                 if type(target.target) is cst.Name:
                     name = target.target.value
                     self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
-                    self.summary.single_assignments[name] = node.value
-                    if _reaches_context(node.value, self.context_names):
+                    self.summary.single_assignments[name] = assign.value
+                    if _reaches_context(assign.value, self.context_names):
                         self.context_names.add(name)
                 else:
                     for name in _names_in(target.target):
                         self.assign_counts[name] = 2
         elif kind is cst.AugAssign or kind is cst.AnnAssign:
-            for name in _names_in(node.target):
+            for name in _names_in(cast("Union[cst.AugAssign, cst.AnnAssign]", node).target):
                 self.assign_counts[name] = 2
         elif kind is cst.For or kind is cst.CompFor:
-            for name in _names_in(node.target):
+            for name in _names_in(cast("Union[cst.For, cst.CompFor]", node).target):
                 self.assign_counts[name] = 2
         elif kind is cst.AsName:
-            for name in _names_in(node.name):
+            for name in _names_in(cast(cst.AsName, node).name):
                 self.assign_counts[name] = 2
         elif kind is cst.WithItem:
-            call = node.item
+            item = cast(cst.WithItem, node)
+            call = item.item
             if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "open":
-                if node.asname is not None and isinstance(node.asname.name, cst.Name):
-                    self.summary.file_names.add(node.asname.name.value)
+                if item.asname is not None and isinstance(item.asname.name, cst.Name):
+                    self.summary.file_names.add(item.asname.name.value)
 
     def visit_call(self, node: cst.Call) -> None:
         func = node.func
@@ -269,8 +275,9 @@ def _literal_index(node: cst.Subscript) -> Optional[str]:
     return None
 
 
-def _other_entry(key: Optional[str]) -> bool:
-    """A literal context key that names something other than the task instance."""
+def _other_entry(key: Union[str, bytes, None]) -> bool:
+    """A literal context key that names something other than the task instance
+    (a bytes literal names no key)."""
     return isinstance(key, str) and key not in TI_NAMES
 
 

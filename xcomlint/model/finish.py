@@ -8,7 +8,7 @@ positions are resolved here too, in one pass, for exactly the nodes recorded.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple, cast
 
 import libcst as cst
 
@@ -108,7 +108,8 @@ class Finisher:
             every = positions == ALL_POSITIONS
             for dag in self.builder.dags:
                 if every:
-                    nodes.append(dag.node)
+                    if dag.node is not None:  # a DAG without a place (see DagState.node)
+                        nodes.append(dag.node)
                     nodes.extend(task.node for task in dag.tasks)
                 for task in dag.tasks:
                     for pull in task.pending_pulls:
@@ -206,7 +207,7 @@ class Finisher:
 
     def push(self, pending: PendingPush) -> Push:
         key = pending.key
-        if isinstance(key, cst.CSTNode):
+        if isinstance(key, cst.BaseExpression):  # written in code (``PushSite.key``)
             key = _arg_value(self.pure_eval(key, self.local_scope(pending.function, pending.summary)))
         if not isinstance(key, str):
             key = UNKNOWN
@@ -279,7 +280,7 @@ class Finisher:
             result.append(
                 Dag(
                     dag_id=state.dag_id,
-                    span=self.span(Loc(state.node)),
+                    span=self.span(Loc(state.node)) if state.node is not None else UNRESOLVED,
                     tasks=tuple(tasks),
                     edges=tuple(edges),
                     pushes=pushes,
@@ -314,7 +315,7 @@ def _node_id(end: Any, names: Dict[int, str]) -> str:
     return names.setdefault(id(end), f"?{len(names) + 1}")
 
 
-def loose_pull_sites(module: cst.Module, attached: set) -> Tuple[List[Tuple[PullSite, Optional[cst.FunctionDef]]],
+def loose_pull_sites(module: cst.Module, attached: Set[int]) -> Tuple[List[Tuple[PullSite, Optional[cst.FunctionDef]]],
                                                                   List[cst.BaseExpression]]:
     """Every ``.xcom_pull(...)`` call no task is known to run, with its function;
     and every string literal that may hold a Jinja pull (not a docstring)."""
@@ -323,24 +324,23 @@ def loose_pull_sites(module: cst.Module, attached: set) -> Tuple[List[Tuple[Pull
     stack: List[Tuple[cst.CSTNode, Optional[cst.FunctionDef]]] = [(module, None)]
     while stack:
         node, function = stack.pop()
-        kind = type(node)  # not isinstance: see Builder.evaluate
+        kind = type(node)  # not isinstance, and casts after it: see Builder.evaluate
         if kind is cst.FunctionDef:
-            function = node
-        elif (
-            kind is cst.Call
-            and type(node.func) is cst.Attribute
-            and node.func.attr.value == "xcom_pull"
-            and id(node) not in attached
-        ):
-            static = _is_static_form(node.func.value)
-            positional, keywords, star = _split_args(node, static)
-            sites.append((PullSite(node, positional, keywords, star, static), function))
+            function = cast(cst.FunctionDef, node)
+        elif kind is cst.Call:
+            call = cast(cst.Call, node)
+            func = call.func
+            if type(func) is cst.Attribute and func.attr.value == "xcom_pull" and id(call) not in attached:
+                static = _is_static_form(func.value)
+                positional, keywords, star = _split_args(call, static)
+                sites.append((PullSite(call, positional, keywords, star, static), function))
         elif kind in _STRINGS:
-            if _may_hold_pull(node):
-                strings.append(node)
+            string = cast(cst.BaseExpression, node)
+            if _may_hold_pull(string):
+                strings.append(string)
             if kind is not cst.FormattedString:
                 continue  # a whole literal: its parts are not read again (an f-string's holes are code)
-        elif kind is cst.Expr and type(node.value) in _STRINGS:
+        elif kind is cst.Expr and type(cast(cst.Expr, node).value) in _STRINGS:
             continue  # a docstring, or a string standing alone: never rendered
         stack.extend((child, function) for child in reversed(child_list(node)))
     return sites, strings
@@ -349,10 +349,14 @@ def loose_pull_sites(module: cst.Module, attached: set) -> Tuple[List[Tuple[Pull
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
-def _may_hold_pull(node: cst.CSTNode) -> bool:
+def _may_hold_pull(node: cst.BaseExpression) -> bool:
+    """For a string literal (one of ``_STRINGS``): whether its text may hold a pull."""
     kind = type(node)
     if kind is cst.SimpleString:
-        return "xcom_pu" in node.value and "{" in node.value
+        text = cast(cst.SimpleString, node).value
+        return "xcom_pu" in text and "{" in text
     if kind is cst.ConcatenatedString:
-        return _may_hold_pull(node.left) or _may_hold_pull(node.right)
-    return any(type(part) is cst.FormattedStringText and "xcom_pu" in part.value for part in node.parts)
+        concatenated = cast(cst.ConcatenatedString, node)
+        return _may_hold_pull(concatenated.left) or _may_hold_pull(concatenated.right)
+    parts = cast(cst.FormattedString, node).parts
+    return any(type(part) is cst.FormattedStringText and "xcom_pu" in part.value for part in parts)

@@ -7,7 +7,7 @@ name imported anywhere in the file is taken to mean the same thing everywhere.
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import libcst as cst
 
@@ -84,9 +84,9 @@ def collect_imports(module: cst.Module) -> ImportTable:
     return table
 
 
-def _blocks(node: cst.CSTNode) -> list:
+def _blocks(node: cst.CSTNode) -> List[cst.BaseStatement]:
     """The statements of every suite of a compound statement (bodies, else, handlers)."""
-    found = []
+    found: List[cst.BaseStatement] = []
     for name in ("body", "orelse", "finalbody", "handlers", "cases"):
         part = getattr(node, name, None)
         if part is None:

@@ -7,7 +7,7 @@ callables' pushes and pulls are attached to them."""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -47,6 +47,28 @@ TASKFLOW_OPTIONS = frozenset({"task_id", "multiple_outputs", "do_xcom_push", "da
 class TaskBuilding:
     """Task creation; mixed into ``Builder``, whose state and evaluation it uses."""
 
+    # what this mixin uses of ``Builder`` (and of ``Wiring``), declared for the
+    # type checker: the annotations make no class attributes, and the methods
+    # exist only under TYPE_CHECKING, so that they shadow nothing at runtime
+    dags: List[DagState]
+    created_tasks: List[TaskState]
+    summaries: Dict[int, CallableSummary]
+    attached_pull_calls: Set[int]
+
+    if TYPE_CHECKING:
+        @property
+        def current_dag(self) -> Optional[DagState]: ...
+
+        @property
+        def current_group(self) -> Optional[GroupState]: ...
+
+        def may_add_tasks(self, dag: Optional[DagState], pattern: str, group: Optional[GroupState],
+                          origin: str = ...) -> None: ...
+
+        def evaluate(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any: ...
+
+        def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None: ...
+
     # -------------------------------------------------------------------- tasks
     def place(self, kwargs: Dict[str, Any]) -> Tuple[Optional[DagState], Optional[GroupState]]:
         group_value = kwargs.get("task_group")
@@ -61,7 +83,7 @@ class TaskBuilding:
             return dag_value.as_dag, group
         return self.current_dag, group
 
-    def pseudo_dag(self, kind: str, node: cst.CSTNode) -> DagState:
+    def pseudo_dag(self, kind: str, node: Optional[cst.CSTNode]) -> DagState:
         """A DAG the model cannot name, which may hold tasks it cannot see."""
         dag = DagState(UNKNOWN, node, kind=kind)
         self.may_add_tasks(dag, ".*", None, HIDDEN_CODE)
@@ -182,7 +204,7 @@ class TaskBuilding:
             return local_class.template_fields
         return info.template_fields if info is not None else None
 
-    def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], mapped: bool = False) -> Any:
+    def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any], mapped: bool = False) -> Any:
         options = taskflow.options
         dag, group = self.place(options)
         if dag is None:

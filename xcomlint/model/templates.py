@@ -107,7 +107,7 @@ def _token_offsets(text: str) -> Optional[List[Tuple[int, Tuple[ArgumentPlace, .
                     and recent[1][1] == "." and recent[2][0] == "name" and recent[2][1] in _METHODS
                     and recent[3][1] == "("
                 ):
-                    call = (recent[2][2], [[]])
+                    call: Tuple[int, List[List[Tuple[str, str, int]]]] = (recent[2][2], [[]])
                     found.append(call)
                     open_calls.append(call)
                     depth.append(0)

@@ -44,7 +44,8 @@ def _without_node_validation() -> Iterator[None]:
     try:
         yield
     finally:
-        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
+        # not None here: parse_module enters this block only when libcst has the method
+        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign,assignment]
 
 
 def parse_module(source: str) -> cst.Module:

@@ -96,7 +96,9 @@ class OpaqueVal:
 @dataclass(eq=False)
 class DagState:
     dag_id: TaskId
-    node: cst.CSTNode
+    # None for a DAG made by code the model cannot see, when the call that
+    # returned it is not known either: a DAG without a place
+    node: Optional[cst.CSTNode]
     tasks: List[TaskState] = field(default_factory=list)
     # direct dependencies; an end may be an OpaqueVal or a task of unknown id
     edges: Dict[Tuple[Any, Any], str] = field(default_factory=dict)

@@ -8,10 +8,11 @@ never resolves are recorded as misuses."""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from .callables import CallableSummary
 from .pending import LabelVal, Loc, PendingMisuse, PendingPull, PendingUntemplated, Star, pull_arguments
 from .records import ABSENT, UNKNOWN
 from .templates import TemplateCall, find_template_calls
@@ -19,6 +20,7 @@ from .values import (
     DagRef,
     DagState,
     DictVal,
+    FunctionVal,
     GroupRef,
     GroupState,
     ListVal,
@@ -38,6 +40,31 @@ TEMPLATE_FILE = re.compile(r"^[^\s{}]+\.(sql|hql|sh|bash|json|html|txt|yaml|yml|
 
 class Wiring:
     """Edges, templated arguments and misuses; mixed into ``Builder``."""
+
+    # what this mixin uses of ``Builder`` (and of ``TaskBuilding``), declared for
+    # the type checker: the annotations make no class attributes, and the methods
+    # exist only under TYPE_CHECKING, so that they shadow nothing at runtime
+    pure: bool
+    # ids of the string literals some task renders, and (literal id, raw offset)
+    # of each template pull read in them
+    template_nodes: Set[int]
+    template_pull_places: Set[Tuple[int, Optional[int]]]
+
+    if TYPE_CHECKING:
+        def node_of(self, value: Any) -> Optional[cst.CSTNode]: ...
+
+        def evaluate(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any: ...
+
+        def lose_edges(self, *dags: Optional[DagState]) -> None: ...
+
+        def note_wired(self, value: OpaqueVal) -> None: ...
+
+        def place_opaque(self, value: OpaqueVal, dag: DagState) -> None: ...
+
+        def adopt(self, task: TaskState, dag: DagState) -> None: ...
+
+        def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None,
+                     summary: Optional[CallableSummary] = None, **extra: Any) -> None: ...
 
     # ------------------------------------------------------- arguments and edges
     def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None:

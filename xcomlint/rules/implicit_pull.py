@@ -19,9 +19,9 @@ def implicit_pull(dag: Dag, context: RuleContext) -> Iterator[Report]:
     for pull in dag.pulls:
         if not graph_checkable(pull) or pull.include_prior_dates is True:
             continue
-        consumer = pull.consumer
+        consumer = pull.consumer  # a str: graph_checkable
         for producer in named_producers(pull):
-            if producer == consumer or producer not in known or producer in upstream.get(consumer, ()):
+            if producer == consumer or producer not in known or producer in upstream.get(consumer, ()):  # type: ignore[arg-type]
                 continue
             if consumer in upstream.get(producer, ()):
                 detail = f"it runs after '{consumer}'"

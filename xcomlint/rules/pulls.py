@@ -84,6 +84,6 @@ def pulls_from_tasks(dag: Dag) -> Iterator[Tuple[Pull, str, Task]]:
         if pull.has_star_args or pull.targets_other_dag or not isinstance(key, str) or not key or pull.discarded:
             continue
         for producer in named_producers(pull):
-            task = tasks.get(producer)
-            if task is not None:
-                yield pull, key, task
+            found = tasks.get(producer)
+            if found is not None:
+                yield pull, key, found
