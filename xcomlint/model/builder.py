@@ -932,11 +932,11 @@ class Builder(TaskBuilding, Wiring):
                 # dict(key=value): the values may be XComArgs that Airflow resolves
                 base = args[0] if len(args) == 1 and isinstance(args[0], DictVal) else DictVal([])
                 if len(args) > 1 or (args and not isinstance(args[0], DictVal)) or "**" in kwargs:
-                    return self.opaque(args, kwargs, False) if touches_graph(args, kwargs) else UNKNOWN
+                    return self.opaque(args, kwargs, False, node=node) if touches_graph(args, kwargs) else UNKNOWN
                 return DictVal(list(base.items) + [(StrVal(k), v) for k, v in kwargs.items()])
             return call_builtin(node.func.value, args)
         if touches_graph(args, kwargs):
-            return self.opaque(args, kwargs, creates_tasks=False)
+            return self.opaque(args, kwargs, creates_tasks=False, node=node)
         return UNKNOWN
 
     def call_imported(self, qualified: str, node: cst.Call, args: List[Any], kwargs: Dict[str, Any], statement: bool) -> Any:
@@ -1060,7 +1060,7 @@ class Builder(TaskBuilding, Wiring):
         if isinstance(owner, DagRef) and name == "get_task" and len(args) == 1:
             task_id = id_text(args[0])
             found = next((t for t in owner.dag.tasks if t.task_id == task_id), None) if isinstance(task_id, str) else None
-            return TaskRef(found) if found is not None else self.opaque([owner], {}, False)
+            return TaskRef(found) if found is not None else self.opaque([owner], {}, False, node=node)
         if isinstance(owner, DagRef) and name == "set_dependency" and len(args) == 2:
             ends = [next((t for t in owner.dag.tasks if t.task_id == id_text(a)), None) for a in args]
             if ends[0] is not None and ends[1] is not None:
@@ -1072,7 +1072,7 @@ class Builder(TaskBuilding, Wiring):
             child = owner.group.child_id(id_text(args[0]))
             return StrVal(child) if isinstance(child, str) else UNKNOWN
         if touches_graph(args, kwargs):
-            return self.opaque([owner] + list(args), kwargs, creates_tasks=False)
+            return self.opaque([owner] + list(args), kwargs, creates_tasks=False, node=node)
         return UNKNOWN
 
     def add_tasks_by_hand(self, owner: Any, args: List[Any]) -> Any:

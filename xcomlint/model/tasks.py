@@ -418,7 +418,7 @@ def literal_dict_keys(expr: Optional[cst.BaseExpression], function: FunctionVal,
     summary = builder.summary(function)
     if isinstance(expr, cst.Name) and expr.value in summary.single_assignments:
         expr = summary.single_assignments[expr.value]
-    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict" and not expr.args[:0]:
+    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict":
         keys = []
         for arg in expr.args:
             if arg.keyword is None or arg.star:
