@@ -456,3 +456,24 @@ def test_a_value_passed_only_to_order_tasks_is_not_judged() -> None:
     """
     assert found(source, ["XCL106"]) == [("XCL106", 21)]
     assert [p.discarded for p in model_of(source).dags[0].pulls] == [True, False]
+
+
+def test_a_dag_the_model_cannot_follow_is_located_at_the_call_that_made_it() -> None:
+    model = model_of(
+        """
+        from airflow import DAG
+        from airflow.operators.bash import BashOperator
+
+        with DAG("real", schedule=None):
+            first = BashOperator(task_id="a", bash_command="x")
+
+        class Registry:
+            pass
+
+        registry = Registry()
+        second = BashOperator(task_id="b", bash_command="x", dag=registry.dag_for(first))
+        """
+    )
+    unknown = next(dag for dag in model.dags if dag.kind == CONTEXT_DAG)
+    assert unknown.span is not None and (unknown.span.line, unknown.span.column) == (12, 58)
+    assert [(task.task_id, task.span.line) for task in unknown.tasks] == [("b", 12)]
