@@ -130,3 +130,21 @@ def test_a_factory_whose_only_task_is_a_nested_taskflow_function_is_run() -> Non
         select=["XCL201"],
     )
     assert [(f.code, f.line) for f in findings] == [("XCL201", 7)]
+
+
+def test_a_factory_whose_only_task_is_a_nested_setup_task_is_run() -> None:
+    """``@setup`` makes a task as ``@task`` does: the walk and the text gate
+    know it from the decorator the model itself reads."""
+    findings = lint(
+        """
+        from airflow.decorators import setup
+
+        def build():
+            @setup
+            def prepare():
+                return {1, 2}
+            prepare()
+        """,
+        select=["XCL201"],
+    )
+    assert [(f.code, f.line) for f in findings] == [("XCL201", 7)]

@@ -217,7 +217,7 @@ class Builder(TaskBuilding, Wiring):
                 found = self.call_may_create_tasks(node, function, depth)
             elif type(node) is cst.FunctionDef:
                 # a nested ``@task`` function: calling it makes a task
-                found = any(self.decorator_makes_tasks(d.decorator, function) for d in node.decorators)
+                found = any(self.decorator_kind(d.decorator, function.scope)[0] is not None for d in node.decorators)
             stack.extend(child_list(node))
         self.creating[key] = found
         return found
@@ -227,16 +227,6 @@ class Builder(TaskBuilding, Wiring):
         return {n for n, v in self.module_scope.names.items()
                 if isinstance(v, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal))
                 or (isinstance(v, ClassVal) and self.is_operator_class(v))}
-
-    def decorator_makes_tasks(self, decorator: cst.BaseExpression, function: FunctionVal) -> bool:
-        target = decorator.func if isinstance(decorator, cst.Call) else decorator
-        name = dotted_name(target)
-        if name is None:
-            return False
-        local = function.scope.lookup(name) if "." not in name else None
-        if isinstance(local, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal)):
-            return True
-        return self.imported_maker(name)
 
     def imported_maker(self, dotted: str) -> bool:
         head, _, rest = dotted.partition(".")
@@ -545,33 +535,42 @@ class Builder(TaskBuilding, Wiring):
                     options[arg.keyword.value] = self.evaluate(arg.value, scope)
                 elif not arg.star:
                     positional.append(self.evaluate(arg.value, scope))
+        kind, flavour, dag = self.decorator_kind(expr, scope)
+        if dag is not None:
+            options["dag"] = dag
+        if kind == "dag" and positional and "dag_id" not in options:
+            options["dag_id"] = positional[0]
+        if kind == "task_group" and positional and "group_id" not in options:
+            options["group_id"] = positional[0]
+        return kind, flavour, options
+
+    def decorator_kind(self, expr: cst.BaseExpression, scope: Scope) -> Tuple[Optional[str], str, Optional[DagRef]]:
+        """What a decorator makes of a function, without evaluating its
+        arguments: ``("task", flavour, dag)`` (``dag`` for ``@my_dag.task``),
+        ``("dag", "", None)``, ``("task_group", "", None)`` or ``(None, "", None)``."""
+        if isinstance(expr, cst.Call):
             expr = expr.func
         dotted = dotted_name(expr) or ""
         head, _, rest = dotted.partition(".")
-        if rest and isinstance(scope.lookup(head), DagRef) and rest.split(".")[0] == "task":
-            options["dag"] = scope.lookup(head)
-            flavour = rest.split(".")[1] if "." in rest else "python"
-            return "task", flavour, options
+        owner = scope.lookup(head) if rest else None
+        if isinstance(owner, DagRef) and rest.split(".")[0] == "task":
+            return "task", rest.split(".")[1] if "." in rest else "python", owner
         qualified = self.imports.qualify(expr)
         local = scope.lookup(dotted) if qualified is None else None
         if isinstance(local, ImportedVal):
             qualified = local.qualified
         if not qualified or not qualified.startswith("airflow"):
-            return None, "", options
+            return None, "", None
         parts = qualified.split(".")
         if parts[-1] in kb.TASK_DECORATORS or parts[-1] in kb.SETUP_TEARDOWN:
-            return "task", "python", options
+            return "task", "python", None
         if len(parts) >= 2 and parts[-2] in kb.TASK_DECORATORS:
-            return "task", parts[-1], options
+            return "task", parts[-1], None
         if parts[-1] in kb.DAG_DECORATORS:
-            if positional and "dag_id" not in options:
-                options["dag_id"] = positional[0]
-            return "dag", "", options
+            return "dag", "", None
         if parts[-1] in kb.TASK_GROUP_DECORATORS:
-            if positional and "group_id" not in options:
-                options["group_id"] = positional[0]
-            return "task_group", "", options
-        return None, "", options
+            return "task_group", "", None
+        return None, "", None
 
     def define_function(self, node: cst.FunctionDef, scope: Scope) -> Any:
         function = FunctionVal(node, scope)
@@ -1256,7 +1255,7 @@ def _makes_tasks(qualified: str) -> bool:
     if not last:
         return False
     parts = set(qualified.split(".")[1:])
-    decorators = kb.DAG_DECORATORS | kb.TASK_DECORATORS | kb.TASK_GROUP_DECORATORS
+    decorators = kb.DAG_DECORATORS | kb.TASK_DECORATORS | kb.TASK_GROUP_DECORATORS | kb.SETUP_TEARDOWN
     return (last in kb.TASK_GROUP_CLASSES or last in kb.DAG_CLASSES or last.endswith(("Operator", "Sensor"))
             or bool(parts & decorators))
 
