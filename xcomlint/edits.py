@@ -6,23 +6,16 @@ ending at ``\\r\\n``, ``\\r`` or ``\\n`` (as the model counts), columns in chara
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from .findings import Edit
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+from .lines import line_starts
 
 Range = Tuple[int, int]  # character offsets, the end exclusive
 
 
 class EditOutOfRange(ValueError):
     """An edit that names a place the text does not have."""
-
-
-def line_starts(text: str) -> List[int]:
-    """The offset where each line starts; after a final line break, the empty line there."""
-    return [0, *(match.end() for match in _NEWLINE.finditer(text))]
 
 
 def offset(text: str, starts: Sequence[int], line: int, column: int) -> int:

@@ -7,11 +7,11 @@ positions are resolved here too, in one pass, for exactly the nodes recorded.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Set, Tuple, cast
 
 import libcst as cst
 
+from ..lines import line_starts
 from .builder import Builder
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
 from .pending import Loc, PendingMisuse, PendingPull, PendingPush, PendingUntemplated, pull_arguments
@@ -40,7 +40,6 @@ from .value_analysis import ValueAnalyzer
 from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
 
 _ANCHOR = (1, 0)
-_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 def _arg_value(value: Any) -> ArgValue:
@@ -142,7 +141,7 @@ class Finisher:
         if not span.resolved or span.line != span.end_line or not self.source:
             return ""
         if self._line_starts is None:
-            self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(self.source))]
+            self._line_starts = line_starts(self.source)
         if span.line > len(self._line_starts):
             return ""
         start = self._line_starts[span.line - 1]

@@ -15,17 +15,17 @@ the last target is behind it: the rest of the file cannot move a position.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING, Dict, Iterable, Optional, Tuple
 
 from libcst._nodes.internal import CodegenState
 
+from ..lines import NEWLINE, line_starts
+
 if TYPE_CHECKING:
     import libcst as cst
 
-_NEWLINE = re.compile(r"\r\n?|\n")
 Point = Tuple[int, int]  # (1-based line, 0-based column)
 
 
@@ -119,12 +119,12 @@ def resolve_positions(module: "cst.Module", nodes: Iterable["cst.CSTNode"]) -> D
         pass
     tokens = state.tokens
     offsets = [0, *accumulate(map(len, tokens))]  # offsets[i]: characters before token i
-    line_starts = [0, *(match.end() for match in _NEWLINE.finditer("".join(tokens)))]
+    starts = line_starts("".join(tokens))
 
     def point(token_index: int) -> Point:
         offset = offsets[token_index]
-        line = bisect_right(line_starts, offset) - 1
-        return (line + 1, offset - line_starts[line])
+        line = bisect_right(starts, offset) - 1
+        return (line + 1, offset - starts[line])
 
     return {key: (point(start), point(end)) for key, (start, end) in state.found.items()}
 
@@ -132,7 +132,7 @@ def resolve_positions(module: "cst.Module", nodes: Iterable["cst.CSTNode"]) -> D
 def point_in_text(start: Point, text: str, offset: int) -> Point:
     """The position of ``text[offset]`` when ``text`` begins at ``start``."""
     before = text[:offset]
-    parts = _NEWLINE.split(before)
+    parts = NEWLINE.split(before)
     if len(parts) == 1:
         return (start[0], start[1] + len(before))
     return (start[0] + len(parts) - 1, len(parts[-1]))

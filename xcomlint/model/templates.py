@@ -8,20 +8,19 @@ n-th ``ti.xcom_pull(`` of the token stream.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, List, Mapping, Optional, Tuple
 
 from ..knowledge import TI_NAMES
+from ..lines import line_starts
 from .records import UNKNOWN, ArgValue
 
 if TYPE_CHECKING:
     import jinja2
     from jinja2 import nodes
 
-_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
@@ -81,9 +80,7 @@ def _token_offsets(text: str) -> Optional[List[Tuple[int, Tuple[ArgumentPlace, .
     the offset of the method name, and where each of its arguments stands."""
     from jinja2 import TemplateSyntaxError
 
-    line_starts = [0]
-    for match in _NEWLINE.finditer(text):
-        line_starts.append(match.end())
+    starts = line_starts(text)
     found: List[Tuple[int, List[List[Tuple[str, str, int]]]]] = []
     open_calls: List[Tuple[int, List[List[Tuple[str, str, int]]]]] = []  # calls whose arguments are being read
     depth: List[int] = []
@@ -94,7 +91,7 @@ def _token_offsets(text: str) -> Optional[List[Tuple[int, Tuple[ArgumentPlace, .
         for lineno, kind, value in _environment().lexer.tokeniter(text, None):
             if lineno != current_line:
                 current_line, column = lineno, 0
-            offset = line_starts[lineno - 1] + column if lineno - 1 < len(line_starts) else -1
+            offset = starts[lineno - 1] + column if lineno - 1 < len(starts) else -1
             if kind != "whitespace":
                 token = (kind, value, offset)
                 if open_calls:
