@@ -30,25 +30,15 @@ def one_typo_from(word: str, candidates: Iterable[str]) -> Optional[str]:
     added, dropped, or two swapped), when that typo is a plain slip: not a
     different number (``load_1``/``load_2``) and not a plural (``order``/``orders``),
     which name other things as often as they mistype."""
-    found = [c for c in set(candidates) if len(c) >= 4 and _one_edit(word, c) and not _names_another(word, c)]
+    found = [c for c in set(candidates)
+             if len(c) >= 4 and c != word and edit_distance(word, c, 1) == 1 and not _names_another(word, c)]
     return found[0] if len(found) == 1 else None
-
-
-def _one_edit(a: str, b: str) -> bool:
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
-                                  and a[diff[1]] == b[diff[0]])
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _names_another(a: str, b: str) -> bool:
     if a.rstrip("s") == b.rstrip("s"):
         return True  # a plural
-    changed = {ch for ch in set(a) ^ set(b)} | {x for x, y in zip(a, b) if x != y} | {y for x, y in zip(a, b) if x != y}
+    changed = (set(a) ^ set(b)) | {x for x, y in zip(a, b) if x != y} | {y for x, y in zip(a, b) if x != y}
     return bool(changed) and all(ch.isdigit() for ch in changed)
 
 
