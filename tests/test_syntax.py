@@ -90,7 +90,7 @@ def _every_field_children(node: cst.CSTNode) -> List[cst.CSTNode]:
     for field in dataclasses.fields(node):
         value = getattr(node, field.name)
         items = value if isinstance(value, (list, tuple)) else [value]
-        found.extend(item for item in items if syntax._kind(type(item)) == syntax._NODE)
+        found.extend(item for item in items if syntax._kind(type(item)) in (syntax._LEAF, syntax._BRANCH))
     return found
 
 
@@ -102,6 +102,11 @@ def _assert_same_walk(module: cst.Module) -> int:
         expected = _every_field_children(node)
         found = syntax.child_list(node)
         assert [id(child) for child in found] == [id(child) for child in expected], type(node).__name__
+        # a walk that reads no leaf loses nothing else: a leaf has no children
+        leaves = [child for child in expected if syntax._kind(type(child)) == syntax._LEAF]
+        assert not [child for leaf in leaves for child in _every_field_children(leaf)]
+        branches = [id(child) for child in syntax.branch_list(node)]
+        assert branches == [id(child) for child in expected if all(child is not leaf for leaf in leaves)]
         count += 1
         stack.extend(expected)
     return count

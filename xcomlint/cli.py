@@ -10,7 +10,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import click
 
-from . import __version__
+from . import __version__, collector
 from .allowlist import AllowListError
 from .cache import CACHE_DIR_ENV, DEFAULT_CACHE_DIR, ResultCache
 from .config import ConfigError
@@ -78,23 +78,14 @@ def main() -> None:
     task pushes which XCom and who pulls it, and reports the mistakes Airflow
     lets through silently (most make a pull return None at runtime).
     """
-    _tune_garbage_collector()
 
 
-# A lint run allocates millions of short-lived syntax nodes, none in a reference
-# cycle, so the default collector (a pass every 700 allocations) spent about
-# 8 % of a cold run traversing them. Fewer, larger young-generation passes still
-# collect the few cycles there are; this process is the command line's own, so
-# the setting affects no library caller.
-_GC_YOUNG_THRESHOLD = 10_000
-
-
-def _tune_garbage_collector() -> None:
-    import gc
-
-    young, middle, old = gc.get_threshold()
-    if 0 < young < _GC_YOUNG_THRESHOLD:
-        gc.set_threshold(_GC_YOUNG_THRESHOLD, middle, old)
+def console_main() -> None:
+    """The ``xcomlint`` command and ``python -m xcomlint``: a process of its own,
+    whose garbage collector the run may manage (``collector``), unlike a
+    program that calls ``main`` in its own process."""
+    collector.enable()
+    main()
 
 
 _common_options = [

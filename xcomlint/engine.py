@@ -10,11 +10,12 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
+from . import collector
 from .allowlist import AllowList
 from .cache import Entry, ResultCache
 from .discovery import PathError, discover
 from .findings import Finding, InternalError, NoqaDirective, NoqaUse
-from .model import ALL_POSITIONS, REPORTABLE_POSITIONS, build_file_model
+from .model import ALL_POSITIONS, REPORTABLE_POSITIONS, build_file_model, parse_source
 from .model.records import FileModel, Span
 from .noqa import directives as noqa_directives
 from .noqa import is_suppressed, parse_noqa, suppressing_lines
@@ -187,12 +188,14 @@ def _needs_no_model(source: str, settings: Settings) -> bool:
 
 
 def _build_model(path: str, source: str, settings: Settings, rules: Sequence[Rule]) -> FileModel:
+    parsed = parse_source(source)
+    collector.tree_built()
     if settings.full_model:
-        return build_file_model(path, source, positions=ALL_POSITIONS)
+        return build_file_model(path, source, parsed, positions=ALL_POSITIONS)
     if settings.allowlist is not None:
         # the allow-list rules report at the pulls and pushes of any file
-        return build_file_model(path, source, positions=REPORTABLE_POSITIONS)
-    return build_file_model(path, source, positions=REPORTABLE_POSITIONS,
+        return build_file_model(path, source, parsed, positions=REPORTABLE_POSITIONS)
+    return build_file_model(path, source, parsed, positions=REPORTABLE_POSITIONS,
                             needs_positions=lambda model: _may_report(model, settings, rules))
 
 
@@ -277,7 +280,8 @@ def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = N
     data = _read(path)
     if isinstance(data, FileResult):
         return data
-    result = lint_source(path, data, settings, rules, whole_run=True)
+    with collector.one_file():
+        result = lint_source(path, data, settings, rules, whole_run=True)
     result.digest = content_digest(data)
     if cache is not None and result.model is not None and not result.errors:
         # an internal error may be transient (memory, recursion): never cache one
@@ -310,9 +314,11 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
 _worker_state: Optional[Tuple[Settings, List[Rule], Optional[ResultCache]]] = None
 
 
-def _start_worker(settings: Settings, cache: Optional[ResultCache]) -> None:
+def _start_worker(settings: Settings, cache: Optional[ResultCache], own_collector: bool) -> None:
     global _worker_state
     _worker_state = (settings, selected_rules(settings), cache)
+    if own_collector:  # a worker is the command line's too (a spawned one does not inherit the switch)
+        collector.enable()
 
 
 def _lint_in_worker(path: str) -> FileResult:
@@ -352,7 +358,8 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     order = sorted(range(len(paths)), key=lambda index: -_size(paths[index]))
     chunksize = max(1, min(8, len(paths) // (workers * 16)))
     results: List[Optional[FileResult]] = [None] * len(paths)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings, cache)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(settings, cache, collector.enabled())) as pool:
         mapped = pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)
         for done, (index, result) in enumerate(zip(order, mapped), start=1):
             results[index] = result

@@ -21,6 +21,7 @@ _FILE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _SPLIT = re.compile(r"[,\s]+")
+_NO_NOQA = NoqaTable((), None)
 
 
 def _codes(text: Optional[str]) -> Tuple[str, ...]:
@@ -30,14 +31,15 @@ def _codes(text: Optional[str]) -> Tuple[str, ...]:
 
 
 def parse_noqa(source: str) -> NoqaTable:
+    if "noqa" not in source.lower():
+        return _NO_NOQA  # both kinds of comment say noqa: most files skip both searches
     lines: Dict[int, Tuple[str, ...]] = {}
-    if "noqa" in source.lower():
-        for number, line in enumerate(source.splitlines(), start=1):
-            if "#" not in line:
-                continue
-            match = _LINE.search(line)
-            if match:
-                lines[number] = _codes(match.group("codes"))
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "#" not in line:
+            continue
+        match = _LINE.search(line)
+        if match:
+            lines[number] = _codes(match.group("codes"))
     file_codes: Optional[Tuple[str, ...]] = None
     for match in _FILE.finditer(source):
         file_codes = (file_codes or ()) + _codes(match.group("codes"))

@@ -83,7 +83,7 @@ def _python_syntax_error(source: str) -> "Optional[tuple[str, Span]]":
 def build_file_model(
     path: str,
     source: str,
-    module: "Optional[cst.Module]" = None,
+    module: "cst.Module | tuple[str, Span] | None" = None,
     *,
     positions: str = ALL_POSITIONS,
     needs_positions: "Optional[Callable[[FileModel], bool]]" = None,
@@ -95,17 +95,17 @@ def build_file_model(
     run report nothing. With ``needs_positions``, the model is first finished
     without positions and handed to it; only when it answers True is the model
     finished again with ``positions`` (the builder's work is done once).
+    ``module`` is what ``parse_source(source)`` returned, when the caller parsed.
     """
     from .builder import Builder
     from .finish import Finisher, loose_pull_sites
     from .imports import collect_imports
 
     noqa = parse_noqa(source)
-    if module is None:
-        parsed = parse_source(source)
-        if isinstance(parsed, tuple):
-            return FileModel(path=path, syntax_error=parsed, noqa=noqa)
-        module = parsed
+    parsed = parse_source(source) if module is None else module
+    if isinstance(parsed, tuple):
+        return FileModel(path=path, syntax_error=parsed, noqa=noqa)
+    module = parsed
     builder = Builder(module, collect_imports(module), path, source)
     builder.run()
     finisher = Finisher(builder, source)

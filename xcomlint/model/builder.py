@@ -38,7 +38,7 @@ from .literals import (
 )
 from .pending import BoundMethod, LabelVal, Star
 from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
-from .syntax import child_list
+from .syntax import branch_list
 from .tasks import TaskBuilding, unique_task_id
 from .text_gate import TextGate
 from .values import (
@@ -218,7 +218,7 @@ class Builder(TaskBuilding, Wiring):
             elif type(node) is cst.FunctionDef:
                 # a nested ``@task`` function: calling it makes a task
                 found = any(self.decorator_kind(d.decorator, function.scope)[0] is not None for d in node.decorators)
-            stack.extend(child_list(node))
+            stack.extend(branch_list(node))
         self.creating[key] = found
         return found
 

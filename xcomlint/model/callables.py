@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 import libcst as cst
 
 from ..knowledge import GET_CURRENT_CONTEXT, TI_NAMES
-from .syntax import child_list
+from .syntax import branch_list
 
 # callees that may receive the task instance or context without pushing for it
 _HARMLESS_CALLEES = frozenset({"print", "str", "repr", "len", "type", "isinstance", "dict", "list", "pprint", "vars",
@@ -138,7 +138,7 @@ class _BodyScanner:
                         stack.append((child, depth, block, child_loops))
                     continue
             body = cast("Union[cst.For, cst.While]", node).body if kind is cst.For or kind is cst.While else None
-            for child in reversed(child_list(node)):
+            for child in reversed(branch_list(node)):
                 # a loop's body repeats; its ``else:`` runs at most once
                 stack.append((child, depth, block, loops + (child is body)))
 

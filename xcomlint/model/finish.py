@@ -341,7 +341,8 @@ def loose_pull_sites(module: cst.Module, attached: Set[int]) -> Tuple[List[Tuple
                 continue  # a whole literal: its parts are not read again (an f-string's holes are code)
         elif kind is cst.Expr and type(cast(cst.Expr, node).value) in _STRINGS:
             continue  # a docstring, or a string standing alone: never rendered
-        stack.extend((child, function) for child in reversed(child_list(node)))
+        # a name holds nothing this reads (a third of all nodes): not pushed
+        stack.extend((child, function) for child in reversed(child_list(node)) if type(child) is not cst.Name)
     return sites, strings
 
 

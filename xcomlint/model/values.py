@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple, Union
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -179,12 +180,13 @@ class ConstVal:
 class StrPiece:
     """Where a run of a string value came from: ``text[start:start+length]``
     is ``node``'s value, and ``raw[i]`` is the offset inside the node's own
-    source text of value character ``i`` (None when it could not be mapped)."""
+    source text of value character ``i`` (None when it could not be mapped):
+    a ``range`` when the value is the text of the source as written, as most are."""
 
     start: int
     length: int
     node: cst.CSTNode
-    raw: Optional[Tuple[int, ...]]
+    raw: Optional[Sequence[int]]
 
 
 @dataclass(eq=False)
@@ -382,10 +384,10 @@ _ESCAPE = re.compile(
 )
 
 
-def decode_escapes(body: str, raw_base: int, is_raw: bool) -> Tuple[str, Optional[Tuple[int, ...]]]:
+def decode_escapes(body: str, raw_base: int, is_raw: bool) -> Tuple[str, Sequence[int]]:
     """Decode a string literal body; map each value character to its raw offset."""
     if is_raw or "\\" not in body:
-        return body, tuple(range(raw_base, raw_base + len(body)))
+        return body, range(raw_base, raw_base + len(body))
     chars: List[str] = []
     offsets: List[int] = []
     position = 0
@@ -393,11 +395,7 @@ def decode_escapes(body: str, raw_base: int, is_raw: bool) -> Tuple[str, Optiona
         for i in range(position, match.start()):
             chars.append(body[i])
             offsets.append(raw_base + i)
-        try:
-            decoded = ast.literal_eval('"' + match.group(0) + '"') if match.group(0)[1] not in "\r\n" else ""
-        except (ValueError, SyntaxError):
-            decoded = match.group(0)
-        for ch in decoded:
+        for ch in _decode_escape(match.group(0)):
             chars.append(ch)
             offsets.append(raw_base + match.start())
         position = match.end()
@@ -405,6 +403,18 @@ def decode_escapes(body: str, raw_base: int, is_raw: bool) -> Tuple[str, Optiona
         chars.append(body[i])
         offsets.append(raw_base + i)
     return "".join(chars), tuple(offsets)
+
+
+@lru_cache(maxsize=1024)
+def _decode_escape(escape: str) -> str:
+    """One escape sequence as Python reads it: a line continuation is nothing,
+    and one Python rejects stays as written. A file repeats a few escapes often."""
+    if escape[1] in "\r\n":
+        return ""
+    try:
+        return str(ast.literal_eval('"' + escape + '"'))
+    except (ValueError, SyntaxError):
+        return escape
 
 
 def simple_string_value(node: cst.SimpleString) -> Optional[StrVal]:
@@ -417,14 +427,15 @@ def simple_string_value(node: cst.SimpleString) -> Optional[StrVal]:
     quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
     body = rest[len(quote): len(rest) - len(quote)]
     text, offsets = decode_escapes(body, len(prefix) + len(quote), "r" in prefix)
-    if "\\" not in body and "\r" not in body:
-        # no escapes and no CRLF to normalise: the value is the body itself
+    if "\r" not in body:
+        # Python itself read each escape, and the rest is the body as written:
+        # the value is exact; only a line end with CR needs Python's own reading
         return StrVal(text, (StrPiece(0, len(text), node, offsets),))
     try:
         expected = ast.literal_eval(raw)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         expected = text
-    if expected != text:  # an escape this mapper got wrong: keep the value, drop the mapping
+    if expected != text:  # a CRLF Python reads as LF: keep the value, drop the mapping
         return StrVal(expected, (StrPiece(0, len(expected), node, None),))
     return StrVal(text, (StrPiece(0, len(text), node, offsets),))
 
