@@ -408,3 +408,36 @@ def test_a_missing_database_is_not_created_by_reading(tmp_path: Path) -> None:
     cache = ResultCache(str(tmp_path / "cache"), "namespace")
     assert cache.load_many(["a", "b"]) == {} and cache.load("a") is None
     assert not (tmp_path / "cache").exists()
+
+
+def test_an_edit_to_xcomlint_itself_changes_the_namespace(tmp_path: Path) -> None:
+    """A developer's edit to a rule (or to the operator knowledge) is a new
+    namespace, even when the version number did not move."""
+    import hashlib
+
+    from xcomlint.cache import _package_source_digest
+
+    def digest() -> str:
+        hasher = hashlib.sha256()
+        _package_source_digest(hasher, str(tmp_path))
+        return hasher.hexdigest()
+
+    rule = tmp_path / "rules" / "a_rule.py"
+    rule.parent.mkdir()
+    rule.write_text("RULE = 1\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "operators.json").write_text("{}")
+    (tmp_path / "__pycache__").mkdir()
+    first = digest()
+    (tmp_path / "__pycache__" / "a_rule.cpython-311.pyc").write_bytes(b"compiled")
+    (tmp_path / "notes.txt").write_text("not code")
+    assert digest() == first  # bytecode and other files are not what produced an entry
+    rule.write_text("RULE = 22\n")
+    assert digest() != first
+    second = digest()
+    stat = rule.stat()
+    os.utime(rule, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert digest() != second  # same size, saved again
+    third = digest()
+    (tmp_path / "data" / "operators.json").write_text("{\"Op\": 1}")
+    assert digest() != third

@@ -222,3 +222,12 @@ def test_github_annotation_is_one_line_per_finding() -> None:
     assert [line.split(" ", 1)[0] for line in lines] == ["::warning", "::error", "::error", "::notice"]
     # a multi-line span keeps its start only (GitHub drops column ranges across lines)
     assert lines[3].startswith("::notice file=dags/ünï%2C v2%3Afinal%25.py,line=10,col=9,title=XCL105 dynamic-pull::")
+
+
+def test_json_reports_every_field_of_a_finding_but_its_noqa_lines() -> None:
+    """The JSON object is written out by hand: a field added to Finding must be added there too."""
+    import dataclasses
+
+    fields = [field.name for field in dataclasses.fields(Finding) if field.name != "noqa_lines"]
+    for finding in FINDINGS:
+        assert list(finding.to_dict()) == fields

@@ -5,9 +5,10 @@ both plain data (pickled). The entry's key is a hash of everything that
 decides them:
 
 - the file's display path and the exact bytes read (content, never mtime);
-- the run's *namespace*: xcomlint's version and a hash of its own source files
-  (a developer's edit to a rule invalidates the cache even though the version
-  number did not move), the Python version, the versions of the libraries that
+- the run's *namespace*: xcomlint's version and the name, size and
+  modification time of each of its own source files (a developer's edit to a
+  rule invalidates the cache even though the version number did not move,
+  as a ``.py`` edit invalidates Python's bytecode), the Python version, the versions of the libraries that
   shape the model (libcst parses, Jinja's parser reads templates), and the
   settings that change per-file results (``Settings.cache_key()`` and the
   per-file ignores).
@@ -46,7 +47,6 @@ import pickle
 import sqlite3
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
@@ -62,6 +62,7 @@ ENTRY_FORMAT = 4
 _MODEL_LIBRARIES = ("libcst", "jinja2")
 _RECORD_MODULES = frozenset({"xcomlint.model.records", "xcomlint.findings"})
 _SAFE_BUILTINS = frozenset({"frozenset", "set", "complex"})
+_PACKAGE_ROOT = os.path.dirname(os.path.abspath(__file__))
 
 
 @dataclass(frozen=True)
@@ -73,20 +74,30 @@ class CachedResult:
     noqa_used: FrozenSet[Tuple[int, str]] = frozenset()
 
 
+def content_digest(data: bytes) -> str:
+    """What a run knows of a file's bytes: part of its cache key, and what a
+    fix run checks before it writes (the file must not have changed since)."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def default_cache_dir() -> str:
     return os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR
 
 
-def _package_source_digest(hasher: "hashlib._Hash") -> None:
-    """Hash xcomlint's own ``.py`` files and the operator knowledge they read:
-    what produced an entry."""
-    root = Path(__file__).resolve().parent
-    for path in sorted([*root.rglob("*.py"), *root.glob("data/*.json")]):
+def _package_source_digest(hasher: "hashlib._Hash", root: str = _PACKAGE_ROOT) -> None:
+    """Identify xcomlint's own ``.py`` files and the operator knowledge they
+    read, what produced an entry, by name, size and modification time (as
+    Python's bytecode cache does): reading them all would cost every run."""
+    found = []
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories[:] = [name for name in subdirectories if name != "__pycache__"]
+        found.extend(os.path.join(directory, name) for name in names if name.endswith((".py", ".json")))
+    for path in sorted(found):
         try:
-            data = path.read_bytes()
+            stat = os.stat(path)
         except OSError:
             continue
-        hasher.update(str(path.relative_to(root)).encode() + b"\0" + data + b"\0")
+        hasher.update(f"{os.path.relpath(path, root)}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
 
 
 def _library_digest(hasher: "hashlib._Hash", name: str) -> None:
@@ -125,11 +136,20 @@ class _RecordUnpickler(pickle.Unpickler):
     named, so an entry planted in the directory cannot make loading run code."""
 
     def find_class(self, module: str, name: str) -> object:
+        # asked once per record class per entry, thousands of times a run
+        found = _ALLOWED.get((module, name))
+        if found is not None:
+            return found
         if module in _RECORD_MODULES or (module == "builtins" and name in _SAFE_BUILTINS):
             found = super().find_class(module, name)
             if isinstance(found, (type, _Sentinel)):
+                _ALLOWED[(module, name)] = found
                 return found
         raise pickle.UnpicklingError(f"not an xcomlint record: {module}.{name}")
+
+
+# what ``_RecordUnpickler`` has already let through
+_ALLOWED: Dict[Tuple[str, str], object] = {}
 
 
 DATABASE_NAME = "results.sqlite3"
@@ -167,11 +187,13 @@ class ResultCache:
     def database(self) -> str:
         return os.path.join(self.directory, DATABASE_NAME)
 
-    def key(self, path: str, data: bytes) -> str:
-        hasher = hashlib.sha256(self.namespace.encode())
-        hasher.update(b"\0" + path.encode("utf-8", "surrogateescape") + b"\0")
-        hasher.update(data)
-        return hasher.hexdigest()
+    def key(self, path: str, data: bytes, digest: Optional[str] = None) -> str:
+        """The key of ``path`` holding ``data``; ``digest`` is ``content_digest(data)``
+        when the caller has it (a run hashes each file's bytes once)."""
+        if digest is None:
+            digest = content_digest(data)
+        text = f"{self.namespace}\0{path}\0{digest}"
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
     def entry(self, key: str, model: FileModel, findings: Sequence[Finding],
               directives: Sequence[NoqaDirective] = (), noqa_used: FrozenSet[Tuple[int, str]] = frozenset()) -> Entry:

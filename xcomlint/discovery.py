@@ -108,5 +108,5 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovered:
             found.errors.append(PathError(given, "not a regular file or directory (a broken link?)"))
         else:
             found.errors.append(PathError(given, "no such file or directory"))
-    found.files = sorted(set(files), key=files.index)
+    found.files = list(dict.fromkeys(files))  # each file once, where it was first given
     return found

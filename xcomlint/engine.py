@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import sys
@@ -12,7 +11,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 
 from . import collector
 from .allowlist import AllowList
-from .cache import Entry, ResultCache
+from .cache import Entry, ResultCache, content_digest
 from .discovery import PathError, discover
 from .findings import Finding, InternalError, NoqaDirective, NoqaUse
 from .model import ALL_POSITIONS, REPORTABLE_POSITIONS, build_file_model, parse_source
@@ -52,10 +51,6 @@ class RunResult:
     # each linted file's result, and the allow-list read: what a fix run re-lints from
     results: List[FileResult] = field(default_factory=list)
     allowlist: Optional[AllowList] = None
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # called with (files done, files to lint) as each file's result arrives
@@ -285,7 +280,7 @@ def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = N
     result.digest = content_digest(data)
     if cache is not None and result.model is not None and not result.errors:
         # an internal error may be transient (memory, recursion): never cache one
-        result.entry = cache.entry(cache.key(path, data), result.model, result.findings,
+        result.entry = cache.entry(cache.key(path, data, result.digest), result.model, result.findings,
                                    result.directives, result.noqa_used)
     return result
 
@@ -297,8 +292,9 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
     digests: List[Optional[str]] = []
     for path in paths:
         data = _read(path)
-        keys.append(None if isinstance(data, FileResult) else cache.key(path, data))
-        digests.append(None if isinstance(data, FileResult) else content_digest(data))
+        digest = None if isinstance(data, FileResult) else content_digest(data)
+        keys.append(None if isinstance(data, FileResult) else cache.key(path, data, digest))
+        digests.append(digest)
     entries = cache.load_many([key for key in keys if key is not None])
     results: List[Optional[FileResult]] = []
     for path, key, digest in zip(paths, keys, digests):

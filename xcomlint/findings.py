@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import FrozenSet, Optional, Tuple
 
 SAFE = "safe"  # keeps what the code does, or does what it evidently means: applied by --fix
@@ -75,10 +75,13 @@ class Finding:
         return self.fix is not None and (unsafe or self.fix.applicability == SAFE)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data.pop("noqa_lines")
-        data["fix"] = self.fix.to_dict() if self.fix is not None else None
-        return data
+        """The finding as JSON reports it (``noqa_lines`` is internal)."""
+        return {
+            "path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
+            "end_column": self.end_column, "code": self.code, "name": self.name, "message": self.message,
+            "severity": self.severity, "dag_id": self.dag_id, "task_id": self.task_id,
+            "fix": self.fix.to_dict() if self.fix is not None else None,
+        }
 
 
 @dataclass(frozen=True)

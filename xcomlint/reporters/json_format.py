@@ -9,5 +9,5 @@ from ..findings import Finding
 
 
 def report(findings: Sequence[Finding], stream: TextIO) -> None:
-    json.dump([f.to_dict() for f in findings], stream, indent=2)
-    stream.write("\n")
+    # one write: with indentation, json.dump writes each token on its own
+    stream.write(json.dumps([f.to_dict() for f in findings], indent=2) + "\n")

@@ -83,8 +83,8 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
                 # in the same DAG, as XComs belong to a DAG run
                 if push.key in dag.opaque_strings:
                     continue
-                readers = pulls.get(push.key, []) + pulls.get(None, [])
-                if any(_may_read(pull, pull_dag, dag, push, version) for pull_dag, pull in readers):
+                if any(_may_read(pull, pull_dag, dag, push, version)
+                       for readers in (pulls.get(push.key, ()), pulls.get(None, ())) for pull_dag, pull in readers):
                     continue
                 bare = version >= 3 and any(pull.task_ids in (ABSENT, None) for _, pull in pulls.get(push.key, []))
                 hint = (f"; the pulls of '{push.key}' without task_ids read their own task on Airflow 3, "
