@@ -148,3 +148,33 @@ def test_a_factory_whose_only_task_is_a_nested_setup_task_is_run() -> None:
         select=["XCL201"],
     )
     assert [(f.code, f.line) for f in findings] == [("XCL201", 7)]
+
+
+def test_a_whole_word_is_found_as_the_word_pattern_finds_it() -> None:
+    """``mentions`` answers what ``\\bword\\b`` would, on every kind of neighbour."""
+    import random
+    import re
+
+    from xcomlint.model.text_gate import mentions
+
+    alphabet = ["a", "b", "ab", "_", "1", " ", ".", "(", "\n", "é", "表", "ǅ", "٣", "\u0301"]
+    words = ["a", "ab", "b_1", "é", "表a"]
+    generator = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 12)))
+        word = generator.choice(words)
+        expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+        assert mentions(text, word) == expected, (text, word)
+
+
+def test_a_file_of_many_functions_is_judged_as_one_of_few() -> None:
+    """Past a number of names the gate collects each text's words once instead
+    of searching for each name: the verdicts are the same."""
+    chain = "".join(f"def f{i}():\n    return f{i + 1}()\n\n" for i in range(40))
+    source = chain + "def f40():\n    return BashOperator(task_id='t')\n\ndef lonely():\n    return f0\n"
+    many = gate(source)
+    assert all(many.may_make_tasks(f"f{i}") for i in range(41))
+    assert many.may_make_tasks("lonely")  # the name of a maker, not a call of it: the walk decides
+    few = "def f0():\n    return f1()\n\ndef f1():\n    return 2\n\ndef f2():\n    return f0()\n"
+    assert not any(gate(few).may_make_tasks(name) for name in ("f0", "f1", "f2"))
+    assert gate(few, {"f1"}).may_make_tasks("f2")

@@ -13,7 +13,7 @@ whose tasks or edges may be incomplete says so, so that rules stay silent.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union, cast
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union, cast
 
 import libcst as cst
 
@@ -129,6 +129,7 @@ class Builder(TaskBuilding, Wiring):
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
+        self._makers: Optional[Tuple[int, FrozenSet[str]]] = None  # see maker_names
         self.text_gate = TextGate(self.source, self.maker_names, frozenset(
             local for local, qualified in imports.names.items() if kb.airflow_name(qualified)), self.imported_maker)
         # functions of the module the builder ran (called, or referenced by name)
@@ -222,11 +223,16 @@ class Builder(TaskBuilding, Wiring):
         self.creating[key] = found
         return found
 
-    def maker_names(self) -> set:
-        """Names the file binds to what makes a task when called."""
-        return {n for n, v in self.module_scope.names.items()
+    def maker_names(self) -> FrozenSet[str]:
+        """Names the file binds to what makes a task when called (the same set
+        until the module binds a name again)."""
+        bindings = self.module_scope.bindings
+        if self._makers is None or self._makers[0] != bindings:
+            self._makers = (bindings, frozenset(
+                n for n, v in self.module_scope.names.items()
                 if isinstance(v, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal))
-                or (isinstance(v, ClassVal) and self.is_operator_class(v))}
+                or (isinstance(v, ClassVal) and self.is_operator_class(v))))
+        return self._makers[1]
 
     def imported_maker(self, dotted: str) -> bool:
         head, _, rest = dotted.partition(".")

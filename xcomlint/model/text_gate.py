@@ -13,14 +13,19 @@ more often, never hide a task.
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import AbstractSet, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 # words of a function's text that may make a task or a TaskGroup when it runs
 MAKER_WORDS = ("task_id", "group_id", "TaskGroup", "task_group", "Operator", "Sensor", "@task", "task.",
                "@dag", "dag(", "DAG(", ".expand(", ".partial(", ".override(", "watcher(")
-# a line that starts a block: a decorator, a class, or a def (with its name)
-_BLOCK_START = re.compile(r"^([ \t]*)(?:(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(|class\b|@)", re.MULTILINE)
+# the line break before a line that starts a block: a decorator, a class, or a
+# def (with its name); searched for in the text after a line break of its own
+# (a literal first character makes the search several times faster than ``^``)
+_BLOCK_START = re.compile(r"\n([ \t]*)(?:(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(|class\b|@)")
 _WORD = re.compile(r"\w+")
+# above this many names to look for, one pass collecting a text's words costs
+# less than a search per name
+_SEARCHES = 16
 
 
 def function_texts(source: str) -> Dict[str, str]:
@@ -31,24 +36,42 @@ def function_texts(source: str) -> Dict[str, str]:
     # the functions still open, innermost last: (indent, name, where its text starts)
     open_defs: List[Tuple[int, str, int]] = []
     decorated_at: Optional[Tuple[int, int]] = None  # (indent, start) of the decorators above a def
-    for match in _BLOCK_START.finditer(source):
+    marked = "\n" + source  # a block's line break stands where the block starts in ``source``
+    for match in _BLOCK_START.finditer(marked):
+        line = match.start()
         indent = len(match.group(1).expandtabs())
         while open_defs and open_defs[-1][0] >= indent:
             level, name, start = open_defs.pop()
-            texts.setdefault(name, []).append(source[start:match.start()])
+            texts.setdefault(name, []).append(source[start:line])
         name = match.group(2)
-        if name is None and source.startswith("@", match.end(1)):
+        if name is None and marked.startswith("@", match.end(1)):
             if decorated_at is None or decorated_at[0] != indent:
-                decorated_at = (indent, match.start())
+                decorated_at = (indent, line)
             continue
         if name is not None:
             # ``@task`` above the ``def`` says what calling it does
-            start = decorated_at[1] if decorated_at is not None and decorated_at[0] == indent else match.start()
+            start = decorated_at[1] if decorated_at is not None and decorated_at[0] == indent else line
             open_defs.append((indent, name, start))
         decorated_at = None
     for level, name, start in reversed(open_defs):
         texts.setdefault(name, []).append(source[start:])
     return {name: "\n".join(parts) for name, parts in texts.items()}
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what ``\w`` matches
+
+
+def mentions(text: str, word: str) -> bool:
+    """Whether ``word`` stands in ``text`` as a whole word (``\bword\b``)."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not _is_word_character(text[start - 1])) and (
+                end == len(text) or not _is_word_character(text[end])):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 class TextGate:
@@ -62,7 +85,7 @@ class TextGate:
     a task through the file's imports, for names that start with one of
     ``imported``, the names the file imports."""
 
-    def __init__(self, source: str, makers: Callable[[], Set[str]],
+    def __init__(self, source: str, makers: Callable[[], AbstractSet[str]],
                  imported: FrozenSet[str] = frozenset(),
                  imported_maker: Callable[[str], bool] = lambda dotted: False) -> None:
         self.source = source
@@ -70,6 +93,7 @@ class TextGate:
         self._imported_maker = imported_maker
         self._texts: Optional[Dict[str, str]] = None
         self._makers_of = makers
+        self._asked: Optional[AbstractSet[str]] = None  # what ``makers`` last answered
         self._makers: FrozenSet[str] = frozenset()
         self._words: Dict[str, Set[str]] = {}
         self._directs: Dict[str, bool] = {}
@@ -84,10 +108,12 @@ class TextGate:
     def may_make_tasks(self, name: str) -> bool:
         if name not in self.texts:
             return True  # a lambda, or a ``def`` the pattern missed: walk it
-        makers = frozenset(self._makers_of())
-        if makers != self._makers:
-            self._makers = makers
-            self._verdicts.clear()
+        makers = self._makers_of()
+        if makers is not self._asked:  # the same set means the same names
+            self._asked = makers
+            if makers != self._makers:
+                self._makers = frozenset(makers)
+                self._verdicts.clear()
         return self._judge(name)
 
     def _judge(self, name: str) -> bool:
@@ -107,20 +133,25 @@ class TextGate:
                 if verdict:
                     found = True
                 continue  # a verdict comes from a search of all the function reaches
-            words = self._words_of(current)
-            found = self._direct(current) or not words.isdisjoint(self._makers)
-            for other in words:
-                if other not in seen and other in self.texts:
+            found = self._direct(current) or bool(self._named(current, self._makers))
+            if not found:
+                for other in self._named(current, self.texts.keys() - seen):
                     seen.add(other)
                     stack.append(other)
         self._verdicts[name] = found
         return found
 
-    def _words_of(self, name: str) -> Set[str]:
-        words = self._words.get(name)
-        if words is None:
-            words = self._words[name] = set(_WORD.findall(self.texts[name]))
-        return words
+    def _named(self, name: str, words: AbstractSet[str]) -> Set[str]:
+        """Which of ``words`` stand in the function's text as whole words."""
+        if not words:
+            return set()
+        if len(words) > _SEARCHES:
+            found = self._words.get(name)
+            if found is None:
+                found = self._words[name] = set(_WORD.findall(self.texts[name]))
+            return found & words if isinstance(words, (set, frozenset)) else found.intersection(words)
+        text = self.texts[name]
+        return {word for word in words if mentions(text, word)}
 
     def _direct(self, name: str) -> bool:
         """Whether the text itself has a word that makes a task, whatever the
@@ -130,7 +161,7 @@ class TextGate:
             text = self.texts[name]
             known = any(word in text for word in MAKER_WORDS) or any(
                 self._imported_maker(dotted)
-                for name in self._words_of(name) & self._imported
+                for name in self._named(name, self._imported)
                 for dotted in set(re.findall(rf"(?<![\w.]){re.escape(name)}(?:\.\w+)*", text)))
             self._directs[name] = known
         return known

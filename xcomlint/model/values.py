@@ -362,6 +362,7 @@ class Scope:
     def __init__(self, parent: Optional["Scope"] = None) -> None:
         self.names: Dict[str, Any] = {}
         self.parent = parent
+        self.bindings = 0  # how many times a name was bound: what was read of ``names`` may be kept until it moves
 
     def lookup(self, name: str) -> Any:
         scope: Optional[Scope] = self
@@ -373,6 +374,7 @@ class Scope:
 
     def bind(self, name: str, value: Any) -> None:
         self.names[name] = value
+        self.bindings += 1
 
 
 # ----------------------------------------------------------------------------
