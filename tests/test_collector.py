@@ -7,10 +7,10 @@ import weakref
 from typing import Iterator
 
 import pytest
+from conftest import settings_for
 
 from xcomlint import collector
 from xcomlint.engine import lint_file
-from conftest import settings_for
 
 
 @pytest.fixture

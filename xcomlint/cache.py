@@ -88,7 +88,7 @@ def _package_source_digest(hasher: "hashlib._Hash", root: str = _PACKAGE_ROOT) -
     """Identify xcomlint's own ``.py`` files and the operator knowledge they
     read, what produced an entry, by name, size and modification time (as
     Python's bytecode cache does): reading them all would cost every run."""
-    found = []
+    found: List[str] = []
     for directory, subdirectories, names in os.walk(root):
         subdirectories[:] = [name for name in subdirectories if name != "__pycache__"]
         found.extend(os.path.join(directory, name) for name in names if name.endswith((".py", ".json")))

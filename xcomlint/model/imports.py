@@ -7,7 +7,7 @@ name imported anywhere in the file is taken to mean the same thing everywhere.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, cast
 
 import libcst as cst
 
@@ -15,11 +15,13 @@ import libcst as cst
 def dotted_name(node: cst.BaseExpression) -> Optional[str]:
     """``a.b.c`` for a Name/Attribute chain, else None."""
     parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
+    # ``type() is``: concrete libcst classes have no subclasses, and isinstance
+    # goes through ABCMeta (this runs for every call the model reads)
+    while type(node) is cst.Attribute:
+        parts.append(node.attr.value)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is cst.Name:
+        parts.append(node.value)  # type: ignore[attr-defined]
         return ".".join(reversed(parts))
     return None
 
@@ -35,7 +37,7 @@ class ImportTable:
         self.names: Dict[str, str] = {}
 
     def add(self, statement: cst.CSTNode) -> None:
-        if isinstance(statement, cst.Import):
+        if type(statement) is cst.Import:
             for alias in statement.names:
                 full = _module_name(alias.name)
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -44,13 +46,13 @@ class ImportTable:
                     # ``import airflow.sdk`` binds ``airflow``
                     root = full.split(".")[0]
                     self.names.setdefault(root, root)
-        elif isinstance(statement, cst.ImportFrom):
+        elif type(statement) is cst.ImportFrom:
             if statement.relative or statement.module is None:
                 return  # relative imports are the user's own modules
             module = _module_name(statement.module)
-            if isinstance(statement.names, cst.ImportStar):
+            if type(statement.names) is cst.ImportStar:
                 return
-            for alias in statement.names:
+            for alias in cast(Sequence[cst.ImportAlias], statement.names):
                 name = _module_name(alias.name)
                 local = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -75,29 +77,40 @@ def collect_imports(module: cst.Module) -> ImportTable:
     stack: list = list(module.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.SimpleStatementLine):
+        kind = type(node)
+        if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
             for small in node.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                if type(small) is cst.Import or type(small) is cst.ImportFrom:
                     table.add(small)
-        elif isinstance(node, cst.BaseCompoundStatement):
+        elif kind in _COMPOUND:
             stack.extend(_blocks(node))
     return table
 
 
-def _blocks(node: cst.CSTNode) -> List[cst.BaseStatement]:
+def _subclasses(base: type) -> FrozenSet[type]:
+    found: Set[type] = set(base.__subclasses__())
+    for kind in list(found):
+        found |= _subclasses(kind)
+    return frozenset(found)
+
+
+# the compound statements (if, for, with, def, class...), compared by exact type
+_COMPOUND = _subclasses(cst.BaseCompoundStatement)
+
+
+def _blocks(node: cst.CSTNode) -> List[cst.CSTNode]:
     """The statements of every suite of a compound statement (bodies, else, handlers)."""
-    found: List[cst.BaseStatement] = []
+    found: List[cst.CSTNode] = []
     for name in ("body", "orelse", "finalbody", "handlers", "cases"):
         part = getattr(node, name, None)
         if part is None:
             continue
         parts = part if isinstance(part, (list, tuple)) else [part]
         for item in parts:
-            if isinstance(item, cst.IndentedBlock):
+            kind = type(item)
+            if kind is cst.IndentedBlock:
                 found.extend(item.body)
-            elif isinstance(item, cst.SimpleStatementSuite):
-                found.append(cst.SimpleStatementLine(body=item.body))
-            elif isinstance(item, cst.BaseCompoundStatement):
+            elif kind is cst.SimpleStatementSuite or kind in _COMPOUND:
                 found.append(item)
             elif hasattr(item, "body"):  # else:, except:, finally:, case
                 found.extend(_blocks(item))

@@ -442,19 +442,25 @@ def simple_string_value(node: cst.SimpleString) -> Optional[StrVal]:
     return StrVal(text, (StrPiece(0, len(text), node, offsets),))
 
 
+_DOUBLED_BRACE = re.compile(r"\{\{|\}\}")
+
+
 def fstring_text_value(node: cst.FormattedStringText, is_raw: bool) -> StrVal:
     """A literal run of an f-string: escapes decoded, ``{{``/``}}`` halved."""
     body = node.value
     text, offsets = decode_escapes(body, 0, is_raw)
     if "{{" in text or "}}" in text:
-        out: List[str] = []
-        out_offsets: List[int] = []
-        i = 0
-        while i < len(text):
-            out.append(text[i])
-            out_offsets.append(offsets[i] if offsets else 0)
-            i += 2 if text[i:i + 2] in ("{{", "}}") else 1
-        text, offsets = "".join(out), tuple(out_offsets)
+        # each doubled brace is one character, at the offset of its first half
+        parts: List[str] = []
+        kept: List[int] = []
+        done = 0
+        for match in _DOUBLED_BRACE.finditer(text):
+            parts.append(text[done:match.start() + 1])
+            kept.extend(offsets[done:match.start() + 1])
+            done = match.end()
+        parts.append(text[done:])
+        kept.extend(offsets[done:])
+        text, offsets = "".join(parts), tuple(kept)
     return StrVal(text, (StrPiece(0, len(text), node, offsets),))
 
 
