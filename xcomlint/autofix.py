@@ -26,40 +26,22 @@ import io
 import re
 import tokenize
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from .edits import Range, apply_edits, conflict, ranges
 from .engine import FileResult, RunResult, content_digest, finish_run, lint_source, selected_rules
-from .findings import SAFE, UNSAFE, Finding
-from .settings import Settings, most_specific
+from .findings import UNSAFE, Finding
+from .fix_policy import hidden_hint, with_fix_policy
+from .settings import Settings
 from .source_files import ChangedOnDisk, SourceFile, decode, read_source, write_atomically
+from .summary import plural
 
 MAX_ROUNDS = 10
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 Validator = Callable[[str], bool]
 EditList = List[Tuple[Range, str]]
-
-
-def with_fix_policy(findings: Sequence[Finding], settings: Settings) -> List[Finding]:
-    """The configuration's say on fixes: ``fixable`` / ``unfixable`` decide which
-    rules' fixes exist at all, ``extend-safe-fixes`` / ``extend-unsafe-fixes``
-    make a rule's fixes safe or unsafe; the more specific code or prefix wins,
-    and between codes as specific as each other, ``unfixable`` and unsafe win."""
-    adjusted = []
-    for finding in findings:
-        fix = finding.fix
-        if fix is not None and not most_specific(finding.code, settings.fixable, settings.unfixable):
-            fix = None
-        if fix is not None:
-            safer = most_specific(finding.code, settings.extend_safe_fixes, settings.extend_unsafe_fixes)
-            if safer is not None:
-                applicability = SAFE if safer else UNSAFE
-                if applicability != fix.applicability:
-                    fix = replace(fix, applicability=applicability)
-        adjusted.append(finding if fix is finding.fix else replace(finding, fix=fix))
-    return adjusted
 
 
 @dataclass
@@ -315,33 +297,12 @@ def _lines(text: str) -> List[str]:
     return _LINE.findall(text)
 
 
-def _plural(count: int, word: str, plural: Optional[str] = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-def hidden_hint(count: int) -> str:
-    return f"{_plural(count, 'hidden fix', 'hidden fixes')} can be enabled with --unsafe-fixes"
-
-
 def fix_summary(outcome: FixOutcome, unsafe: bool, remaining: Optional[int] = None) -> str:
     """``Checked 3 files: 3 fixed, 2 remaining; 1 hidden fix can be enabled with --unsafe-fixes.``"""
     left = len(outcome.findings) if remaining is None else remaining
-    text = f"Checked {_plural(len(outcome.run.files), 'file')}: {len(outcome.fixed)} fixed, {left} remaining"
+    text = f"Checked {plural(len(outcome.run.files), 'file')}: {len(outcome.fixed)} fixed, {left} remaining"
     hidden = 0 if unsafe else outcome.hidden()
     return text + (f"; {hidden_hint(hidden)}." if hidden else ".")
-
-
-def fixable_summary(findings: Sequence[Finding], unsafe: bool) -> Optional[str]:
-    """After the findings of a run without ``--fix``: how many ``--fix`` would fix."""
-    fixable = sum(1 for f in findings if f.fixable(unsafe))
-    hidden = 0 if unsafe else sum(1 for f in findings if f.fix is not None and f.fix.applicability == UNSAFE)
-    if not fixable and not hidden:
-        return None
-    if not fixable:
-        return f"No fixes available ({hidden_hint(hidden)})."
-    option = "--fix --unsafe-fixes" if unsafe else "--fix"
-    text = f"[*] {fixable} fixable with {option}"
-    return text + (f" ({hidden_hint(hidden)})." if hidden else ".")
 
 
 def fixed_by_file(fixed: Sequence[Finding]) -> List[str]:
@@ -349,7 +310,7 @@ def fixed_by_file(fixed: Sequence[Finding]) -> List[str]:
     counts: Dict[str, Dict[Tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     for finding in fixed:
         counts[finding.path][(finding.code, finding.name)] += 1
-    lines = [f"Fixed {_plural(len(fixed), 'finding')}:"] if fixed else ["No findings were fixed."]
+    lines = [f"Fixed {plural(len(fixed), 'finding')}:"] if fixed else ["No findings were fixed."]
     for path in sorted(counts):
         lines.append(f"- {path}:")
         for (code, name), count in sorted(counts[path].items()):

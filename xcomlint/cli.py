@@ -208,7 +208,7 @@ def check(
         _fix(run, settings, targets, FixRequest(unsafe_fixes, diff, fix_only, show_fixes, quiet, exit_zero),
              Output(output_format, output_file, color, sources, statistics), stdin_data, jobs, no_cache)
         return
-    from .autofix import with_fix_policy
+    from .fix_policy import with_fix_policy
 
     findings = with_fix_policy(run.findings, settings)
     if add_noqa:
@@ -240,7 +240,7 @@ def _report_problems(run: RunResult, quiet: bool) -> None:
 
 
 def _echo_fixable(findings: Sequence[Finding], unsafe_fixes: bool) -> None:
-    from .autofix import fixable_summary
+    from .fix_policy import fixable_summary
 
     line = fixable_summary(findings, unsafe_fixes)
     if line is not None:
@@ -270,7 +270,8 @@ def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixReq
          stdin_data: Optional[bytes], jobs: Optional[int], no_cache: bool) -> None:
     """--fix, --fix-only and --diff: fix in memory, then show the diff or write
     the files and report what remains (never a finding that was fixed)."""
-    from .autofix import fix_run, fix_summary, fixed_by_file, unified_diff, with_fix_policy, write_changes
+    from .autofix import fix_run, fix_summary, fixed_by_file, unified_diff, write_changes
+    from .fix_policy import with_fix_policy
 
     name = run.files[0] if stdin_data is not None else None
     outcome = fix_run(run, settings, request.unsafe,

@@ -15,8 +15,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine import RunResult
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, plural_form: Optional[str] = None) -> str:
+    """``1 file``, ``2 files``; ``plural_form`` for a word that does not just add an s."""
+    return f"{count} {word if count == 1 else plural_form or word + 's'}"
 
 
 def summary(run: "RunResult", findings: Sequence[Finding], allowlist: Optional[str]) -> str:
@@ -27,21 +28,21 @@ def summary(run: "RunResult", findings: Sequence[Finding], allowlist: Optional[s
         elsewhere = {f.path for f in findings if f.path not in linted}
         where = []
         if len(in_files) == checked and checked:
-            where.append(f"in {_plural(checked, 'file')}")
+            where.append(f"in {plural(checked, 'file')}")
         elif in_files or not elsewhere:
-            where.append(f"in {len(in_files)} of {_plural(checked, 'file')}")
+            where.append(f"in {len(in_files)} of {plural(checked, 'file')}")
         if elsewhere:
-            where.append("in the allow-list" if elsewhere == {allowlist} else f"in {_plural(len(elsewhere), 'other file')}")
-        return f"Found {_plural(len(findings), 'finding')} {' and '.join(where)}."
+            where.append("in the allow-list" if elsewhere == {allowlist} else f"in {plural(len(elsewhere), 'other file')}")
+        return f"Found {plural(len(findings), 'finding')} {' and '.join(where)}."
     if run.path_errors or run.errors:
         problems = []
         if run.path_errors:
-            problems.append(f"{_plural(len(run.path_errors), 'path')} could not be checked")
+            problems.append(f"{plural(len(run.path_errors), 'path')} could not be checked")
         if run.errors:
-            problems.append(f"xcomlint failed on {_plural(len({e.path for e in run.errors}), 'file')}")
+            problems.append(f"xcomlint failed on {plural(len({e.path for e in run.errors}), 'file')}")
         if not checked:
             return f"No Python files were checked: {' and '.join(problems)}."
-        return f"No findings in {_plural(checked, 'checked file')}, but {' and '.join(problems)}."
+        return f"No findings in {plural(checked, 'checked file')}, but {' and '.join(problems)}."
     if not checked:
         return "No Python files were checked."
-    return f"All checks passed ({_plural(checked, 'file')})."
+    return f"All checks passed ({plural(checked, 'file')})."

@@ -15,6 +15,7 @@ from html import escape
 from typing import List, Mapping, Optional, Sequence
 
 from .. import __version__
+from ..summary import plural
 from .page_script import GRAPH_SCRIPT, SINGLE_PAGE_SCRIPT
 from .style import COLORS, DASHES
 from .svg import compute_layout, dag_svg
@@ -119,10 +120,6 @@ def legend() -> str:
     ]
     spans = "".join(f"<span>{swatch}{escape(text)}</span>" for swatch, text in items)
     return f'<div class="legend" aria-label="Legend">{spans}</div>'
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def task_count(view: DagView) -> int:

@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..model.records import FileModel
-from .html import MONO, SANS, STYLE, dag_canvas, dag_meta, findings_table, legend, page_head, plural, task_count
+from ..summary import plural
+from .html import MONO, SANS, STYLE, dag_canvas, dag_meta, findings_table, legend, page_head, task_count
 from .page_script import GRAPH_SCRIPT, PROJECT_SCRIPT
 from .view import EXTERNAL, TASK, DagView
 
