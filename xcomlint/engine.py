@@ -7,10 +7,9 @@ import os
 import sys
 import tokenize
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 from . import collector
-from .allowlist import AllowList
 from .cache import Entry, ResultCache, content_digest
 from .discovery import PathError, discover
 from .findings import Finding, InternalError, NoqaDirective, NoqaUse
@@ -22,6 +21,9 @@ from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, NOQA_SCOPE, RUN_SCOPE, Report, Rule, all_rules
 from .settings import Settings, matches_any
+
+if TYPE_CHECKING:  # the allow-list machinery loads only for a run that has one
+    from .allowlist import AllowList
 
 
 @dataclass

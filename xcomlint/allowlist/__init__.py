@@ -1,12 +1,12 @@
 """The exclusive-XCom allow-list: which task may read which key from which producer.
 
-The loader (and PyYAML with it) is imported on first use: most runs have no
-allow-list, and a run served from the cache should start fast.
+The records and the loader (and PyYAML with it) are imported on first use:
+most runs have no allow-list, and a run served from the cache should start fast.
 """
 
 from typing import Any
 
-from .records import AllowList, AllowListError, CrossDagRule, DagRules, XComRule
+from .errors import AllowListError
 
 __all__ = [
     "AllowList", "AllowListError", "CrossDagRule", "DagRules", "XComRule", "load_allowlist", "parse_allowlist",
@@ -18,4 +18,8 @@ def __getattr__(name: str) -> Any:
         from . import loader
 
         return getattr(loader, name)
+    if name in ("AllowList", "CrossDagRule", "DagRules", "XComRule"):
+        from . import records
+
+        return getattr(records, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

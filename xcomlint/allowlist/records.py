@@ -6,16 +6,10 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Dict, Optional, Tuple
 
+from .errors import AllowListError
+
 RETURN_KEY = "return_value"
-
-
-class AllowListError(Exception):
-    """A broken allow-list: the file, line, column and key, and what is wrong."""
-
-    def __init__(self, path: str, line: int, column: int, where: str, message: str) -> None:
-        self.path, self.line, self.column, self.where, self.message = path, line, column, where, message
-        prefix = f"{where}: " if where else ""
-        super().__init__(f"{path}:{line}:{column}: {prefix}{message}")
+__all__ = ["AllowListError"]  # raised by the loader, defined apart (see errors)
 
 
 def matches(task_id: str, pattern: str) -> bool:

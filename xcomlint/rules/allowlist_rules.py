@@ -8,16 +8,44 @@ reported in the allow-list file itself.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from ..allowlist.flows import Flow, dag_flows, declared_pushes, run_dags
-from ..allowlist.records import DagRules, Position, Removal, XComRule, matches
 from ..findings import Edit, Fix
-from ..model.records import Dag, FileModel, Span
+from ..model.records import Dag, FileModel, Push, Span
 from .context import RuleContext
 from .fixes import SAFE
 from .registry import RUN_SCOPE, Report, rule
 from .suggest import closest, grouped_id
+
+if TYPE_CHECKING:
+    from ..allowlist.flows import Flow
+    from ..allowlist.records import DagRules, Position, Removal, XComRule
+
+
+# The allow-list's flows and patterns are loaded by the first run that has an
+# allow-list: without one, these rules read nothing, and every run loads them.
+def run_dags(models: Sequence[FileModel]) -> Iterator[Tuple[str, Dag]]:
+    from ..allowlist.flows import run_dags as listed_dags
+
+    return listed_dags(models)
+
+
+def dag_flows(path: str, dag: Dag) -> Iterator["Flow"]:
+    from ..allowlist.flows import dag_flows as flows
+
+    return flows(path, dag)
+
+
+def declared_pushes(dag: Dag) -> Iterator[Push]:
+    from ..allowlist.flows import declared_pushes as pushes
+
+    return pushes(dag)
+
+
+def matches(task_id: str, pattern: str) -> bool:
+    from ..allowlist.records import matches as task_matches
+
+    return task_matches(task_id, pattern)
 
 
 def _report(flow: Flow, message: str) -> Report:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Optional
 
 
 def closest(word: str, candidates: Iterable[str]) -> Optional[str]:
+    import difflib  # loaded by the first suggestion: most runs make none
+
     found = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
     return found[0] if found else None
 
