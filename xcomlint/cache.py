@@ -67,6 +67,8 @@ _PACKAGE_ROOT = os.path.dirname(os.path.abspath(__file__))
 
 @dataclass(frozen=True)
 class CachedResult:
+    """A file's entry as a warm run reads it back."""
+
     model: FileModel
     findings: Tuple[Finding, ...]
     # what XCL002 needs of the file (empty unless it is selected)

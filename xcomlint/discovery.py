@@ -24,12 +24,16 @@ SKIPPED_DIRS = frozenset(
 
 @dataclass(frozen=True)
 class PathError:
+    """A path given to the run that cannot be linted, and why."""
+
     path: str
     message: str
 
 
 @dataclass
 class Discovered:
+    """The files a run lints, the paths it cannot, and the directories without a Python file."""
+
     files: List[str] = field(default_factory=list)
     errors: List[PathError] = field(default_factory=list)
     # directories given to the run in which no Python file was found

@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # the allow-list machinery loads only for a run that has one
 
 @dataclass
 class FileResult:
+    """What linting one file gave: its model, findings and internal errors."""
+
     path: str
     model: Optional[FileModel]
     findings: List[Finding] = field(default_factory=list)
@@ -43,6 +45,8 @@ class FileResult:
 
 @dataclass
 class RunResult:
+    """What a run gave: the files linted, every finding and error, and the models."""
+
     files: List[str]
     findings: List[Finding]
     errors: List[InternalError]

@@ -51,6 +51,9 @@ class Fix:
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem a rule reports: where (1-based, the end exclusive), which rule, what, and
+    the fix it offers, if any."""
+
     path: str
     line: int
     column: int

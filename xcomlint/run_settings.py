@@ -28,6 +28,8 @@ ErrorFactory = Callable[[str, str], Exception]  # (message, option) -> the excep
 
 @dataclass(frozen=True)
 class ResolvedSettings:
+    """The settings of a run and the configuration file they came from."""
+
     settings: Settings
     config_path: Optional[str]  # the configuration file used, None for the defaults
 

@@ -11,6 +11,8 @@ DEFAULT_LARGE_VALUE_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything a run's rules read from the configuration and the command line."""
+
     selected: FrozenSet[str] = frozenset()
     airflow_version: int = DEFAULT_AIRFLOW_VERSION
     serialization: str = "json"

@@ -73,6 +73,8 @@ class CrossDagRule:
 
 @dataclass(frozen=True)
 class DagRules:
+    """The entries of one DAG of the allow-list, and where the DAG is named in the file."""
+
     dag_id: str
     xcoms: Tuple[XComRule, ...] = ()
     cross_dag: Tuple[CrossDagRule, ...] = ()
@@ -82,6 +84,8 @@ class DagRules:
 
 @dataclass(frozen=True)
 class AllowList:
+    """A loaded allow-list: its path, format version and entries per DAG id."""
+
     path: str
     version: int = 1
     dags: Dict[str, DagRules] = field(default_factory=dict)

@@ -40,6 +40,9 @@ class RuleOption:
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its code, name and one-line summary, whether it runs by default,
+    how severe its findings are, what it checks (a file, a DAG, the run) and its options."""
+
     code: str
     name: str
     summary: str
