@@ -77,8 +77,16 @@ def _stand_ins(tmp_path: Path, commands: Dict[str, str]) -> Path:
     return bin_dir
 
 
+# what .ci/run could install with: in these tests each is a stand-in or absent
+_PACKAGE_COMMANDS = ("apt-get", "sudo", "env")
+
+
 def _ci_run(tmp_path: Path, commands: Dict[str, str]) -> subprocess.CompletedProcess:
     bin_dir = _stand_ins(tmp_path, commands)
+    for name in _PACKAGE_COMMANDS:
+        # the script runs with this PATH alone: the machine's package manager is out of its reach
+        found = shutil.which(name, path=str(bin_dir))
+        assert found is None or Path(found).parent == bin_dir and name in commands, found
     bash = shutil.which("bash")
     assert bash
     return subprocess.run([bash, str(tmp_path / "project" / ".ci" / "run")], env={"PATH": str(bin_dir)},

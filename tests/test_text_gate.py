@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Set
 
+import pytest
 from conftest import lint, model_of
 
 from xcomlint.model.text_gate import TextGate, function_texts
@@ -116,34 +117,19 @@ def test_a_module_alias_of_airflow_seen_through_the_imports() -> None:
     assert [f.code for f in findings] == ["XCL201"]
 
 
-def test_a_factory_whose_only_task_is_a_nested_taskflow_function_is_run() -> None:
-    findings = lint(
-        """
-        from airflow.decorators import task
-
-        def build():
-            @task
-            def make():
-                return {1, 2}
-            make()
-        """,
-        select=["XCL201"],
-    )
-    assert [(f.code, f.line) for f in findings] == [("XCL201", 7)]
-
-
-def test_a_factory_whose_only_task_is_a_nested_setup_task_is_run() -> None:
+@pytest.mark.parametrize("decorator", ["task", "setup"])
+def test_a_factory_whose_only_task_is_a_nested_taskflow_function_is_run(decorator: str) -> None:
     """``@setup`` makes a task as ``@task`` does: the walk and the text gate
     know it from the decorator the model itself reads."""
     findings = lint(
-        """
-        from airflow.decorators import setup
+        f"""
+        from airflow.decorators import {decorator}
 
         def build():
-            @setup
-            def prepare():
-                return {1, 2}
-            prepare()
+            @{decorator}
+            def make():
+                return {{1, 2}}
+            make()
         """,
         select=["XCL201"],
     )

@@ -149,7 +149,7 @@ class TextGate:
             found = self._words.get(name)
             if found is None:
                 found = self._words[name] = set(_WORD.findall(self.texts[name]))
-            return found & words if isinstance(words, (set, frozenset)) else found.intersection(words)
+            return found.intersection(words)
         text = self.texts[name]
         return {word for word in words if mentions(text, word)}
 
