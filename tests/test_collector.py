@@ -10,7 +10,8 @@ import pytest
 from conftest import settings_for
 
 from xcomlint import collector
-from xcomlint.engine import lint_file
+from xcomlint.cache import ResultCache
+from xcomlint.engine import lint_file, lint_paths
 
 
 @pytest.fixture
@@ -100,3 +101,58 @@ def test_same_result_with_and_without(own_collector: None, tmp_path) -> None:  #
     assert [finding.code for finding in managed.findings] == ["XCL103"]
     assert managed.findings == plain.findings
     assert managed.model == plain.model
+
+
+def test_lasting_records_are_frozen_without_a_collection(own_collector: None) -> None:
+    frozen = gc.get_freeze_count()
+    with collector.lasting_records():
+        assert not gc.isenabled()  # nothing is traversed while they arrive
+        records = [(number, str(number)) for number in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= frozen + 1000  # no later collection traverses them
+    assert records[-1] == (999, "999")
+
+
+def test_lasting_records_leave_the_collector_alone_unless_enabled() -> None:
+    frozen = gc.get_freeze_count()
+    with collector.lasting_records():
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+def test_lasting_records_inside_a_file_keep_the_files_unit(own_collector: None) -> None:
+    with collector.one_file():
+        with collector.lasting_records():
+            pass
+        assert not gc.isenabled()  # the file's unit is not ended early
+        cycle = _Cycle()
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gone() is None  # and its end still collects (nothing was frozen in between)
+
+
+def test_a_warm_run_reads_its_entries_as_lasting_records(own_collector: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dag = tmp_path / "dag.py"
+    dag.write_text(
+        "from airflow import DAG\n"
+        "from airflow.operators.python import PythonOperator\n"
+        "def pull(ti):\n"
+        "    return ti.xcom_pull(task_ids='missing')\n"
+        "with DAG('d') as dag:\n"
+        "    PythonOperator(task_id='p', python_callable=pull)\n"
+    )
+    settings = settings_for()
+    cache = ResultCache(str(tmp_path / "cache"), "namespace")
+    cold = lint_paths([str(dag)], settings, cache=cache)
+    assert not _frozen(cold.models[0])  # a file's result is frozen only once the next file starts
+    warm = lint_paths([str(dag)], settings, cache=cache)
+    assert [finding.code for finding in warm.findings] == ["XCL103"]
+    assert warm.findings == cold.findings
+    assert warm.models == cold.models
+    assert _frozen(warm.models[0])
+
+
+def _frozen(thing: object) -> bool:
+    """Tracked by the collector, yet in none of its generations: ``gc.freeze`` moved it out."""
+    return gc.is_tracked(thing) and all(
+        found is not thing for generation in (0, 1, 2) for found in gc.get_objects(generation=generation))

@@ -301,7 +301,8 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
         digest = None if isinstance(data, FileResult) else content_digest(data)
         keys.append(None if isinstance(data, FileResult) else cache.key(path, data, digest))
         digests.append(digest)
-    entries = cache.load_many([key for key in keys if key is not None])
+    with collector.lasting_records():
+        entries = cache.load_many([key for key in keys if key is not None])
     results: List[Optional[FileResult]] = []
     for path, key, digest in zip(paths, keys, digests):
         entry = entries.get(key) if key is not None else None
