@@ -1,6 +1,6 @@
 """Build the development corpus: the DAG files of public DAG repositories.
 
-    python benchmarks/build_dev_corpus.py MIRROR_DIR TARGET_DIR [--repo OWNER/NAME ...]
+    python benchmarks/build_dev_corpus.py MIRROR_DIR TARGET_DIR [--repo OWNER/NAME ...] [--unseen]
 
 MIRROR_DIR holds one git snapshot per repository, as ``OWNER+NAME/repo`` (a
 bare git directory, or a clone whose git directory is ``repo/.git``). Every
@@ -16,6 +16,12 @@ every file taken.
 The corpus is built from snapshots kept outside the repository and is never
 committed. A repository of REPOSITORIES missing from MIRROR_DIR is reported
 and skipped; the build fails only when none is found.
+
+``--unseen`` builds the corpus of UNSEEN_REPOSITORIES instead: repositories
+that were never looked at while xcomlint was developed, linted to check that
+what was built on the development corpus holds on other code
+(docs/precision.md). A repository moves to REPOSITORIES once its findings
+have been used to change xcomlint.
 """
 
 from __future__ import annotations
@@ -97,6 +103,34 @@ REPOSITORIES: Tuple[str, ...] = (
     "tulibraries/manifold_airflow_dags",
     "uktrade/lite-airflow-dags",
     "yih5025/investment-assistant-dags",
+)
+
+UNSEEN_REPOSITORIES: Tuple[str, ...] = (
+    "Akshaidevopscc/airflow_dags",
+    "CurtLH/airflow_dags",
+    "GersonRS/airflow-dags",
+    "Giuliano99/rpi-airflow-dags",
+    "JoseStalker117/airflow-dags-ui",
+    "WEDO-SOLUTIONS/momah-snapshot-airflow-dags",
+    "Zerohertz/airflow-dags",
+    "bcdev/airflow-dags",
+    "chaffeechenyefei/market_intelligence_airflow_dags",
+    "davidho27941/airflow-dags",
+    "digicatapult/bridgeAI-airflow-DAGs",
+    "fccn/nau-analytics-airflow-dags",
+    "hadjira21/airflow_dags",
+    "ilri/adgg-airflow-dags",
+    "kyoungbin620/airflow_dags",
+    "microbiomeDB/mbio_airflow_dags",
+    "mitgate/eng-fc-cfg-airflow-dags-panda",
+    "nazzang49/ptbwa-airflow-dags",
+    "ram-from-tvl/airflow-dags",
+    "seblum/mlops-airflow-DAGs",
+    "semio/gapminder-airflow-dags",
+    "smars1/Airflow_dags_testing",
+    "sp-202/airflow-dags",
+    "toodullboi-akbo/akbo-airflow-dags",
+    "warlikedhruv/airflow-dags-for-migrations",
 )
 
 
@@ -200,8 +234,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "--repo", action="append", default=None, metavar="OWNER/NAME",
         help="take only these repositories (default: the built-in list)",
     )
+    parser.add_argument(
+        "--unseen", action="store_true",
+        help="take the repositories kept apart from development (UNSEEN_REPOSITORIES)",
+    )
     args = parser.parse_args(argv)
-    counts = build(args.mirror, args.target, args.repo or REPOSITORIES)
+    counts = build(args.mirror, args.target, args.repo or (UNSEEN_REPOSITORIES if args.unseen else REPOSITORIES))
     if not counts:
         print("no snapshot found: nothing built", file=sys.stderr)
         return 1

@@ -92,6 +92,8 @@ class Task:
     dag: Optional[int] = None  # id() of the DAG context node, None if unknown
     in_loop: bool = False
     flavour: Optional[str] = None  # @task.<flavour>
+    # made at module level outside any DAG context and without ``dag=``: in no DAG at all
+    dagless: bool = False
 
 
 @dataclass
@@ -176,6 +178,8 @@ class FileScan:
         return found[0] if len(found) == 1 else None
 
     def same_dag(self, a: Task, b: Task) -> bool:
+        if a.dagless or b.dagless:
+            return False
         if self.dag_count == 1:
             return True
         return a.dag is not None and a.dag == b.dag
@@ -424,6 +428,8 @@ class _Scanner(ast.NodeVisitor):
             task_id=f"{prefix}.{local}" if prefix else local, local_id=local, kind="operator", node=node, call=node,
             operator=operator, origin=origin, callable_name=callable_name, group=prefix, dag=dag,
             in_loop=self.loop_depth > 0,
+            dagless=(dag is None and dag_kw is None and not self.dag_stack and not self.group_stack
+                     and self.scan.enclosing_function(node) is None),
         ))
 
     def _taskflow_task(self, name: str, call: ast.Call, override_id: Optional[str]) -> None:

@@ -242,3 +242,37 @@ def test_strings_airflow_never_renders_are_no_template_pulls():
 '''
     scan = scan_file("grouped.py", source)
     assert [p.jinja for p in scan.pulls] == [False]  # only the Python pull of summary()
+
+
+def test_a_silent_operator_in_no_dag_is_never_the_new_producer():
+    """An operator made at module level, outside any DAG context and without
+    ``dag=``, belongs to no DAG: a pull retargeted to it shows XCL103, not XCL106."""
+    source = '''\
+from airflow import DAG
+from airflow.operators.empty import EmptyOperator
+from airflow.operators.python import PythonOperator
+
+
+def produce():
+    return 1
+
+
+def consume(ti):
+    return ti.xcom_pull(task_ids="produce")
+
+
+dag = DAG("d")
+start = EmptyOperator(task_id="start")
+inside = EmptyOperator(task_id="inside", dag=dag)
+produce_task = PythonOperator(task_id="produce", python_callable=produce, dag=dag)
+consume_task = PythonOperator(task_id="consume", python_callable=consume, dag=dag)
+inside >> produce_task >> consume_task
+'''
+    scan = scan_file("dagless.py", source)
+    assert scan is not None
+    tasks = scan.tasks_by_id()
+    (start,), (inside,) = tasks["start"], tasks["inside"]
+    assert start.dagless and not inside.dagless
+    assert not scan.same_dag(start, inside) and scan.same_dag(inside, tasks["produce"][0])
+    retargeted = by_kind(source, "dagless.py")["pull_from_silent_operator"]
+    assert [m.detail["now"] for m in retargeted] == ["inside"]
