@@ -441,3 +441,83 @@ def test_an_edit_to_xcomlint_itself_changes_the_namespace(tmp_path: Path) -> Non
     third = digest()
     (tmp_path / "data" / "operators.json").write_text("{\"Op\": 1}")
     assert digest() != third
+
+
+def _seen(directory: Path) -> Dict[str, int]:
+    """The day each entry was last written or read, by key."""
+    with closing(sqlite3.connect(directory / DATABASE_NAME)) as connection:
+        assert connection.execute("SELECT count(*) FROM entries").fetchone() == connection.execute(
+            "SELECT count(*) FROM used").fetchone()
+        return dict(connection.execute("SELECT entries.key, day FROM entries JOIN used ON used.key = entries.key"))
+
+
+def _examples_model():  # type: ignore[no-untyped-def]
+    return lint_paths([str(EXAMPLES)], settings_for(), 1, None).models[0]
+
+
+def test_entries_no_run_used_for_a_month_are_dropped_by_the_next_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old version's entries, an old content's, an old setting's: none piles up."""
+    model = _examples_model()
+    directory = tmp_path / "cache"
+    day = 20_000
+    monkeypatch.setattr(cache_module, "_today", lambda: day)
+    ResultCache(str(directory), "old").write([ResultCache(str(directory), "old").entry(k, model, []) for k in ("a", "b")])
+    day += 20
+    assert sorted(ResultCache(str(directory), "old").load_many(["b"])) == ["b"]  # "b" is used again
+    assert _seen(directory) == {"a": 20_000, "b": 20_020}
+    day += cache_module.MAX_UNUSED_DAYS - 5  # "a" unused for longer than the limit, "b" not
+    ResultCache(str(directory), "new").write([ResultCache(str(directory), "new").entry("c", model, [])])
+    assert _seen(directory) == {"b": 20_020, "c": day}
+    assert sorted(ResultCache(str(directory), "new").load_many(["a", "b", "c"])) == ["b", "c"]
+
+
+def test_a_read_remembers_the_day_once_a_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _examples_model()
+    cache = ResultCache(str(tmp_path / "cache"), "namespace")
+    day = 20_000
+    monkeypatch.setattr(cache_module, "_today", lambda: day)
+    cache.write([cache.entry("a", model, [])])
+    marked: List[List[str]] = []
+    mark = ResultCache._mark_seen
+
+    def spy(self: ResultCache, keys: List[str], today: int) -> None:
+        marked.append(keys)
+        mark(self, keys, today)
+
+    monkeypatch.setattr(ResultCache, "_mark_seen", spy)
+    assert cache.load("a") is not None
+    assert marked == []  # written today: nothing to remember
+    day += 1
+    assert cache.load("a") is not None and cache.load("a") is not None
+    assert marked == [["a"]]  # one write on the first read of the day
+    assert _seen(tmp_path / "cache") == {"a": 20_001}
+
+
+def test_a_read_that_cannot_remember_the_day_still_reads(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = _check("dags", "-j1").stdout
+    directory = Path(os.environ["XCOMLINT_CACHE_DIR"])
+    before = _seen(directory)
+    monkeypatch.setattr(cache_module, "_today", lambda: max(before.values()) + 1)
+    monkeypatch.setattr(cache_module, "LOCK_TIMEOUT_SECONDS", 0.05)
+    with closing(sqlite3.connect(directory / DATABASE_NAME, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # another run writing: reads go on, writes wait
+        warm = _check("dags", "-j1")
+        holder.execute("ROLLBACK")
+    assert warm.stdout == cold
+    assert _seen(directory) == before
+
+
+def test_a_database_of_another_layout_is_replaced(tmp_path: Path) -> None:
+    """A cache directory kept from an older xcomlint: read as empty, replaced by the first write."""
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    with closing(sqlite3.connect(directory / DATABASE_NAME)) as connection, connection:
+        connection.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID")
+        connection.execute("INSERT INTO entries VALUES ('a', x'00')")
+    cache = ResultCache(str(directory), "namespace")
+    assert cache.load_many(["a"]) == {}
+    model = _examples_model()
+    cache.write([cache.entry("b", model, [])])
+    assert sorted(cache.load_many(["a", "b"])) == ["b"]
+    assert list(_seen(directory)) == ["b"]

@@ -24,6 +24,12 @@ opens the database: worker processes pickle their entries and hand them back.
 No connection is held across a fork: each load and each write opens and closes
 its own.
 
+Entries do not pile up: each remembers the day it was last written or read
+(a read updates that day at most once a day, in one short write), and a run
+that writes drops the entries no run has used for ``MAX_UNUSED_DAYS`` (those of
+an old xcomlint version, of settings no longer used, of a file's old
+contents). A database made by another version of this layout is replaced.
+
 The directory is safe to delete at any time and safe under concurrent runs:
 SQLite locks the database for each write transaction (a run that cannot get the
 lock in time skips writing, which costs the next run a parse, nothing more);
@@ -46,6 +52,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
@@ -165,7 +172,16 @@ _MARKERS = (
     (".gitignore", "# created by xcomlint\n*\n"),
     ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# created by xcomlint\n"),
 )
-_SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
+_SCHEMA = (
+    "CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID",
+    # the day a run last wrote or read each entry: a table of its own, since
+    # SQLite rewrites a whole row (the pickled bytes too) to change one column
+    "CREATE TABLE used (key TEXT PRIMARY KEY, day INTEGER NOT NULL) WITHOUT ROWID",
+)
+# the layout of the database (SQLite's ``user_version``): bump when ``_SCHEMA`` changes
+SCHEMA_VERSION = 2
+# entries no run has written or read for this many days are dropped by the next run that writes
+MAX_UNUSED_DAYS = 30
 
 Entry = Tuple[str, bytes]  # a key and its pickled entry, as ``ResultCache.entry`` makes them
 
@@ -180,6 +196,7 @@ class ResultCache:
     def __init__(self, directory: str, namespace: str) -> None:
         self.directory = directory
         self.namespace = namespace
+        self._pruned = False  # a run drops unused entries once, with its first write
 
     @classmethod
     def for_settings(cls, settings: Settings, directory: Optional[str] = None) -> "ResultCache":
@@ -212,26 +229,51 @@ class ResultCache:
         """The usable entries among ``keys``; a missing or unreadable cache is an empty one."""
         if not keys or not os.path.isfile(self.database):
             return {}  # never create a database just to read it
-        rows: List[Tuple[str, bytes]] = []
+        rows: List[Tuple[str, Optional[int], bytes]] = []
         try:
             connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS)
             try:
+                if _schema_version(connection) != SCHEMA_VERSION:
+                    return {}  # another layout: the next write replaces it
                 wanted = sorted(set(keys))
                 # SQLite accepts at least 999 parameters in one statement
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start:start + 500]
                     marks = ",".join("?" * len(chunk))
-                    rows.extend(connection.execute(f"SELECT key, entry FROM entries WHERE key IN ({marks})", chunk))
+                    rows.extend(connection.execute(
+                        "SELECT entries.key, used.day, entries.entry FROM entries LEFT JOIN used ON used.key = entries.key"
+                        f" WHERE entries.key IN ({marks})", chunk))
             finally:
                 connection.close()
         except sqlite3.Error:  # no table yet, locked, not a database: all misses
             return {}
         found: Dict[str, CachedResult] = {}
-        for key, data in rows:
+        today = _today()
+        stale: List[str] = []
+        for key, day, data in rows:
             result = _unpickle_entry(key, data)
             if result is not None:
                 found[key] = result
+                if day != today:
+                    stale.append(key)
+        if stale:
+            self._mark_seen(stale, today)
         return found
+
+    def _mark_seen(self, keys: List[str], today: int) -> None:
+        """Remember that a run used these entries today (at most one write a day
+        for an entry; a run that cannot write loses nothing but that)."""
+        try:
+            connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+            try:
+                connection.execute("PRAGMA synchronous=OFF")
+                connection.execute("BEGIN IMMEDIATE")
+                connection.executemany("INSERT OR REPLACE INTO used (key, day) VALUES (?, ?)", [(key, today) for key in keys])
+                connection.execute("COMMIT")
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            return
 
     def store(self, key: str, model: FileModel, findings: Sequence[Finding]) -> None:
         """Write one entry now (``write`` takes many at once)."""
@@ -272,14 +314,28 @@ class ResultCache:
             # disk: the journal still rolls back a run killed mid-write, and a
             # database an operating system crash damaged is replaced (above)
             connection.execute("PRAGMA synchronous=OFF")
-            connection.execute(_SCHEMA)
             connection.execute("BEGIN IMMEDIATE")
             try:
+                if _schema_version(connection) != SCHEMA_VERSION:
+                    # new, or made by another layout of this cache: start afresh
+                    for table in ("entries", "used"):
+                        connection.execute(f"DROP TABLE IF EXISTS {table}")
+                    for statement in _SCHEMA:
+                        connection.execute(statement)
+                    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                today = _today()
                 connection.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", batch)
+                connection.executemany("INSERT OR REPLACE INTO used (key, day) VALUES (?, ?)",
+                                       [(key, today) for key, _ in batch])
+                if not self._pruned:
+                    cutoff = (today - MAX_UNUSED_DAYS,)
+                    connection.execute("DELETE FROM entries WHERE key IN (SELECT key FROM used WHERE day < ?)", cutoff)
+                    connection.execute("DELETE FROM used WHERE day < ?", cutoff)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+            self._pruned = True
         finally:
             connection.close()
 
@@ -301,6 +357,16 @@ class ResultCache:
                 os.unlink(self.database + suffix)
             except OSError:
                 pass
+
+
+def _today() -> int:
+    """Days since the epoch: how entries remember when a run last used them."""
+    return int(time.time() // 86400)
+
+
+def _schema_version(connection: sqlite3.Connection) -> int:
+    version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    return version
 
 
 def _unpickle_entry(key: str, data: object) -> Optional[CachedResult]:
