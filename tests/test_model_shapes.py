@@ -3,10 +3,17 @@ from the file name, computed templates, string methods."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from conftest import lint, model_of
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xcomlint.model import build_file_model
+from xcomlint.model.literals import json_dumps
+from xcomlint.model.values import ConstVal, DictVal, ListVal, StrVal
 
 
 def test_task_ids_from_enum_members() -> None:
@@ -136,3 +143,82 @@ with DAG(dag_id="fusion", schedule=None):
     # the same template in a templated argument is rendered, and fine
     rendered = source.replace("pipeline_name=\"pipe\", pipeline=PIPELINE", "pipeline_name=PIPELINE[\"config\"], pipeline={}")
     assert lint(rendered, select=["XCL110"]) == []
+
+
+JSON_POD = """\
+import json
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.sdk import DAG, task
+
+with DAG(dag_id="pods", schedule=None):
+    @task
+    def params():
+        return {"bbox": [0, 1]}
+
+    run = KubernetesPodOperator(
+        task_id="run", image="worker",
+        arguments=[json.dumps({"inputs": {"bbox": "{{ ti.xcom_pull(task_ids='%s')['bbox'] }}"}, "n": 3})],
+    )
+    params() >> run
+"""
+
+
+def test_templates_inside_json_dumps_are_pulls_of_the_rendered_field() -> None:
+    """``json.dumps`` keeps a template's text: the JSON string the pod receives is rendered."""
+    assert lint(JSON_POD % "params", select=["XCL103"]) == []
+    source = JSON_POD % "parmas"
+    findings = lint(source, select=["XCL103"])
+    assert [(f.code, f.line) for f in findings] == [("XCL103", 13)]
+    assert findings[0].column == source.splitlines()[12].index("task_ids=") + len("task_ids=") + 1
+    assert "did you mean 'params'" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # escaped by json.dumps: the text no longer stands where the source has it
+        """{"cmd": "{{ ti.xcom_pull(task_ids=\\"parmas\\") }}"}""",
+        """{"cmd": "{{ ti.xcom_pull(task_ids='parmas') }} \u00e9t\u00e9"}""",
+    ],
+)
+def test_a_string_json_dumps_escapes_is_a_hole(value: str) -> None:
+    source = JSON_POD.replace(
+        """{"inputs": {"bbox": "{{ ti.xcom_pull(task_ids='%s')['bbox'] }}"}, "n": 3}""", value)
+    assert model_of(source).dags[0].pulls == ()
+
+
+def test_json_dumps_with_layout_options_is_not_followed() -> None:
+    source = (JSON_POD % "parmas").replace('"n": 3})]', '"n": 3}, indent=2)]')
+    assert lint(source, select=["XCL103"]) == []
+
+
+# what json.dumps writes as itself: printable ASCII but the quote and the backslash
+_PLAIN_TEXT = st.text(st.sampled_from([chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\']), max_size=8)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | _PLAIN_TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_PLAIN_TEXT, children, max_size=4),
+    max_leaves=12,
+)
+
+
+def _as_model_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return StrVal(value)
+    if isinstance(value, list):
+        return ListVal([_as_model_value(item) for item in value])
+    if isinstance(value, dict):
+        return DictVal([(StrVal(key), _as_model_value(item)) for key, item in value.items()])
+    return ConstVal(value)
+
+
+@given(_JSON_VALUES)
+def test_json_dumps_writes_what_python_writes(value: Any) -> None:
+    written = json_dumps([_as_model_value(value)], {})
+    assert written.known and written.text == json.dumps(value)
+
+
+@given(st.text(max_size=6).filter(lambda text: any(c in text for c in '"\\') or any(not " " <= c <= "~" for c in text)))
+def test_json_dumps_leaves_a_hole_for_an_escaped_string(text: str) -> None:
+    written = json_dumps([ListVal([StrVal(text), ConstVal(1)])], {})
+    assert not written.known and written.text.endswith(", 1]")

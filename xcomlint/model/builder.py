@@ -30,6 +30,7 @@ from .literals import (
     format_call,
     format_value,
     id_text,
+    json_dumps,
     path_function,
     percent_format,
     same_value,
@@ -980,6 +981,8 @@ class Builder(TaskBuilding, Wiring):
             return args[1]
         if qualified in PATH_FUNCTIONS:
             return path_function(qualified, args)
+        if qualified == "json.dumps":
+            return json_dumps(args, kwargs)
         known = known_call(qualified)
         if known is not None:
             return self.known_call(known, node, args, kwargs)

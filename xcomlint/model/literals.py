@@ -233,6 +233,50 @@ def _as_text(value: Any) -> StrVal:
     return StrVal(text) if text is not None else unknown_str()
 
 
+# characters json.dumps writes as themselves inside a string (with ensure_ascii,
+# the default); a string with any other is a hole, since its escaped text would
+# no longer line up with the source
+_JSON_PLAIN = re.compile(r"[ !#-\[\]-~\x00]*")
+MAX_JSON_DEPTH = 20
+
+
+def json_dumps(args: List[Any], kwargs: Dict[str, Any]) -> StrVal:
+    """``json.dumps(value)``: the JSON text, in which the strings of ``value``
+    keep their source positions (a Jinja template in a dict stays a template of
+    the rendered field); what the model cannot write exactly is a hole."""
+    if len(args) != 1 or kwargs:
+        return unknown_str()  # indent, separators, sort_keys... change the layout
+    return _json_text(args[0], 0)
+
+
+def _json_text(value: Any, depth: int) -> StrVal:
+    if depth > MAX_JSON_DEPTH:
+        return unknown_str()
+    if isinstance(value, StrVal):
+        if not _JSON_PLAIN.fullmatch(value.text):
+            return unknown_str()
+        return StrVal('"') + value + StrVal('"')
+    if isinstance(value, ConstVal):
+        constant = value.value
+        if constant is None or type(constant) is bool:
+            return StrVal("null" if constant is None else str(constant).lower())
+        if type(constant) is int:
+            return StrVal(str(constant))
+        return unknown_str()
+    if isinstance(value, ListVal):
+        result = StrVal("[")
+        for index, item in enumerate(value.items):
+            result = result + StrVal(", " if index else "") + _json_text(item, depth + 1)
+        return result + StrVal("]")
+    if isinstance(value, DictVal):
+        result = StrVal("{")
+        for index, (key, item) in enumerate(value.items):
+            name = _json_text(key, depth + 1) if isinstance(key, StrVal) else unknown_str()
+            result = result + StrVal(", " if index else "") + name + StrVal(": ") + _json_text(item, depth + 1)
+        return result + StrVal("}")
+    return unknown_str()
+
+
 def call_builtin(name: str, args: List[Any]) -> Any:
     if name == "range":
         return literal_range(args)
