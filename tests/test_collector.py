@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -28,6 +29,21 @@ def own_collector() -> Iterator[None]:
         gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+@pytest.fixture
+def dag(tmp_path: Path) -> Path:
+    """A DAG file with one finding (XCL103)."""
+    path = tmp_path / "dag.py"
+    path.write_text(
+        "from airflow import DAG\n"
+        "from airflow.operators.python import PythonOperator\n"
+        "def pull(ti):\n"
+        "    return ti.xcom_pull(task_ids='missing')\n"
+        "with DAG('d') as dag:\n"
+        "    PythonOperator(task_id='p', python_callable=pull)\n"
+    )
+    return path
 
 
 class _Cycle:
@@ -84,16 +100,7 @@ def test_a_collector_turned_off_stays_off(own_collector: None) -> None:
     assert not gc.isenabled()
 
 
-def test_same_result_with_and_without(own_collector: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    dag = tmp_path / "dag.py"
-    dag.write_text(
-        "from airflow import DAG\n"
-        "from airflow.operators.python import PythonOperator\n"
-        "def pull(ti):\n"
-        "    return ti.xcom_pull(task_ids='missing')\n"
-        "with DAG('d') as dag:\n"
-        "    PythonOperator(task_id='p', python_callable=pull)\n"
-    )
+def test_same_result_with_and_without(own_collector: None, dag: Path) -> None:
     settings = settings_for()
     managed = lint_file(str(dag), settings)
     collector._enabled = False
@@ -131,16 +138,7 @@ def test_lasting_records_inside_a_file_keep_the_files_unit(own_collector: None) 
     assert gone() is None  # and its end still collects (nothing was frozen in between)
 
 
-def test_a_warm_run_reads_its_entries_as_lasting_records(own_collector: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    dag = tmp_path / "dag.py"
-    dag.write_text(
-        "from airflow import DAG\n"
-        "from airflow.operators.python import PythonOperator\n"
-        "def pull(ti):\n"
-        "    return ti.xcom_pull(task_ids='missing')\n"
-        "with DAG('d') as dag:\n"
-        "    PythonOperator(task_id='p', python_callable=pull)\n"
-    )
+def test_a_warm_run_reads_its_entries_as_lasting_records(own_collector: None, dag: Path, tmp_path: Path) -> None:
     settings = settings_for()
     cache = ResultCache(str(tmp_path / "cache"), "namespace")
     cold = lint_paths([str(dag)], settings, cache=cache)
