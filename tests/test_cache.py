@@ -467,6 +467,9 @@ def test_entries_no_run_used_for_a_month_are_dropped_by_the_next_write(
     assert sorted(ResultCache(str(directory), "old").load_many(["b"])) == ["b"]  # "b" is used again
     assert _seen(directory) == {"a": 20_000, "b": 20_020}
     day += cache_module.MAX_UNUSED_DAYS - 5  # "a" unused for longer than the limit, "b" not
+    with closing(sqlite3.connect(directory / DATABASE_NAME)) as connection, connection:
+        # as an older xcomlint sharing the directory writes: no day of use
+        connection.execute("INSERT INTO entries (key, entry) VALUES ('older', x'00')")
     ResultCache(str(directory), "new").write([ResultCache(str(directory), "new").entry("c", model, [])])
     assert _seen(directory) == {"b": 20_020, "c": day}
     assert sorted(ResultCache(str(directory), "new").load_many(["a", "b", "c"])) == ["b", "c"]

@@ -328,8 +328,10 @@ class ResultCache:
                 connection.executemany("INSERT OR REPLACE INTO used (key, day) VALUES (?, ?)",
                                        [(key, today) for key, _ in batch])
                 if not self._pruned:
+                    # and entries without a day: written by an older xcomlint sharing the directory
                     cutoff = (today - MAX_UNUSED_DAYS,)
-                    connection.execute("DELETE FROM entries WHERE key IN (SELECT key FROM used WHERE day < ?)", cutoff)
+                    connection.execute("DELETE FROM entries WHERE key IN (SELECT key FROM used WHERE day < ?)"
+                                       " OR key NOT IN (SELECT key FROM used)", cutoff)
                     connection.execute("DELETE FROM used WHERE day < ?", cutoff)
             except BaseException:
                 connection.execute("ROLLBACK")
