@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import lint, model_of
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from xcomlint.model import build_file_model
@@ -219,6 +219,48 @@ def test_json_dumps_writes_what_python_writes(value: Any) -> None:
 
 
 @given(st.text(max_size=6).filter(lambda text: any(c in text for c in '"\\') or any(not " " <= c <= "~" for c in text)))
+@example("\x00")  # a real NUL, not the mark of a hole
 def test_json_dumps_leaves_a_hole_for_an_escaped_string(text: str) -> None:
     written = json_dumps([ListVal([StrVal(text), ConstVal(1)])], {})
     assert not written.known and written.text.endswith(", 1]")
+
+
+BASH_TASKS = """\
+from airflow.sdk import DAG, task
+
+CMD = "echo {{ ti.xcom_pull(task_ids='extarct') }}"
+
+with DAG(dag_id="commands", schedule=None):
+    @task
+    def extract():
+        return "s3://bucket/key"
+
+    @task.bash
+    def literal():
+        return "aws s3 ls {{ ti.xcom_pull(task_ids='extarct') }}"
+
+    @task.bash
+    def assigned(ds=None):
+        command = f"aws s3 cp {{{{ ti.xcom_pull(task_ids='extract') }}}} /tmp/{ds}"
+        return command
+
+    @task.bash
+    def shadowed(CMD="echo"):
+        return CMD
+
+    @task
+    def python_value():
+        return "{{ ti.xcom_pull(task_ids='extarct') }}"
+
+    first = extract()
+    first >> [literal(), assigned(), shadowed(), python_value()]
+"""
+
+
+def test_the_command_a_bash_task_returns_is_rendered() -> None:
+    """``@task.bash`` renders the command its function returns (Airflow 2.9+ and 3):
+    its pulls are the task's. A ``@task`` function's return value is data, never rendered."""
+    findings = lint(BASH_TASKS, select=["XCL103"])
+    assert [(f.line, f.task_id) for f in findings] == [(12, "literal")]
+    pulls = {(p.consumer, p.task_ids) for p in model_of(BASH_TASKS).dags[0].pulls if p.via == "template"}
+    assert pulls == {("literal", "extarct"), ("assigned", "extract")}

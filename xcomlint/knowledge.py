@@ -160,6 +160,8 @@ CALLABLE_FLAVOURS = frozenset(
      "branch_external_python", "short_circuit", "docker", "kubernetes", "pyspark", "run_if", "skip_if"}
 )
 RETURN_FLAVOURS = frozenset({"bash", "kubernetes_cmd"})
+# flavours whose returned string is the command, rendered as a template before it runs
+RENDERED_RETURN_FLAVOURS = frozenset({"bash"})
 BRANCH_FLAVOURS = frozenset({"branch", "branch_virtualenv", "branch_external_python"})
 
 

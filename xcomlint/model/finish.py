@@ -73,23 +73,11 @@ class Finisher:
         key = (id(function.node), id(function.scope))
         if key in self.local_scopes:
             return self.local_scopes[key]
-        scope = Scope(function.scope)
-        for name in summary.params | summary.local_names:
-            scope.bind(name, UNKNOWN)
-        self.local_scopes[key] = scope
-        for name, expr in summary.single_assignments.items():
-            scope.bind(name, self.pure_eval(expr, scope))
+        scope = self.local_scopes[key] = self.builder.callable_scope(function, summary)
         return scope
 
     def pure_eval(self, expr: cst.BaseExpression, scope: Scope) -> Any:
-        builder = self.builder
-        builder.pure, saved = True, builder.pure
-        try:
-            return builder.evaluate(expr, scope)
-        except Exception:  # evaluation of odd code must never break the model
-            return UNKNOWN
-        finally:
-            builder.pure = saved
+        return self.builder.pure_evaluate(expr, scope)
 
     def site_arguments(self, site: PullSite, scope: Scope) -> Dict[str, ArgValue]:
         positional = [_arg_value(self.pure_eval(e, scope)) for e in site.positional]

@@ -236,7 +236,7 @@ def _as_text(value: Any) -> StrVal:
 # characters json.dumps writes as themselves inside a string (with ensure_ascii,
 # the default); a string with any other is a hole, since its escaped text would
 # no longer line up with the source
-_JSON_PLAIN = re.compile(r"[ !#-\[\]-~\x00]*")
+_JSON_PLAIN = re.compile(r"[ !#-\[\]-~]*")
 MAX_JSON_DEPTH = 20
 
 
@@ -253,7 +253,8 @@ def _json_text(value: Any, depth: int) -> StrVal:
     if depth > MAX_JSON_DEPTH:
         return unknown_str()
     if isinstance(value, StrVal):
-        if not _JSON_PLAIN.fullmatch(value.text):
+        # NUL characters stand for the parts of a string that are not known (holes)
+        if not _JSON_PLAIN.fullmatch(value.text if value.known else value.text.replace("\x00", "")):
             return unknown_str()
         return StrVal('"') + value + StrVal('"')
     if isinstance(value, ConstVal):

@@ -54,6 +54,7 @@ class TaskBuilding:
     created_tasks: List[TaskState]
     summaries: Dict[int, CallableSummary]
     attached_pull_calls: Set[int]
+    pure: bool
 
     if TYPE_CHECKING:
         @property
@@ -68,6 +69,8 @@ class TaskBuilding:
         def evaluate(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any: ...
 
         def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None: ...
+
+        def scan_template(self, task: TaskState, value: StrVal) -> None: ...
 
     # -------------------------------------------------------------------- tasks
     def place(self, kwargs: Dict[str, Any]) -> Tuple[Optional[DagState], Optional[GroupState]]:
@@ -230,6 +233,8 @@ class TaskBuilding:
                 self.add_push(task, "skipmixin_key", "operator", Loc(node))
         else:
             self.attach_pulls(task, taskflow.function)
+            if taskflow.flavour in kb.RENDERED_RETURN_FLAVOURS:
+                self.scan_returned_templates(task, taskflow.function)
             if taskflow.flavour in kb.RETURN_FLAVOURS and not explicit_no_push:
                 # with multiple_outputs, each key of what the command prints (once an
                 # output_processor made it a dict) is pushed too: keys not known
@@ -256,6 +261,37 @@ class TaskBuilding:
         python = kb.operator_info(PYTHON_OPERATOR) if taskflow.flavour in ("python", "branch", "short_circuit") else None
         self.scan_arguments(task, settings, python.template_fields if python is not None else None)
         return XComArgRef(task, RETURN_KEY, node)
+
+    def scan_returned_templates(self, task: TaskState, function: FunctionVal) -> None:
+        """What a ``@task.bash`` function returns is the task's command, which Airflow
+        renders as a template before running it (2.9+ and Airflow 3)."""
+        summary = self.summary(function)
+        scope = self.callable_scope(function, summary)
+        for ret in summary.returns:
+            value = self.pure_evaluate(ret.value, scope)
+            if isinstance(value, StrVal):
+                self.scan_template(task, value)
+
+    def callable_scope(self, function: FunctionVal, summary: CallableSummary) -> Scope:
+        """The names a callable's body sees, as far as they are known without running
+        it: its parameters and other locals are unknown (they shadow the module's
+        names), a local assigned once holds what it was assigned."""
+        scope = Scope(function.scope)
+        for name in summary.params | summary.local_names:
+            scope.bind(name, UNKNOWN)
+        for name, expr in summary.single_assignments.items():
+            scope.bind(name, self.pure_evaluate(expr, scope))
+        return scope
+
+    def pure_evaluate(self, expr: Optional[cst.BaseExpression], scope: Scope) -> Any:
+        """``expr``'s value, evaluated without effects (no task, no edge is made)."""
+        saved, self.pure = self.pure, True
+        try:
+            return self.evaluate(expr, scope)
+        except Exception:  # evaluation of odd code must never break the model
+            return UNKNOWN
+        finally:
+            self.pure = saved
 
     def add_push(self, task: TaskState, key: Any, via: str, loc: Loc, function: Optional[FunctionVal] = None,
                  summary: Optional[CallableSummary] = None, **extra: Any) -> None:
