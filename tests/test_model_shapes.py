@@ -264,3 +264,51 @@ def test_the_command_a_bash_task_returns_is_rendered() -> None:
     assert [(f.line, f.task_id) for f in findings] == [(12, "literal")]
     pulls = {(p.consumer, p.task_ids) for p in model_of(BASH_TASKS).dags[0].pulls if p.via == "template"}
     assert pulls == {("literal", "extarct"), ("assigned", "extract")}
+
+
+MAPPED_INPUTS = """\
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import DAG, task
+
+with DAG(dag_id="mapping", schedule=None):
+    @task
+    def names():
+        return ["a", "b"]
+
+    @task
+    def commands():
+        return [{"bash_command": "echo 1"}]
+
+    @task
+    def codes():
+        return [[99]]
+
+    @task
+    def show(name):
+        return name
+
+    n = names()
+    shown = show.expand_kwargs(n.map(lambda name: {"name": name}))
+    run = BashOperator.partial(task_id="run").expand_kwargs(commands())
+    tolerant = BashOperator.partial(task_id="tolerant", bash_command="exit 99").expand(skip_on_exit_code=codes())
+    wrong = BashOperator(task_id="wrong", bash_command="echo", skip_on_exit_code=n.map(len))
+
+    @task
+    def report(ti=None):
+        return ti.xcom_pull(task_ids=["names", "commands", "codes"])
+
+    [shown, run, tolerant] >> report() >> wrong
+"""
+
+
+def test_what_mapping_reads_wires_the_mapped_tasks() -> None:
+    """``.expand_kwargs(value)`` and ``.map()``/``.zip()``/``.concat()`` results make
+    the mapped task depend on their sources, and ``.expand()`` resolves an argument
+    the operator does not template: no XCL102 for pulls through those paths, no XCL109
+    for the mapped argument. An XComArg (mapped or not) given to a plain argument
+    outside ``.expand()`` is still not resolved."""
+    findings = lint(MAPPED_INPUTS)
+    assert [(f.code, f.line) for f in findings] == [("XCL109", 25)]
+    assert "'skip_on_exit_code'" in findings[0].message
+    edges = {(e.upstream, e.downstream) for e in model_of(MAPPED_INPUTS).dags[0].edges}
+    assert {("names", "show"), ("commands", "run"), ("codes", "tolerant")} <= edges

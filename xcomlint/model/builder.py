@@ -44,6 +44,7 @@ from .tasks import TaskBuilding, unique_task_id
 from .text_gate import TextGate
 from .values import (
     ClassVal,
+    CombinedXComArg,
     ConstVal,
     DagFuncVal,
     DagRef,
@@ -92,20 +93,8 @@ _PURE_BUILTINS = frozenset(
 )
 
 
-
-
-
-
-
-
-
-
 class _Budget(Exception):
     """Raised when a file takes more evaluation steps than MAX_STEPS."""
-
-
-
-
 
 
 class Builder(TaskBuilding, Wiring):
@@ -142,7 +131,7 @@ class Builder(TaskBuilding, Wiring):
         self.arg_nodes: Dict[int, Tuple[Any, cst.CSTNode]] = {}
 
     def remember_node(self, value: Any, node: cst.CSTNode) -> None:
-        if isinstance(value, XComArgRef):
+        if isinstance(value, (XComArgRef, CombinedXComArg)):
             # the value is kept alive beside its node so that its id stays unique
             self.arg_nodes[id(value)] = (value, node)
 
@@ -795,7 +784,7 @@ class Builder(TaskBuilding, Wiring):
             return found if found is not None else BoundMethod(base, attr)
         if isinstance(base, (TaskFlowVal, PartialVal)):
             return BoundMethod(base, attr)
-        if isinstance(base, (TaskRef, XComArgRef, GroupRef, ListVal, StrVal, TaskGroupFuncVal, DagRef)):
+        if isinstance(base, (TaskRef, XComArgRef, CombinedXComArg, GroupRef, ListVal, StrVal, TaskGroupFuncVal, DagRef)):
             return BoundMethod(base, attr)
         if isinstance(base, DagFuncVal):
             return BoundMethod(base, attr)
@@ -1021,13 +1010,16 @@ class Builder(TaskBuilding, Wiring):
             if name == "partial":
                 return PartialVal(owner, node, kwargs)
             if name in ("expand", "expand_kwargs"):
-                return self.create_taskflow_task(owner, node, [], kwargs, mapped=True)
+                return self.create_taskflow_task(owner, node, [], kwargs, mapped=True, expand_input=_expand_input(name, args))
         if isinstance(owner, PartialVal) and name in ("expand", "expand_kwargs"):
             merged = dict(owner.kwargs)
             merged.update(kwargs)
+            expand_input = _expand_input(name, args)
             if isinstance(owner.target, TaskFlowVal):
-                return self.create_taskflow_task(owner.target, owner.call, [], merged, mapped=True)
-            return self.call_partial_operator(owner, merged)
+                return self.create_taskflow_task(owner.target, owner.call, [], merged, mapped=True,
+                                                 expand_input=expand_input)
+            # what .expand() maps is resolved by Airflow whether or not the operator templates it
+            return self.call_partial_operator(owner, merged, frozenset(kwargs), expand_input)
         if isinstance(owner, ClassVal) and name == "partial":
             return PartialVal(owner, node, kwargs)
         if isinstance(owner, ImportedVal) and name == "partial":
@@ -1038,6 +1030,12 @@ class Builder(TaskBuilding, Wiring):
                 options.update(kwargs)
                 return TaskGroupFuncVal(owner.function, options)
             if name in ("expand", "expand_kwargs", "partial"):
+                expand_input = _expand_input(name, args)
+                if expand_input is not None:
+                    # each mapped group gets one of its dicts: every parameter is read from it
+                    parameters = owner.function.node.params
+                    kwargs = {p.name.value: expand_input for p in list(parameters.posonly_params) +
+                              list(parameters.params) + list(parameters.kwonly_params)}
                 return self.call_task_group(owner, node, [], kwargs)
         if isinstance(owner, ListVal):
             if name == "append" and args:
@@ -1063,6 +1061,17 @@ class Builder(TaskBuilding, Wiring):
                 if setups is not None:
                     self.depend(setups, owner)
                 return owner
+        if isinstance(owner, (XComArgRef, CombinedXComArg)) and name in ("map", "zip", "concat"):
+            # Airflow's MapXComArg, ZipXComArg, ConcatXComArg: resolved from each source
+            sources = list(owner.sources) if isinstance(owner, CombinedXComArg) else [owner]
+            for other in args if name != "map" else []:
+                if isinstance(other, XComArgRef):
+                    sources.append(other)
+                elif isinstance(other, CombinedXComArg):
+                    sources.extend(other.sources)
+                else:
+                    return self.opaque([owner] + list(args), kwargs, creates_tasks=False, node=node)
+            return CombinedXComArg(tuple(sources), node)
         if isinstance(owner, (DagRef, GroupRef)) and name in ("add_task", "add_tasks", "add"):
             return self.add_tasks_by_hand(owner, args)
         if isinstance(owner, DagRef) and name == "get_task" and len(args) == 1:
@@ -1094,13 +1103,18 @@ class Builder(TaskBuilding, Wiring):
                 return self.opaque([owner], {}, creates_tasks=True)
         return ConstVal(None)
 
-    def call_partial_operator(self, partial: PartialVal, kwargs: Dict[str, Any]) -> Any:
+    def call_partial_operator(self, partial: PartialVal, kwargs: Dict[str, Any], mapped: FrozenSet[str],
+                              expand_input: Any) -> Any:
+        """``Op.partial(...).expand(...)``: ``mapped`` names the expanded arguments,
+        ``expand_input`` is what ``.expand_kwargs()`` was given."""
         target = partial.target
         if isinstance(target, ClassVal):
-            return self.create_classic_task(target.name, partial.call, [], kwargs, local_class=target, mapped=True)
+            return self.create_classic_task(target.name, partial.call, [], kwargs, local_class=target, mapped=True,
+                                            resolved=mapped, expand_input=expand_input)
         if isinstance(target, ImportedVal):
             name = target.qualified.rsplit(".", 1)[-1]
-            return self.create_classic_task(name, partial.call, [], kwargs, qualified=target.qualified, mapped=True)
+            return self.create_classic_task(name, partial.call, [], kwargs, qualified=target.qualified, mapped=True,
+                                            resolved=mapped, expand_input=expand_input)
         return UNKNOWN
 
     def inline(self, function: FunctionVal, args: List[Any], kwargs: Dict[str, Any]) -> Any:
@@ -1226,37 +1240,6 @@ class Builder(TaskBuilding, Wiring):
         return result
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def _makes_tasks(qualified: str) -> bool:
     """Whether calling what this dotted name imports makes a task, a TaskGroup
     or a DAG (an operator or sensor class, ``TaskGroup``, a TaskFlow decorator)."""
@@ -1280,32 +1263,11 @@ def inherited_template_fields(base: Any) -> Optional[frozenset]:
     return None
 
 
+def _expand_input(method: str, args: List[Any]) -> Any:
+    """What ``.expand_kwargs(value)`` maps over (``.expand()`` takes keywords only)."""
+    return args[0] if method == "expand_kwargs" and len(args) == 1 else None
+
+
 def _suite_statements(suite: Union[cst.BaseSuite, cst.BaseExpression]) -> Sequence[cst.CSTNode]:
     # a one-line suite holds no definition; a lambda's body is an expression
     return suite.body if isinstance(suite, cst.IndentedBlock) else []
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

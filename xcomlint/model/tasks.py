@@ -7,7 +7,7 @@ callables' pushes and pulls are attached to them."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -68,7 +68,12 @@ class TaskBuilding:
 
         def evaluate(self, node: Optional[cst.BaseExpression], scope: Scope, statement: bool = False) -> Any: ...
 
-        def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None: ...
+        def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset],
+                           resolved: FrozenSet[str] = ...) -> None: ...
+
+        def scan_value(self, task: TaskState, value: Any, depth: int, where: Optional[cst.CSTNode] = None) -> None: ...
+
+        def node_of(self, value: Any) -> Optional[cst.CSTNode]: ...
 
         def scan_template(self, task: TaskState, value: StrVal) -> None: ...
 
@@ -123,7 +128,12 @@ class TaskBuilding:
         qualified: Optional[str] = None,
         local_class: Optional[ClassVal] = None,
         mapped: bool = False,
+        resolved: FrozenSet[str] = frozenset(),
+        expand_input: Any = None,
     ) -> Any:
+        """A task of an operator class; ``resolved`` names arguments Airflow resolves
+        however the operator templates them (those ``.expand()`` maps), ``expand_input``
+        is what ``.expand_kwargs()`` maps over."""
         dag, group = self.place(kwargs)  # no DAG yet: it may be adopted through an edge
         label_value = kwargs.get("task_id", UNKNOWN)
         label = id_text(label_value)
@@ -198,7 +208,9 @@ class TaskBuilding:
             if info is None or info.pushes != kb.PUSHES_CALLABLE:
                 self.attach_pulls(task, callable_value)
         fields = self.templated_fields(task, info, local_class)
-        self.scan_arguments(task, kwargs, fields)
+        self.scan_arguments(task, kwargs, fields, resolved)
+        if expand_input is not None:
+            self.scan_value(task, expand_input, 0, self.node_of(expand_input))
         return TaskRef(task)
 
     def templated_fields(self, task: TaskState, info: Optional[kb.OperatorInfo] = None, local_class: Optional[ClassVal] = None) -> Optional[frozenset]:
@@ -207,7 +219,8 @@ class TaskBuilding:
             return local_class.template_fields
         return info.template_fields if info is not None else None
 
-    def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any], mapped: bool = False) -> Any:
+    def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any],
+                             mapped: bool = False, expand_input: Any = None) -> Any:
         options = taskflow.options
         dag, group = self.place(options)
         if dag is None:
@@ -254,6 +267,8 @@ class TaskBuilding:
                 # ``def load(_ready)``: a value passed only to order the tasks, never read
                 for pull in task.pending_pulls[before:]:
                     pull.discarded = True
+        if expand_input is not None:  # .expand_kwargs(value): each mapped task reads its arguments there
+            self.scan_value(task, expand_input, 0, self.node_of(expand_input))
         # the decorator's own arguments go to the operator it makes (@task.docker's
         # image=, @task.kubernetes's env_vars=...): rendered when they are its template
         # fields, which xcomlint reads for the plain Python flavours only

@@ -146,6 +146,16 @@ class XComArgRef:
 
 
 @dataclass(eq=False)
+class CombinedXComArg:
+    """An XComArg made of others: ``xarg.map(f)``, ``xarg.zip(other)``,
+    ``xarg.concat(other)``. Airflow resolves it from each source's value, and a
+    task it is passed to depends on each source's task."""
+
+    sources: Tuple[XComArgRef, ...]
+    node: cst.CSTNode
+
+
+@dataclass(eq=False)
 class GroupRef:
     group: GroupState
 

@@ -8,7 +8,7 @@ never resolves are recorded as misuses."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -17,6 +17,7 @@ from .pending import LabelVal, Loc, PendingMisuse, PendingPull, PendingUntemplat
 from .records import ABSENT, UNKNOWN
 from .templates import TemplateCall, find_template_calls
 from .values import (
+    CombinedXComArg,
     DagRef,
     DagState,
     DictVal,
@@ -67,12 +68,14 @@ class Wiring:
                      summary: Optional[CallableSummary] = None, **extra: Any) -> None: ...
 
     # ------------------------------------------------------- arguments and edges
-    def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset]) -> None:
-        """Wire XComArgs and collect template pulls in templated arguments."""
+    def scan_arguments(self, task: TaskState, kwargs: Dict[str, Any], fields: Optional[frozenset],
+                       resolved: FrozenSet[str] = frozenset()) -> None:
+        """Wire XComArgs and collect template pulls in templated arguments (and in
+        the ``resolved`` ones, which Airflow resolves whether templated or not)."""
         for name, value in kwargs.items():
             if name in NON_TASK_KWARGS or name == "python_callable":
                 continue
-            if fields is not None and name not in fields:
+            if fields is not None and name not in fields and name not in resolved:
                 # Airflow resolves XComArgs only in template fields: here the
                 # operator gets the XComArg object itself, and no edge exists
                 for found, node in self.xcomargs_in(value, self.node_of(value)):
@@ -88,6 +91,8 @@ class Wiring:
             return []
         if isinstance(value, XComArgRef):
             return [(value, where if where is not None else value.node)]
+        if isinstance(value, CombinedXComArg):
+            return [(source, where if where is not None else value.node) for source in value.sources]
         items: List[Any] = []
         if isinstance(value, ListVal):
             items = value.items
@@ -127,6 +132,9 @@ class Wiring:
             task.pending_pulls.append(
                 PendingPull(task, "xcomarg", Loc(node), task_ids=value.task.task_id, key=value.key)
             )
+        elif isinstance(value, CombinedXComArg):
+            for source in value.sources:
+                self.scan_value(task, source, depth + 1, where if where is not None else value.node)
         elif isinstance(value, StrVal):
             if value.known and task.dag is not None and TEMPLATE_FILE.match(value.text.strip()):
                 task.dag.has_template_files = True
@@ -200,6 +208,8 @@ class Wiring:
         """The tasks (or opaque values) a ``>>`` operand stands for; None when not known."""
         if isinstance(value, (TaskRef, XComArgRef)):
             return [value.task]
+        if isinstance(value, CombinedXComArg):
+            return [source.task for source in value.sources]
         if isinstance(value, GroupRef):
             return self.group_edge_tasks(value.group, roots=downstream)
         if isinstance(value, OpaqueVal):
@@ -323,6 +333,8 @@ def collect_graph_parts(values: List[Any], members: List[Any], groups: List[Grou
     for value in values:
         if isinstance(value, (TaskRef, XComArgRef)):
             members.append(value.task)
+        elif isinstance(value, CombinedXComArg):
+            members.extend(source.task for source in value.sources)
         elif isinstance(value, OpaqueVal):
             members.append(value)
         elif isinstance(value, GroupRef):
@@ -340,7 +352,7 @@ def collect_graph_parts(values: List[Any], members: List[Any], groups: List[Grou
 
 def touches_graph(args: List[Any], kwargs: Dict[str, Any]) -> bool:
     """A call handed a DAG, group or task may add tasks or edges to it."""
-    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef, OpaqueVal)
+    graph_types = (DagRef, GroupRef, TaskRef, XComArgRef, CombinedXComArg, OpaqueVal)
 
     def touches(value: Any) -> bool:
         if isinstance(value, graph_types):
