@@ -312,3 +312,43 @@ def test_what_mapping_reads_wires_the_mapped_tasks() -> None:
     assert "'skip_on_exit_code'" in findings[0].message
     edges = {(e.upstream, e.downstream) for e in model_of(MAPPED_INPUTS).dags[0].edges}
     assert {("names", "show"), ("commands", "run"), ("codes", "tolerant")} <= edges
+
+
+SHARED_CALLABLE = """\
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG
+
+TABLES = ["orders", "users"]
+
+
+def load(table, ti):
+    ti.xcom_pull(task_ids=f"extract_{table}")
+    ti.xcom_pull(task_ids=f"{table}_extract")
+    ti.xcom_pull(task_ids=f"extarct_{table}")
+    ti.xcom_pull(task_ids="extract_" + table.lower())
+    ti.xcom_pull(task_ids=f"e{table}")
+
+
+with DAG(dag_id="loops", schedule=None):
+    for table in TABLES:
+        extract = PythonOperator(task_id=f"extract_{table}", python_callable=lambda: 1)
+        load_task = PythonOperator(task_id=f"load_{table}", python_callable=load, op_kwargs={"table": table})
+        extract >> load_task
+"""
+
+
+def test_an_id_with_unknown_parts_is_checked_by_its_known_ones() -> None:
+    """``f"extarct_{table}"`` in a callable shared by a loop's tasks: whatever ``table``
+    is, no task of the DAG has such an id. The known parts must say enough (``e...``
+    does not), and must fit no id (``{table}_extract`` fits none either)."""
+    findings = lint(SHARED_CALLABLE, select=["XCL103"])
+    assert [(f.line, f.column) for f in findings] == [(9, 27), (10, 27)]
+    assert "no task of DAG 'loops' has an id like '…_extract'" in findings[0].message
+    assert findings[1].message == (
+        "no task of DAG 'loops' has an id like 'extarct_…' (whatever the unknown part is); "
+        "did you mean 'extract_…'? (the pull returns None)")
+
+
+def test_an_id_with_unknown_parts_is_not_judged_beside_tasks_of_unknown_id() -> None:
+    source = SHARED_CALLABLE.replace('TABLES = ["orders", "users"]', "from config import TABLES")
+    assert lint(source, select=["XCL103"]) == []

@@ -159,11 +159,14 @@ class Finisher:
         return PullArgument(name, value, whole, keyword, self.text_at(value))
 
     def pull(self, pending: PendingPull) -> Pull:
+        parts = None
         if pending.site is not None:
             scope = self.local_scope(pending.function, pending.summary)
             bound = self.site_arguments(pending.site, scope)
             positional_count = len(pending.site.positional)
             star = pending.site.has_star_args
+            if bound["task_ids"] is UNKNOWN and not star:
+                parts = self.id_parts(pending.site, scope)
         else:
             bound = {
                 "task_ids": pending.task_ids,
@@ -190,7 +193,20 @@ class Finisher:
             end_line_of_string=self.end_line(pending.string_node),
             arguments=self.arguments(pending),
             discarded=pending.discarded,
+            task_ids_parts=parts,
         )
+
+    def id_parts(self, site: PullSite, scope: Scope) -> Optional[Tuple[str, ...]]:
+        """The known parts of a ``task_ids`` string that has unknown ones, when they
+        say enough (three characters or more) to rule ids out."""
+        written = site.keywords.get("task_ids", site.positional[0] if site.positional else None)
+        if written is None:
+            return None
+        value = self.pure_eval(written, scope)
+        if not isinstance(value, StrVal) or value.known:
+            return None
+        parts = tuple(value.text.split("\x00"))
+        return parts if sum(len(part) for part in parts) >= 3 else None
 
     def push(self, pending: PendingPush) -> Push:
         key = pending.key

@@ -228,6 +228,9 @@ class Pull:
     # the code never reads the value: an XComArg passed to a TaskFlow parameter
     # named ``_...``, only to order the tasks
     discarded: bool = False
+    # ``task_ids`` built from known text and unknown parts (``f"extract_{table}"``):
+    # the known parts, in order (("extract_", "")); None otherwise
+    task_ids_parts: Optional[Tuple[str, ...]] = None
 
     @property
     def extent(self) -> Span:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Dict, Iterator, Optional, Set
 
 from ..findings import Fix
-from ..model.records import HIDDEN_CODE, UNKNOWN_DAGS, Dag, Pull
+from ..model.records import HIDDEN_CODE, REAL_DAG, UNKNOWN, UNKNOWN_DAGS, Dag, Pull
 from .context import RuleContext
 from .fixes import SAFE, UNSAFE, literal_replacement, single_fix
 from .pulls import named_producers, pull_report, reads_this_dag
@@ -22,6 +23,11 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
     suggestions: Dict[str, Optional[str]] = {}  # a DAG of hundreds of tasks often pulls one missing id many times
     for pull in dag.pulls:
         if not reads_this_dag(pull):
+            continue
+        if pull.task_ids is UNKNOWN and pull.task_ids_parts is not None:
+            report = _unmatched_pattern(dag, pull, pull.task_ids_parts, task_ids, dag_name)
+            if report is not None:
+                yield report
             continue
         for producer in named_producers(pull):
             if producer in task_ids:
@@ -46,6 +52,43 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
                 at="task_ids",
                 fix=_fix(pull, dag, producer, full, task_ids, suggestion),
             )
+
+
+def _unmatched_pattern(dag: Dag, pull: Pull, parts: tuple, task_ids: Set[str], dag_name: str) -> Optional[Report]:
+    """A ``task_ids`` with unknown parts (``f"extarct_{table}"``) that no task of the
+    DAG can have: judged only when every task of the DAG is known by its id."""
+    if dag.kind != REAL_DAG or not dag.tasks_complete or dag.unknown_ids:
+        return None
+    if _matches_some(parts, task_ids):
+        return None
+    suggestion = _closest_shape(parts, task_ids)
+    hint = f"; did you mean '{'…'.join(suggestion)}'?" if suggestion else ""
+    return pull_report(
+        pull,
+        f"no task of {dag_name} has an id like '{'…'.join(parts)}' (whatever the unknown part is){hint} "
+        f"(the pull returns None)",
+        at="task_ids",
+    )
+
+
+def _matches_some(parts: tuple, task_ids: Set[str]) -> bool:
+    pattern = re.compile(".*".join(re.escape(part) for part in parts), re.S)
+    return any(pattern.fullmatch(task_id) for task_id in task_ids)
+
+
+def _closest_shape(parts: tuple, task_ids: Set[str]) -> Optional[tuple]:
+    """The shape with its longest known part replaced by the closest text of the
+    DAG's ids, when some id has that shape (``extract_…`` for ``extarct_…``)."""
+    index = max(range(len(parts)), key=lambda i: len(parts[i]))
+    part = parts[index]
+    sizes = (len(part) - 1, len(part), len(part) + 1)
+    texts = {task_id[start:start + size] for task_id in task_ids for size in sizes if size > 0
+             for start in range(len(task_id) - size + 1)}
+    found = closest(part, texts)
+    if found is None:
+        return None
+    shape = parts[:index] + (found,) + parts[index + 1:]
+    return shape if _matches_some(shape, task_ids) else None
 
 
 def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set[str],
