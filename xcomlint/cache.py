@@ -53,8 +53,9 @@ import pickle
 import sqlite3
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .findings import Finding, NoqaDirective
@@ -264,16 +265,30 @@ class ResultCache:
         """Remember that a run used these entries today (at most one write a day
         for an entry; a run that cannot write loses nothing but that)."""
         try:
-            connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
-            try:
-                connection.execute("PRAGMA synchronous=OFF")
-                connection.execute("BEGIN IMMEDIATE")
-                connection.executemany("INSERT OR REPLACE INTO used (key, day) VALUES (?, ?)", [(key, today) for key in keys])
-                connection.execute("COMMIT")
-            finally:
-                connection.close()
+            with self._write_transaction() as connection:
+                _mark_used(connection, keys, today)
         except sqlite3.Error:
             return
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection in a write transaction, committed when the block ends
+        normally and rolled back when it raises."""
+        connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+        try:
+            # a lost entry costs the next run one parse, so nothing is synced to
+            # disk: the journal still rolls back a run killed mid-write, and a
+            # database an operating system crash damaged is replaced (``_write_batch``)
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
 
     def store(self, key: str, model: FileModel, findings: Sequence[Finding]) -> None:
         """Write one entry now (``write`` takes many at once)."""
@@ -308,38 +323,24 @@ class ResultCache:
 
     def _insert(self, batch: List[Entry]) -> None:
         self._prepare()
-        connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
-        try:
-            # a lost entry costs the next run one parse, so nothing is synced to
-            # disk: the journal still rolls back a run killed mid-write, and a
-            # database an operating system crash damaged is replaced (above)
-            connection.execute("PRAGMA synchronous=OFF")
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                if _schema_version(connection) != SCHEMA_VERSION:
-                    # new, or made by another layout of this cache: start afresh
-                    for table in ("entries", "used"):
-                        connection.execute(f"DROP TABLE IF EXISTS {table}")
-                    for statement in _SCHEMA:
-                        connection.execute(statement)
-                    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                today = _today()
-                connection.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", batch)
-                connection.executemany("INSERT OR REPLACE INTO used (key, day) VALUES (?, ?)",
-                                       [(key, today) for key, _ in batch])
-                if not self._pruned:
-                    # and entries without a day: written by an older xcomlint sharing the directory
-                    cutoff = (today - MAX_UNUSED_DAYS,)
-                    connection.execute("DELETE FROM entries WHERE key IN (SELECT key FROM used WHERE day < ?)"
-                                       " OR key NOT IN (SELECT key FROM used)", cutoff)
-                    connection.execute("DELETE FROM used WHERE day < ?", cutoff)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            self._pruned = True
-        finally:
-            connection.close()
+        with self._write_transaction() as connection:
+            if _schema_version(connection) != SCHEMA_VERSION:
+                # new, or made by another layout of this cache: start afresh
+                for table in ("entries", "used"):
+                    connection.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            today = _today()
+            connection.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", batch)
+            _mark_used(connection, [key for key, _ in batch], today)
+            if not self._pruned:
+                # and entries without a day: written by an older xcomlint sharing the directory
+                cutoff = (today - MAX_UNUSED_DAYS,)
+                connection.execute("DELETE FROM entries WHERE key IN (SELECT key FROM used WHERE day < ?)"
+                                   " OR key NOT IN (SELECT key FROM used)", cutoff)
+                connection.execute("DELETE FROM used WHERE day < ?", cutoff)
+        self._pruned = True
 
     def _prepare(self) -> None:
         """The directory and its markers, made again if it was deleted."""
@@ -364,6 +365,10 @@ class ResultCache:
 def _today() -> int:
     """Days since the epoch: how entries remember when a run last used them."""
     return int(time.time() // 86400)
+
+
+def _mark_used(connection: sqlite3.Connection, keys: Sequence[str], today: int) -> None:
+    connection.executemany("INSERT OR REPLACE INTO used (key, day) VALUES (?, ?)", [(key, today) for key in keys])
 
 
 def _schema_version(connection: sqlite3.Connection) -> int:

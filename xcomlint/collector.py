@@ -57,7 +57,7 @@ def one_file() -> Iterator[None]:
     """Lint one file as a unit of garbage (does nothing unless ``enable`` was called,
     or when the process had turned the collector off)."""
     global _in_file
-    if not _enabled or _in_file or not gc.isenabled():
+    if not _managing():
         yield
         return
     gc.freeze()
@@ -69,6 +69,12 @@ def one_file() -> Iterator[None]:
         _in_file = False
         gc.enable()
         gc.collect()
+
+
+def _managing() -> bool:
+    """Whether a unit may start now: the policy is on, no unit is open, and the
+    process had not turned the collector off."""
+    return _enabled and not _in_file and gc.isenabled()
 
 
 def tree_built() -> None:
@@ -83,7 +89,7 @@ def lasting_records() -> Iterator[None]:
     """Create many objects that are in no cycle and live until the run ends
     (cached models): no collection while they arrive, none traverses them after
     (does nothing unless ``enable`` was called, or inside a file)."""
-    if not _enabled or _in_file or not gc.isenabled():
+    if not _managing():
         yield
         return
     gc.disable()

@@ -1033,9 +1033,7 @@ class Builder(TaskBuilding, Wiring):
                 expand_input = _expand_input(name, args)
                 if expand_input is not None:
                     # each mapped group gets one of its dicts: every parameter is read from it
-                    parameters = owner.function.node.params
-                    kwargs = {p.name.value: expand_input for p in list(parameters.posonly_params) +
-                              list(parameters.params) + list(parameters.kwonly_params)}
+                    kwargs = {name: expand_input for name in self.summary(owner.function).params}
                 return self.call_task_group(owner, node, [], kwargs)
         if isinstance(owner, ListVal):
             if name == "append" and args:

@@ -199,9 +199,9 @@ class Finisher:
     def id_parts(self, site: PullSite, scope: Scope) -> Optional[Tuple[str, ...]]:
         """The known parts of a ``task_ids`` string that has unknown ones, when they
         say enough (three characters or more) to rule ids out."""
-        written = site.keywords.get("task_ids", site.positional[0] if site.positional else None)
-        if written is None:
-            return None
+        written = pull_arguments(site.positional, site.keywords)["task_ids"]
+        if not isinstance(written, cst.BaseExpression):
+            return None  # not written
         value = self.pure_eval(written, scope)
         if not isinstance(value, StrVal) or value.known:
             return None

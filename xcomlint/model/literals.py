@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .records import UNKNOWN, TaskId
+from .records import UNKNOWN, TaskId, parts_pattern
 from .values import ConstVal, DictVal, EnumMemberVal, FilePathVal, ListVal, StrPiece, StrVal, XComArgRef, unknown_str
 
 MAX_UNROLL = 64  # literal loops longer than this are not unrolled
@@ -28,7 +28,7 @@ def id_regex(value: Any) -> str:
     if isinstance(value, EnumMemberVal):
         value = value.as_string
     if isinstance(value, StrVal):
-        return ".*".join(re.escape(part) for part in value.text.split("\x00"))
+        return parts_pattern(value.text.split("\x00"))
     return ".*"
 
 

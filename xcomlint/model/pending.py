@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar, Union
 
 import libcst as cst
 
 from .callables import CallableSummary, PullSite
-from .records import ABSENT, ArgValue
+from .records import ABSENT, ArgValue, _Sentinel
 from .values import FunctionVal, TaskState
 
 PULL_PARAMS = ("task_ids", "dag_id", "key", "include_prior_dates")
@@ -78,12 +78,16 @@ class PendingUntemplated:
     template_fields: frozenset
 
 
+Bound = TypeVar("Bound")
+
+
 def pull_arguments(
-    positional: Sequence[ArgValue], keywords: Mapping[str, ArgValue]
-) -> Dict[str, ArgValue]:
-    """Bind ``xcom_pull`` arguments: ``(task_ids, dag_id, key, include_prior_dates)``
-    in both Airflow 2 and 3, so a second positional argument is ``dag_id``."""
-    bound: Dict[str, ArgValue] = {name: ABSENT for name in PULL_PARAMS}
+    positional: Sequence[Bound], keywords: Mapping[str, Bound]
+) -> Dict[str, Union[Bound, _Sentinel]]:
+    """Bind ``xcom_pull`` arguments (their values, or the expressions written):
+    ``(task_ids, dag_id, key, include_prior_dates)`` in both Airflow 2 and 3, so a
+    second positional argument is ``dag_id``; ``ABSENT`` for one not given."""
+    bound: Dict[str, Union[Bound, _Sentinel]] = {name: ABSENT for name in PULL_PARAMS}
     bound["run_id"] = ABSENT
     for name, value in zip(PULL_PARAMS, positional):
         bound[name] = value

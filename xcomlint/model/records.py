@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Tuple, Union
+from typing import Iterator, Optional, Sequence, Tuple, Union
 
 
 class _Sentinel:
@@ -384,6 +384,12 @@ class Dag:
     def may_have_unknown_task(self, task_id: str) -> bool:
         """Whether a task the model cannot name may have this id."""
         return bool(self.unknown_tasks_named(task_id))
+
+
+def parts_pattern(parts: Sequence[str]) -> str:
+    """The regular expression of the ids made of these known parts, in order,
+    with anything between them (``("load_", "")`` gives ``load_.*``)."""
+    return ".*".join(re.escape(part) for part in parts)
 
 
 def _within(group: Optional[str], outer: str) -> bool:

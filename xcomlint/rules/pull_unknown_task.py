@@ -6,7 +6,7 @@ import re
 from typing import Dict, Iterator, Optional, Set
 
 from ..findings import Fix
-from ..model.records import HIDDEN_CODE, REAL_DAG, UNKNOWN, UNKNOWN_DAGS, Dag, Pull
+from ..model.records import HIDDEN_CODE, UNKNOWN, UNKNOWN_DAGS, Dag, Pull, parts_pattern
 from .context import RuleContext
 from .fixes import SAFE, UNSAFE, literal_replacement, single_fix
 from .pulls import named_producers, pull_report, reads_this_dag
@@ -57,7 +57,7 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
 def _unmatched_pattern(dag: Dag, pull: Pull, parts: tuple, task_ids: Set[str], dag_name: str) -> Optional[Report]:
     """A ``task_ids`` with unknown parts (``f"extarct_{table}"``) that no task of the
     DAG can have: judged only when every task of the DAG is known by its id."""
-    if dag.kind != REAL_DAG or not dag.tasks_complete or dag.unknown_ids:
+    if not dag.tasks_complete:  # a task of unknown id (any DAG the model cannot name has one) may fit
         return None
     if _matches_some(parts, task_ids):
         return None
@@ -72,7 +72,7 @@ def _unmatched_pattern(dag: Dag, pull: Pull, parts: tuple, task_ids: Set[str], d
 
 
 def _matches_some(parts: tuple, task_ids: Set[str]) -> bool:
-    pattern = re.compile(".*".join(re.escape(part) for part in parts), re.S)
+    pattern = re.compile(parts_pattern(parts))
     return any(pattern.fullmatch(task_id) for task_id in task_ids)
 
 
