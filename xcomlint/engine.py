@@ -14,16 +14,18 @@ from .cache import Entry, ResultCache, content_digest
 from .discovery import PathError, discover
 from .findings import Finding, InternalError, NoqaDirective, NoqaUse
 from .model import ALL_POSITIONS, REPORTABLE_POSITIONS, build_file_model, parse_source
-from .model.records import FileModel, Span
+from .model.records import FileModel, NoqaTable, Span
 from .noqa import directives as noqa_directives
 from .noqa import is_suppressed, parse_noqa, suppressing_lines
 from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
+from .project.importers import imports_project_code
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, NOQA_SCOPE, RUN_SCOPE, Report, Rule, all_rules
 from .settings import Settings, matches_any
 
 if TYPE_CHECKING:  # the allow-list machinery loads only for a run that has one
     from .allowlist import AllowList
+    from .project import Project
 
 
 @dataclass
@@ -75,7 +77,16 @@ def decode_source(data: bytes) -> Union[str, Tuple[str, Span]]:
 
 def _finding(rule: Rule, report: Report, path: str, dag_id: Optional[str]) -> Finding:
     span = report.span
+    entry = None
+    if span.path is not None:
+        # code of another module of the project: placed once the run knows what it lints
+        from .run_settings import display_path
+
+        path = display_path(span.path)
+        where = span.entry
+        entry = (where.path or "", where.line, where.column, where.end_line, where.end_column) if where else ("", 0, 0, 0, 0)
     return Finding(
+        entry=entry,
         path=report.path or path,
         line=span.line,
         column=span.column,
@@ -132,6 +143,9 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
             if finding.sort_key in seen:
                 continue  # a callable run by several tasks reports once per place
             seen.add(finding.sort_key)
+            if finding.entry is not None:
+                result.findings.append(finding)  # its noqa is read where it is placed
+                continue
             lines = (finding.line,) + finding.noqa_lines
             used.update((line, finding.code) for line in suppressing_lines(finding.code, lines, model.noqa))
             if not is_suppressed(finding.code, lines, model.noqa):
@@ -181,23 +195,27 @@ def unused_noqa_findings(result: FileResult, settings: Settings, rules: Sequence
     return findings, errors
 
 
-def _needs_no_model(source: str, settings: Settings) -> bool:
+def _needs_no_model(source: str, settings: Settings, path: str = "", project: Optional[Project] = None) -> bool:
+    if project is not None and imports_project_code(source, path, project):
+        # the project's code it runs may pull or push: the file alone cannot tell
+        return False
     if settings.full_model or settings.allowlist is not None:
         # every DAG is needed: graph pictures, the allow-list's DAGs and entries
         return not may_hold_xcom_code(source) and is_valid_python(source)
     return not may_hold_xcom_sites(source)
 
 
-def _build_model(path: str, source: str, settings: Settings, rules: Sequence[Rule]) -> FileModel:
+def _build_model(path: str, source: str, settings: Settings, rules: Sequence[Rule],
+                 project: Optional[Project] = None) -> FileModel:
     parsed = parse_source(source)
     collector.tree_built()
     if settings.full_model:
-        return build_file_model(path, source, parsed, positions=ALL_POSITIONS)
+        return build_file_model(path, source, parsed, positions=ALL_POSITIONS, project=project)
     if settings.allowlist is not None:
         # the allow-list rules report at the pulls and pushes of any file
-        return build_file_model(path, source, parsed, positions=REPORTABLE_POSITIONS)
+        return build_file_model(path, source, parsed, positions=REPORTABLE_POSITIONS, project=project)
     return build_file_model(path, source, parsed, positions=REPORTABLE_POSITIONS,
-                            needs_positions=lambda model: _may_report(model, settings, rules))
+                            needs_positions=lambda model: _may_report(model, settings, rules), project=project)
 
 
 def _may_report(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> bool:
@@ -231,12 +249,19 @@ def _resolved(reports: List[Report]) -> List[Report]:
 
 
 def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: Optional[Sequence[Rule]] = None,
-                whole_run: bool = False) -> FileResult:
+                whole_run: bool = False, project: Optional[Project] = None) -> FileResult:
     """Lint one file's source. ``whole_run``: part of ``lint_paths``, which runs
     the rules that look across files and then XCL002; on its own (standard
-    input, the flake8 plugin), XCL002 runs here, on this file's rules only."""
+    input, the flake8 plugin), XCL002 runs here, on this file's rules only, and
+    findings in the project's other modules go to this file's lines.
+    ``project``: the project whose modules the file's imports are followed into."""
     rules = list(rules) if rules is not None else selected_rules(settings)
-    result = _lint_source(path, data, settings, rules)
+    result = _lint_source(path, data, settings, rules, project)
+    if not whole_run:
+        from .project.placement import place_findings
+
+        noqa = result.model.noqa if result.model is not None else None
+        result.findings = place_findings(result.findings, {path}, lambda shown: noqa if shown == path else None)
     if not whole_run and result.directives:
         findings, errors = unused_noqa_findings(result, settings, rules, whole_run=False)
         result.findings.extend(findings)
@@ -244,17 +269,18 @@ def lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: O
     return result
 
 
-def _lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: Sequence[Rule]) -> FileResult:
+def _lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: Sequence[Rule],
+                 project: Optional[Project] = None) -> FileResult:
     source = decode_source(data) if isinstance(data, bytes) else data
     if isinstance(source, tuple):
         model = FileModel(path=path, syntax_error=source)
-    elif _needs_no_model(source, settings):
+    elif _needs_no_model(source, settings, path, project):
         # see prefilter: nothing in the file can matter to this run, so libcst
         # is not needed
         model = FileModel(path=path, noqa=parse_noqa(source))
     else:
         try:
-            model = _build_model(path, source, settings, rules)
+            model = _build_model(path, source, settings, rules, project)
         except Exception as error:  # never let one odd file stop the run
             result = FileResult(path, FileModel(path=path, noqa=parse_noqa(source)))
             result.errors.append(InternalError(path, f"building the model failed: {type(error).__name__}: {error}"))
@@ -276,13 +302,13 @@ def _read(path: str) -> Union[bytes, FileResult]:
 
 
 def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = None,
-              cache: Optional[ResultCache] = None) -> FileResult:
+              cache: Optional[ResultCache] = None, project: Optional[Project] = None) -> FileResult:
     """Lint one file; with a cache, make its entry, keyed by the bytes actually read."""
     data = _read(path)
     if isinstance(data, FileResult):
         return data
     with collector.one_file():
-        result = lint_source(path, data, settings, rules, whole_run=True)
+        result = lint_source(path, data, settings, rules, whole_run=True, project=project)
     result.digest = content_digest(data)
     if cache is not None and result.model is not None and not result.errors:
         # an internal error may be transient (memory, recursion): never cache one
@@ -293,7 +319,8 @@ def lint_file(path: str, settings: Settings, rules: Optional[Sequence[Rule]] = N
 
 def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[FileResult]]:
     """The cached result of each path, None where there is none (or the file
-    cannot be read: linting it reports the error)."""
+    cannot be read: linting it reports the error), or where a project module
+    its model read has changed since."""
     keys: List[Optional[str]] = []
     digests: List[Optional[str]] = []
     for path in paths:
@@ -304,30 +331,46 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
     with collector.lasting_records():
         entries = cache.load_many([key for key in keys if key is not None])
     results: List[Optional[FileResult]] = []
+    current: Dict[str, Optional[str]] = {}
     for path, key, digest in zip(paths, keys, digests):
         entry = entries.get(key) if key is not None else None
+        if entry is not None and not _dependencies_unchanged(entry.model, current):
+            entry = None
         results.append(None if entry is None else FileResult(path, entry.model, list(entry.findings),
                                                              directives=entry.directives, noqa_used=entry.noqa_used,
                                                              digest=digest))
     return results
 
 
+def _dependencies_unchanged(model: FileModel, current: Dict[str, Optional[str]]) -> bool:
+    """Whether every project module the model read still holds the same bytes
+    (``current`` remembers each module's digest for the run)."""
+    for path, digest in model.dependencies:
+        if path not in current:
+            data = _read(path)
+            current[path] = None if isinstance(data, FileResult) else content_digest(data)
+        if current[path] != digest:
+            return False
+    return True
+
+
 # worker processes receive the run's settings once, through the pool initializer,
 # not with every file
-_worker_state: Optional[Tuple[Settings, List[Rule], Optional[ResultCache]]] = None
+_worker_state: Optional[Tuple[Settings, List[Rule], Optional[ResultCache], Optional[Project]]] = None
 
 
-def _start_worker(settings: Settings, cache: Optional[ResultCache], own_collector: bool) -> None:
+def _start_worker(settings: Settings, cache: Optional[ResultCache], own_collector: bool,
+                  project: Optional[Project] = None) -> None:
     global _worker_state
-    _worker_state = (settings, selected_rules(settings), cache)
+    _worker_state = (settings, selected_rules(settings), cache, project)
     if own_collector:  # a worker is the command line's too (a spawned one does not inherit the switch)
         collector.enable()
 
 
 def _lint_in_worker(path: str) -> FileResult:
     assert _worker_state is not None, "the pool initializer sets the worker state"
-    settings, rules, cache = _worker_state
-    return lint_file(path, settings, rules, cache)
+    settings, rules, cache, project = _worker_state
+    return lint_file(path, settings, rules, cache, project)
 
 
 def _size(path: str) -> int:
@@ -338,7 +381,8 @@ def _size(path: str) -> int:
 
 
 def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule], jobs: int,
-                cache: Optional[ResultCache], progress: Optional[ProgressCallback] = None) -> List[FileResult]:
+                cache: Optional[ResultCache], progress: Optional[ProgressCallback] = None,
+                project: Optional[Project] = None) -> List[FileResult]:
     """Lint, with ``jobs`` > 1 over worker processes; results in the order of ``paths``.
 
     A worker costs a process start and a libcst import, so each gets at least
@@ -352,7 +396,7 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     if workers <= 1:
         linted = []
         for path in paths:
-            linted.append(lint_file(path, settings, rules, cache))
+            linted.append(lint_file(path, settings, rules, cache, project))
             if progress is not None:
                 progress(len(linted), len(paths))
         return linted
@@ -362,7 +406,7 @@ def _lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     chunksize = max(1, min(8, len(paths) // (workers * 16)))
     results: List[Optional[FileResult]] = [None] * len(paths)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(settings, cache, collector.enabled())) as pool:
+                             initargs=(settings, cache, collector.enabled(), project)) as pool:
         mapped = pool.map(_lint_in_worker, [paths[i] for i in order], chunksize=chunksize)
         for done, (index, result) in enumerate(zip(order, mapped), start=1):
             results[index] = result
@@ -425,33 +469,67 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
     found = discover(paths, settings.exclude)
     files = found.files
     rules = selected_rules(settings)
-    results: List[Optional[FileResult]] = [None] * len(files)
+    project = project_of_run(settings, paths)
+    # a module linted alone is checked in the DAGs that import it (see project.importers)
+    context = _context_files(files, project, settings)
+    every = files + context
+    results: List[Optional[FileResult]] = [None] * len(every)
     if cache is not None:
-        results = _cached_results(files, cache)
+        results = _cached_results(every, cache)
     missing = [index for index, result in enumerate(results) if result is None]
-    fresh = _lint_files([files[index] for index in missing], settings, rules, jobs, cache, progress)
+    fresh = _lint_files([every[index] for index in missing], settings, rules, jobs, cache, progress, project)
     for index, result in zip(missing, fresh):
         results[index] = result
     if cache is not None:
         cache.write(result.entry for result in fresh if result.entry is not None)
         for result in fresh:
             result.entry = None  # the models stay for the whole-run rules; the bytes need not
-    done = [result for result in results if result is not None]
-    return finish_run(files, done, settings, rules, allowlist, found.errors, found.empty)
+    done = [result for result in results[:len(files)] if result is not None]
+    context_done = [result for result in results[len(files):] if result is not None]
+    return finish_run(files, done, settings, rules, allowlist, found.errors, found.empty, context_done)
+
+
+def project_of_run(settings: Settings, paths: Sequence[str]) -> Project:
+    from .project import project_for
+
+    return project_for(settings, paths)
+
+
+def _context_files(files: Sequence[str], project: Project, settings: Settings) -> List[str]:
+    """The DAG files, not linted themselves, that import a linted file that is
+    not a DAG file of its own (pre-commit passing a changed helper)."""
+    from .discovery import is_excluded
+    from .project.importers import importers_of
+    from .run_settings import display_path
+
+    if project.root is None or not files:
+        return []
+    found = importers_of(files, project, set(files))
+    return [shown for shown in (display_path(path) for path in found)
+            if shown not in files and not is_excluded(shown, list(settings.exclude))]
 
 
 def finish_run(files: List[str], done: List[FileResult], settings: Settings, rules: Sequence[Rule],
                allowlist: Optional[AllowList], path_errors: Sequence[PathError] = (),
-               empty_dirs: Sequence[str] = ()) -> RunResult:
+               empty_dirs: Sequence[str] = (), context: Sequence[FileResult] = ()) -> RunResult:
     """The run's findings from each file's result: the rules that read every
-    file, then XCL002. A fix run calls it again after re-linting the files it changed."""
-    findings = [f for r in done for f in r.findings]
+    file, then XCL002. A fix run calls it again after re-linting the files it changed.
+    ``context``: the results of DAG files linted only for what they find in ``files``."""
+    from .project.placement import place_findings
+
+    findings = [f for r in list(done) + list(context) for f in r.findings]
     errors = [e for r in done for e in r.errors]
     models = [r.model for r in done if r.model is not None]
+    context_models = [r.model for r in context if r.model is not None]
     run_used: Dict[str, Set[Tuple[int, str]]] = {}
-    extra_findings, extra_errors = run_whole_run_rules(models, settings, rules, allowlist, run_used)
+    extra_findings, extra_errors = run_whole_run_rules(models + context_models, settings, rules, allowlist, run_used)
     findings.extend(extra_findings)
     errors.extend(extra_errors)
+    tables = {model.path: model.noqa for model in models + context_models}
+    findings = place_findings(findings, set(files), lambda path: tables.get(path) or _module_noqa(path), run_used)
+    if context:
+        shown = {r.path for r in context} - set(files)
+        findings = [f for f in findings if f.path not in shown]
     for result in done:  # XCL002 last: every other rule has used the noqa comments it needs
         noqa_findings, noqa_errors = unused_noqa_findings(result, settings, rules, whole_run=True,
                                                           run_used=frozenset(run_used.get(result.path, ())))
@@ -460,6 +538,15 @@ def finish_run(files: List[str], done: List[FileResult], settings: Settings, rul
     findings.sort(key=lambda f: f.sort_key)
     return RunResult(files, findings, errors, list(path_errors), models, list(empty_dirs), results=list(done),
                      allowlist=allowlist)
+
+
+def _module_noqa(path: str) -> Optional[NoqaTable]:
+    """The noqa comments of a project module no model of the run was made of."""
+    data = _read(path)
+    if isinstance(data, FileResult):
+        return None
+    source = decode_source(data)
+    return None if isinstance(source, tuple) else parse_noqa(source)
 
 
 def default_jobs() -> int:

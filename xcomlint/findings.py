@@ -68,6 +68,10 @@ class Finding:
     # further lines where a ``# noqa`` comment also silences this finding
     noqa_lines: Tuple[int, ...] = ()
     fix: Optional[Fix] = None
+    # for a finding in another module of the project than the linted file whose
+    # model made it: (path, line, column, end_line, end_column) of the line of
+    # that file that brings the code in, where it goes when ``path`` is not linted
+    entry: Optional[Tuple[str, int, int, int, int]] = None
 
     @property
     def sort_key(self) -> tuple:

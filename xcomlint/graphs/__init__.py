@@ -28,7 +28,7 @@ def _xcoms(pull: Pull) -> List[Dict[str, Any]]:
             "key": key if isinstance(key, str) else None,
             "consumer": _json_value(pull.consumer),
             "via": pull.via,
-            "line": pull.span.line,
+            "line": pull.span.shown_line,
         }
         for producer in producers
     ]
@@ -38,7 +38,7 @@ def dag_to_dict(dag: Dag, path: str) -> Dict[str, Any]:
     return {
         "dag_id": _json_value(dag.dag_id),
         "path": path,
-        "line": dag.span.line,
+        "line": dag.span.shown_line,
         "tasks": [task.to_dict() for task in dag.tasks],
         "edges": [edge.to_dict() for edge in dag.edges],
         "xcoms": [x for pull in dag.pulls for x in _xcoms(pull)],

@@ -28,6 +28,8 @@ from .records import (
 if TYPE_CHECKING:
     import libcst as cst
 
+    from ..project import Project
+    from .builder import Builder
     from .finish import Finisher
 
 __all__ = [
@@ -87,6 +89,7 @@ def build_file_model(
     *,
     positions: str = ALL_POSITIONS,
     needs_positions: "Optional[Callable[[FileModel], bool]]" = None,
+    project: "Optional[Project]" = None,
 ) -> FileModel:
     """The model of one file, with the spans ``positions`` names resolved and
     the others ``UNRESOLVED``.
@@ -96,6 +99,7 @@ def build_file_model(
     without positions and handed to it; only when it answers True is the model
     finished again with ``positions`` (the builder's work is done once).
     ``module`` is what ``parse_source(source)`` returned, when the caller parsed.
+    With ``project``, imports of the project's own modules are followed.
     """
     from .builder import Builder
     from .finish import Finisher, loose_pull_sites
@@ -106,15 +110,18 @@ def build_file_model(
     if isinstance(parsed, tuple):
         return FileModel(path=path, syntax_error=parsed, noqa=noqa)
     module = parsed
-    builder = Builder(module, collect_imports(module), path, source)
+    builder = Builder(module, collect_imports(module), path, source, project)
     builder.run()
     finisher = Finisher(builder, source)
+    finisher.path = path
     # every pull site the builder attached is a ``.xcom_pull(...)`` call of its
     # own, and every template pull it read stands at a place of its own in a
     # literal, both spelled out in the text: when the text holds no more
     # ``xcom_pull`` than that, no call or template is left for the walk to find
     attached = builder.attached_pull_calls
     spelled = len(attached) + len(builder.template_pull_places)
+    if builder.foreign_modules:
+        spelled = 0  # some of those are in the project's other modules
     loose, strings = loose_pull_sites(module, attached) if source.count("xcom_pull") > spelled else ([], [])
     loose_templates = builder.loose_template_pulls(strings)
     if needs_positions is not None:
@@ -122,6 +129,10 @@ def build_file_model(
         if not needs_positions(quick):
             return quick
     return _finished(path, noqa, finisher, loose, loose_templates, positions)
+
+
+def _dependencies(builder: "Builder") -> "tuple[tuple[str, str], ...]":
+    return tuple(sorted(builder.read_modules.items()))
 
 
 def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, loose_templates: list,
@@ -160,4 +171,5 @@ def _finished(path: str, noqa: NoqaTable, finisher: "Finisher", loose: list, loo
             )
         )
     loose_pulls.extend(finisher.pull(pending) for pending in loose_templates)
-    return FileModel(path=path, dags=dags, loose_pulls=tuple(loose_pulls), noqa=noqa)
+    return FileModel(path=path, dags=dags, loose_pulls=tuple(loose_pulls), noqa=noqa,
+                     dependencies=_dependencies(builder))

@@ -12,6 +12,7 @@ whose tasks or edges may be incomplete says so, so that rules stay silent.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union, cast
 
@@ -20,6 +21,7 @@ import libcst as cst
 from .. import knowledge as kb
 from .callables import CallableSummary
 from .imports import ImportTable, dotted_name
+from .instances import Instances, InstanceVal
 from .known_calls import WATCHER, known_call
 from .literals import (
     MAX_UNROLL,
@@ -38,6 +40,7 @@ from .literals import (
     xcomarg_string,
 )
 from .pending import BoundMethod, LabelVal, Star
+from .project_values import ModuleContext, ProjectValues
 from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
 from .syntax import branch_list
 from .tasks import TaskBuilding, unique_task_id
@@ -58,6 +61,7 @@ from .values import (
     ImportedVal,
     LambdaVal,
     ListVal,
+    ModuleVal,
     OpaqueVal,
     PartialVal,
     Scope,
@@ -97,14 +101,17 @@ class _Budget(Exception):
     """Raised when a file takes more evaluation steps than MAX_STEPS."""
 
 
-class Builder(TaskBuilding, Wiring):
-    def __init__(self, module: cst.Module, imports: ImportTable, path: str = "", source: Optional[str] = None) -> None:
+class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
+    def __init__(self, module: cst.Module, imports: ImportTable, path: str = "", source: Optional[str] = None,
+                 project: Any = None) -> None:
         self.module = module
         self.imports = imports
         self.source = source if source is not None else module.code
         # the file's name, which ``__file__`` ends with wherever the DAG folder is deployed
         self.file_name = path.replace("\\", "/").rsplit("/", 1)[-1]
-        self.module_scope = Scope()
+        self.home = ModuleContext(os.path.abspath(path) if path else "", imports, module, self.source, home=True)
+        self.init_project(project)
+        self.module_scope = self.home.scope = Scope(context=self.home)
         self.dags: List[DagState] = []
         self.dag_stack: List[DagState] = []
         self.group_stack: List[GroupState] = []
@@ -120,8 +127,10 @@ class Builder(TaskBuilding, Wiring):
         self.created_tasks: List[TaskState] = []
         self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
         self._makers: Optional[Tuple[int, FrozenSet[str]]] = None  # see maker_names
-        self.text_gate = TextGate(self.source, self.maker_names, frozenset(
-            local for local, qualified in imports.names.items() if kb.airflow_name(qualified)), self.imported_maker)
+        # with a project, any imported name may be its code that makes tasks
+        self.text_gate = self.home.text_gate = TextGate(self.source, self.maker_names, frozenset(
+            local for local, qualified in imports.names.items()
+            if kb.airflow_name(qualified) or project is not None), self.imported_maker)
         # functions of the module the builder ran (called, or referenced by name)
         self.used_functions: set = set()
         self.steps = 0
@@ -198,7 +207,8 @@ class Builder(TaskBuilding, Wiring):
         if key in self.creating:
             return self.creating[key]
         self.creating[key] = False  # a recursive call adds nothing
-        if not self.text_gate.may_make_tasks(function.name):
+        gate = self.context_of(function.scope).text_gate or self.text_gate
+        if not gate.may_make_tasks(function.name):
             return False
         found = False
         stack: List[cst.CSTNode] = [function.node.body]
@@ -218,16 +228,31 @@ class Builder(TaskBuilding, Wiring):
         until the module binds a name again)."""
         bindings = self.module_scope.bindings
         if self._makers is None or self._makers[0] != bindings:
-            self._makers = (bindings, frozenset(
-                n for n, v in self.module_scope.names.items()
-                if isinstance(v, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal))
-                or (isinstance(v, ClassVal) and self.is_operator_class(v))))
+            self._makers = (bindings, self.maker_names_of(self.module_scope))
         return self._makers[1]
 
-    def imported_maker(self, dotted: str) -> bool:
+    def maker_names_of(self, scope: Scope) -> FrozenSet[str]:
+        return frozenset(
+            n for n, v in scope.names.items()
+            if isinstance(v, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal))
+            or (isinstance(v, ClassVal) and self.is_operator_class(v)))
+
+    def imported_maker(self, dotted: str, context: Optional[ModuleContext] = None) -> bool:
+        context = context or self.home
         head, _, rest = dotted.partition(".")
-        base = self.imports.names.get(head)
-        return base is not None and _makes_tasks(f"{base}.{rest}" if rest else base)
+        base = context.imports.names.get(head)
+        if base is None:
+            return False
+        qualified = f"{base}.{rest}" if rest else base
+        if _makes_tasks(qualified):
+            return True
+        if self.project is None:
+            return False
+        # a name of the project's own code: a factory, a @task function, an operator class
+        value = self.project_value(qualified, context)
+        if isinstance(value, FunctionVal):
+            return self.may_create_tasks(value)
+        return isinstance(value, (ClassVal, TaskFlowVal, TaskGroupFuncVal, DagFuncVal))
 
     def call_may_create_tasks(self, node: cst.Call, function: FunctionVal, depth: int) -> bool:
         if any(arg.keyword is not None and arg.keyword.value in ("task_id", "group_id") for arg in node.args):
@@ -236,13 +261,15 @@ class Builder(TaskBuilding, Wiring):
         if name is None:
             return False
         target = function.scope.lookup(name) if "." not in name else None
+        qualified = self.context_of(function.scope).imports.qualify(node.func)
+        if target is None and qualified and self.project is not None and not _makes_tasks(qualified):
+            target = self.project_value(qualified, self.context_of(function.scope))
         if isinstance(target, (TaskFlowVal, TaskGroupFuncVal, DagFuncVal)):
             return True
         if isinstance(target, ClassVal):
             return self.is_operator_class(target)
         if isinstance(target, FunctionVal) and depth < MAX_INLINE_DEPTH:
             return self.may_create_tasks(target, depth + 1)
-        qualified = self.imports.qualify(node.func)
         return bool(qualified) and _makes_tasks(qualified)  # type: ignore[arg-type]
 
     def run_factory(self, function: FunctionVal) -> None:
@@ -456,7 +483,9 @@ class Builder(TaskBuilding, Wiring):
         elif isinstance(target, cst.Attribute):
             # ``op.bash_command = xcomarg`` wires the XComArg like an __init__ argument
             owner = self.evaluate(target.value, scope)
-            if isinstance(owner, TaskRef):
+            if isinstance(owner, InstanceVal):
+                owner.attributes[target.attr.value] = value
+            elif isinstance(owner, TaskRef):
                 self.scan_arguments(owner.task, {target.attr.value: value}, self.templated_fields(owner.task))
 
     def exec_with(self, statement: cst.With, scope: Scope) -> None:
@@ -464,7 +493,14 @@ class Builder(TaskBuilding, Wiring):
         saved_groups: Optional[List[GroupState]] = None
         for item in statement.items:
             value = self.evaluate(item.item, scope)
-            if item.asname is not None:
+            if isinstance(value, InstanceVal):
+                # ``with Wrapper(...) as w:`` binds what ``__enter__`` returns, and
+                # enters the DAG the wrapper holds
+                entered = self.call_instance_method(value, "__enter__", item.item, [], {})
+                if item.asname is not None:
+                    self.assign(item.asname.name, entered if entered is not None else UNKNOWN, scope)
+                value = self.held_dag(value) or UNKNOWN
+            elif item.asname is not None:
                 self.assign(item.asname.name, value, scope)
             if isinstance(value, DagRef):
                 self.dag_stack.append(value.dag)
@@ -551,7 +587,7 @@ class Builder(TaskBuilding, Wiring):
         owner = scope.lookup(head) if rest else None
         if isinstance(owner, DagRef) and rest.split(".")[0] == "task":
             return "task", rest.split(".")[1] if "." in rest else "python", owner
-        qualified = self.imports.qualify(expr)
+        qualified = self.context_of(scope).imports.qualify(expr)
         local = scope.lookup(dotted) if qualified is None else None
         if isinstance(local, ImportedVal):
             qualified = local.qualified
@@ -586,7 +622,9 @@ class Builder(TaskBuilding, Wiring):
                     if known.function.node is node:
                         return known
                 dag_function = DagFuncVal(function, options)
-                self.dag_functions.append(dag_function)
+                if not self.is_foreign(scope):
+                    # a @dag function of a followed module makes a DAG only where it is called
+                    self.dag_functions.append(dag_function)
                 return dag_function
             elif kind == "task_group":
                 return TaskGroupFuncVal(function, options)
@@ -736,10 +774,10 @@ class Builder(TaskBuilding, Wiring):
             elif isinstance(value, (TaskFlowVal, TaskGroupFuncVal)):
                 self.used_functions.add(value.function.node)
             return value
-        qualified = self.imports.names.get(name)
+        qualified = self.context_of(scope).imports.names.get(name)
         if qualified is not None:
-            return ImportedVal(qualified)
-        if name == "__file__" and self.file_name:
+            return self.imported_value(qualified, scope)
+        if name == "__file__" and self.file_name and not self.is_foreign(scope):
             return FilePathVal(self.file_name)
         return UNKNOWN
 
@@ -772,6 +810,12 @@ class Builder(TaskBuilding, Wiring):
             return TaskRef(base.task)
         if isinstance(base, DagRef) and attr == "tasks":
             return ListVal([TaskRef(t) for t in base.dag.tasks])
+        if isinstance(base, InstanceVal):
+            value = self.instance_attribute(base, attr, node)
+            return value if value is not None else UNKNOWN
+        if isinstance(base, ModuleVal):
+            found = self.attribute_of_module(base, attr)
+            return found if found is not None else ImportedVal(f"{base.ref.name}.{attr}")
         if isinstance(base, ImportedVal):
             if attr == "partial":
                 return BoundMethod(base, attr)
@@ -819,6 +863,9 @@ class Builder(TaskBuilding, Wiring):
         right = self.evaluate(node.right, scope)
         if self.pure:
             pass
+        elif isinstance(node.operator, (cst.RightShift, cst.LeftShift)) and (
+                isinstance(left, InstanceVal) or isinstance(right, InstanceVal)):
+            return self.shift_instances(node, left, right)
         elif isinstance(node.operator, cst.RightShift):
             self.depend(left, right)
             return right
@@ -839,6 +886,23 @@ class Builder(TaskBuilding, Wiring):
                 right = self.formatted(right, node)
             return percent_format(left, right)
         return UNKNOWN
+
+    def shift_instances(self, node: cst.BinaryOperation, left: Any, right: Any) -> Any:
+        """``a >> b`` with a wrapper on either side: its ``__rshift__`` (or the
+        right side's ``__rrshift__``; ``<<`` likewise), as Python runs them."""
+        name, reflected = ("__rshift__", "__rrshift__") if isinstance(node.operator, cst.RightShift) \
+            else ("__lshift__", "__rlshift__")
+        if isinstance(left, InstanceVal):
+            result = self.call_instance_method(left, name, node, [right], {})
+            if result is not None:
+                return result
+        if isinstance(right, InstanceVal):
+            result = self.call_instance_method(right, reflected, node, [left], {})
+            if result is not None:
+                return result
+        # a wrapper without the operator: the model cannot tell what it wires
+        self.lose_edges()
+        return right
 
     def formatted(self, value: Any, call: cst.CSTNode) -> Any:
         """An XComArg formatted into a string becomes the Jinja text Airflow
@@ -911,11 +975,13 @@ class Builder(TaskBuilding, Wiring):
         if isinstance(callee, DagFuncVal):
             return DagRef(self.build_dag_function(callee, node))
         if isinstance(callee, FunctionVal):
-            return self.inline(callee, args, kwargs)
+            return self.inline(callee, args, kwargs, node)
         if isinstance(callee, ClassVal):
             if "task_id" in kwargs or self.is_operator_class(callee):
                 return self.create_classic_task(callee.name, node, args, kwargs, local_class=callee)
-            return UNKNOWN
+            if callee.enum is not None:
+                return UNKNOWN  # ``Tasks("extract")``: a member looked up at runtime
+            return self.instantiate(callee, node, args, kwargs)
         if isinstance(callee, ImportedVal):
             return self.call_imported(callee.qualified, node, args, kwargs, statement)
         if callee is UNKNOWN and "task_id" in kwargs:
@@ -996,6 +1062,13 @@ class Builder(TaskBuilding, Wiring):
 
     def call_method(self, method: "BoundMethod", node: cst.Call, args: List[Any], kwargs: Dict[str, Any], scope: Scope, statement: bool) -> Any:
         owner, name = method.owner, method.name
+        if isinstance(owner, InstanceVal):
+            result = self.call_instance_method(owner, name, node, args, kwargs)
+            if result is not None:
+                return result
+            if touches_graph(args, kwargs):
+                return self.opaque([owner] + list(args), kwargs, creates_tasks=False, node=node)
+            return UNKNOWN
         if name in ("set_downstream", "set_upstream") and args:
             if name == "set_downstream":
                 self.depend(owner, args[0])
@@ -1115,8 +1188,10 @@ class Builder(TaskBuilding, Wiring):
                                             resolved=mapped, expand_input=expand_input)
         return UNKNOWN
 
-    def inline(self, function: FunctionVal, args: List[Any], kwargs: Dict[str, Any]) -> Any:
-        """Run a local helper function's body with its arguments bound."""
+    def inline(self, function: FunctionVal, args: List[Any], kwargs: Dict[str, Any],
+               call: Optional[cst.CSTNode] = None) -> Any:
+        """Run a helper function's body with its arguments bound (``call``: the
+        call that runs it, where foreign code is entered from the linted file)."""
         node = function.node
         if len(self.inline_stack) >= MAX_INLINE_DEPTH or node in self.inline_stack:
             if touches_graph(args, kwargs) or self.current_dag is not None:
@@ -1125,6 +1200,7 @@ class Builder(TaskBuilding, Wiring):
         scope = Scope(function.scope)
         self.bind_params(node, scope, args, kwargs, function.scope)
         self.hoist_definitions(_suite_statements(node.body), scope)
+        entered = self.entering(function.scope, call)
         self.inline_stack.append(node)
         self.return_frames.append([])
         try:
@@ -1132,6 +1208,8 @@ class Builder(TaskBuilding, Wiring):
         finally:
             self.inline_stack.pop()
             returned = self.return_frames.pop()
+            if entered:
+                self.entry_stack.pop()
         if not returned:
             return ConstVal(None)
         return returned[0] if len(returned) == 1 else UNKNOWN
@@ -1166,7 +1244,7 @@ class Builder(TaskBuilding, Wiring):
     # --------------------------------------------------------------------- DAGs
     def create_dag(self, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> DagState:
         dag_id = kwargs.get("dag_id", args[0] if args else UNKNOWN)
-        dag = DagState(id_text(dag_id), node)
+        dag = DagState(id_text(dag_id), node, entry=self.entry_stack[0] if self.entry_stack else None)
         if "default_args" in kwargs:
             dag.default_args = kwargs["default_args"]
         self.dags.append(dag)
@@ -1190,6 +1268,7 @@ class Builder(TaskBuilding, Wiring):
             scope.bind(name, UNKNOWN)  # DAG params are runtime values
         self.hoist_definitions(_suite_statements(function.node.body), scope)
         saved_groups, self.group_stack = self.group_stack, []
+        entered = self.entering(function.scope, call_node)
         self.dag_stack.append(dag)
         self.return_frames.append([])
         try:
@@ -1198,6 +1277,8 @@ class Builder(TaskBuilding, Wiring):
             self.return_frames.pop()
             self.dag_stack.pop()
             self.group_stack = saved_groups
+            if entered:
+                self.entry_stack.pop()
         return dag
 
     # ------------------------------------------------------------------- groups
@@ -1230,7 +1311,7 @@ class Builder(TaskBuilding, Wiring):
         group_ref = self.create_group(node, [group_id], options, suffix_on_collision=True)
         self.group_stack.append(group_ref.group)
         try:
-            result = self.inline(function, args, kwargs)
+            result = self.inline(function, args, kwargs, node)
         finally:
             self.group_stack.pop()
         if isinstance(result, ConstVal) and result.value is None:

@@ -7,6 +7,7 @@ positions are resolved here too, in one pass, for exactly the nodes recorded.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Set, Tuple, cast
 
 import libcst as cst
@@ -16,6 +17,7 @@ from .builder import Builder
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
 from .pending import Loc, PendingMisuse, PendingPull, PendingPush, PendingUntemplated, pull_arguments
 from .positions import point_in_text, resolve_positions
+from .project_values import ModuleContext
 from .records import (
     ABSENT,
     ALL_POSITIONS,
@@ -37,7 +39,7 @@ from .records import (
 )
 from .syntax import child_list
 from .value_analysis import ValueAnalyzer
-from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef
+from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef, TaskState
 
 _ANCHOR = (1, 0)
 
@@ -64,6 +66,13 @@ class Finisher:
         self.local_scopes: Dict[Tuple[int, int], Scope] = {}
         self.values = ValueAnalyzer(builder)
         self.blocks: Dict[int, int] = {}
+        # positions in the project modules the builder followed, and their sources
+        self.foreign_positions: Dict[int, Tuple[ModuleContext, Tuple[Tuple[int, int], Tuple[int, int]]]] = {}
+        self.sources: Dict[str, str] = {context.path: context.source for context in builder.foreign_modules}
+        # the task whose records are being finished: its code in another module is
+        # located through the node of the linted file that brought it in
+        self.entry_task: Optional[Any] = None  # a TaskState, or a DagState for its own place
+        self.path = ""  # the linted file's path, as its findings show it
 
     # -------------------------------------------------------- argument values
     def local_scope(self, function: Optional[FunctionVal], summary: Optional[CallableSummary]) -> Scope:
@@ -97,8 +106,15 @@ class Finisher:
                 if every:
                     if dag.node is not None:  # a DAG without a place (see DagState.node)
                         nodes.append(dag.node)
+                    if dag.entry is not None:
+                        nodes.append(dag.entry)
                     nodes.extend(task.node for task in dag.tasks)
                 for task in dag.tasks:
+                    # the line that brings in code of another module (only then: a
+                    # check run resolves no task's position otherwise)
+                    entry = entry_node(task) if self.builder.foreign_modules else None
+                    if entry is not None:
+                        nodes.append(entry)
                     for pull in task.pending_pulls:
                         if pull.site is not None:
                             nodes.extend(node for _, arg in pull.site.argument_nodes() for node in (arg, arg.value))
@@ -111,34 +127,58 @@ class Finisher:
                                  if push.value is not None and (every or push.via != "operator"))
                 nodes.extend(misuse.loc.node for misuse in dag.misuses)
         self.positions = resolve_positions(self.builder.module, nodes)
+        remaining = [node for node in nodes if id(node) not in self.positions]
+        for context in self.builder.foreign_modules:
+            if not remaining:
+                break
+            found = resolve_positions(context.tree, remaining)
+            for key, position in found.items():
+                self.foreign_positions[key] = (context, position)
+            remaining = [node for node in remaining if id(node) not in found]
 
     def span(self, loc: Loc) -> Span:
         found = self.positions.get(id(loc.node))
-        if found is None:
+        if found is not None:
+            return _span(found, loc)
+        foreign = self.foreign_positions.get(id(loc.node))
+        if foreign is None:
             return UNRESOLVED
-        start, end = found
-        if loc.raw_offset is None:
-            return Span(start[0], start[1] + 1, end[0], end[1] + 1)
-        text = getattr(loc.node, "value", "")
-        line, column = point_in_text(start, text, loc.raw_offset)
-        return Span(line, column + 1, line, column + 1 + loc.length)
+        context, position = foreign
+        entry = entry_node(self.entry_task) if self.entry_task is not None else None
+        entry_span = self.span(Loc(entry)) if entry is not None else UNRESOLVED
+        return replace(_span(position, loc), path=context.path,
+                       entry=replace(entry_span, path=self.path)
+                       if entry_span.resolved and entry_span.path is None else None)
+
+    def finishing(self, task: Optional[Any]) -> None:
+        """The records that follow are ``task``'s (see ``entry_task``)."""
+        self.entry_task = task
 
     def text_at(self, span: Span) -> str:
         """The source text of a resolved span on one line ("" otherwise): what a
         fix would replace. Lines are counted as positions count them."""
-        if not span.resolved or span.line != span.end_line or not self.source:
+        source = self.sources.get(span.path, "") if span.path is not None else self.source
+        if not span.resolved or span.line != span.end_line or not source:
             return ""
-        if self._line_starts is None:
-            self._line_starts = line_starts(self.source)
-        if span.line > len(self._line_starts):
+        if span.path is not None:
+            starts = line_starts(source)
+        else:
+            if self._line_starts is None:
+                self._line_starts = line_starts(self.source)
+            starts = self._line_starts
+        if span.line > len(starts):
             return ""
-        start = self._line_starts[span.line - 1]
-        return self.source[start + span.column - 1:start + span.end_column - 1]
+        start = starts[span.line - 1]
+        return source[start + span.column - 1:start + span.end_column - 1]
 
     def end_line(self, node: Optional[cst.CSTNode]) -> Optional[int]:
-        if node is None or id(node) not in self.positions:
+        if node is None:
             return None
-        return self.positions[id(node)][1][0]
+        if id(node) in self.positions:
+            return self.positions[id(node)][1][0]
+        if id(node) in self.foreign_positions:
+            return self.foreign_positions[id(node)][1][1][0]
+        return None
 
     def arguments(self, pending: PendingPull) -> Tuple[PullArgument, ...]:
         """Where the pull's arguments stand: in Python code, or inside a template."""
@@ -159,6 +199,7 @@ class Finisher:
         return PullArgument(name, value, whole, keyword, self.text_at(value))
 
     def pull(self, pending: PendingPull) -> Pull:
+        self.finishing(pending.consumer)
         parts = None
         if pending.site is not None:
             scope = self.local_scope(pending.function, pending.summary)
@@ -209,6 +250,7 @@ class Finisher:
         return parts if sum(len(part) for part in parts) >= 3 else None
 
     def push(self, pending: PendingPush) -> Push:
+        self.finishing(pending.task)
         key = pending.key
         if isinstance(key, cst.BaseExpression):  # written in code (``PushSite.key``)
             key = _arg_value(self.pure_eval(key, self.local_scope(pending.function, pending.summary)))
@@ -226,6 +268,7 @@ class Finisher:
 
     def untemplated(self, pending: PendingUntemplated) -> UntemplatedPull:
         task = pending.consumer
+        self.finishing(task)
         return UntemplatedPull(
             consumer=task.task_id,
             argument=pending.argument,
@@ -236,6 +279,7 @@ class Finisher:
         )
 
     def misuse(self, pending: PendingMisuse) -> XComArgMisuse:
+        self.finishing(pending.consumer or pending.producer)
         return XComArgMisuse(
             producer=pending.producer.task_id,
             key=pending.key if isinstance(pending.key, str) else UNKNOWN,
@@ -255,6 +299,7 @@ class Finisher:
             pushed_tasks = {id(p.task) for p in pending_pushes}
             tasks = []
             for task in state.tasks:
+                self.finishing(task)
                 known = task.pushes_known and id(task) not in unknown_push_tasks
                 tasks.append(
                     Task(
@@ -280,6 +325,7 @@ class Finisher:
                     edges.append(Edge(up_id, down_id, via))
                 else:
                     hidden.append((up_id, down_id))
+            self.finishing(state)
             result.append(
                 Dag(
                     dag_id=state.dag_id,
@@ -308,6 +354,32 @@ class Finisher:
                 )
             )
         return tuple(result)
+
+
+def _span(position: Tuple[Tuple[int, int], Tuple[int, int]], loc: Loc) -> Span:
+    start, end = position
+    if loc.raw_offset is None:
+        return Span(start[0], start[1] + 1, end[0], end[1] + 1)
+    text = getattr(loc.node, "value", "")
+    line, column = point_in_text(start, text, loc.raw_offset)
+    return Span(line, column + 1, line, column + 1 + loc.length)
+
+
+def entry_node(task: Optional[Any]) -> Optional[cst.CSTNode]:
+    """The node of the linted file that runs a task's code kept in another module:
+    the call of the factory that made the task, else its ``python_callable``
+    argument, else the call that made it. For a DAG (``DagState``), the call of
+    the code that made it."""
+    if task is None:
+        return None
+    if task.entry is not None or not isinstance(task, TaskState):
+        return task.entry
+    node = task.node
+    if type(node) is cst.Call:
+        for arg in cast(cst.Call, node).args:
+            if arg.keyword is not None and arg.keyword.value == "python_callable":
+                return arg
+    return node
 
 
 def _node_id(end: Any, names: Dict[int, str]) -> str:

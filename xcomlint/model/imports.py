@@ -47,17 +47,18 @@ class ImportTable:
                     root = full.split(".")[0]
                     self.names.setdefault(root, root)
         elif type(statement) is cst.ImportFrom:
-            if statement.relative or statement.module is None:
-                return  # relative imports are the user's own modules
-            module = _module_name(statement.module)
             if type(statement.names) is cst.ImportStar:
                 return
+            # a relative import keeps its dots in front (``.utils.load``): the
+            # project layer resolves it from the importing file's folder, and
+            # nothing else takes a name starting with a dot for Airflow's
+            module = "." * len(statement.relative) + (_module_name(statement.module) if statement.module else "")
             for alias in cast(Sequence[cst.ImportAlias], statement.names):
                 name = _module_name(alias.name)
                 local = name
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     local = alias.asname.name.value
-                self.names[local] = f"{module}.{name}"
+                self.names[local] = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
 
     def qualify(self, node: cst.BaseExpression) -> Optional[str]:
         """The dotted name an expression refers to through imports, if any."""

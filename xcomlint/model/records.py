@@ -9,7 +9,7 @@ and rules never need the syntax tree. Anything not statically known is held as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional, Sequence, Tuple, Union
 
 
@@ -49,12 +49,19 @@ RETURN_KEY = "return_value"
 
 @dataclass(frozen=True)
 class Span:
-    """A source range; lines and columns are 1-based, the end is exclusive."""
+    """A source range; lines and columns are 1-based, the end is exclusive.
+
+    A span in code of another module of the project (a helper the linted file
+    runs) names that module's ``path`` and ``entry``, the span of the linted
+    file that brings the code in: a finding stands at the span itself when that
+    module is linted too, else at ``entry`` (SPEC section 7)."""
 
     line: int
     column: int
     end_line: int
     end_column: int
+    path: Optional[str] = None
+    entry: Optional["Span"] = None
 
     def to_dict(self) -> dict:
         return {
@@ -67,6 +74,11 @@ class Span:
     @property
     def resolved(self) -> bool:
         return self.line > 0
+
+    @property
+    def shown_line(self) -> int:
+        """The line of the linted file: the line that brings another module's code in."""
+        return self.entry.line if self.path is not None and self.entry is not None else self.line
 
 
 # The span of a record whose position the model did not work out: positions
@@ -138,7 +150,7 @@ class Task:
     def to_dict(self) -> dict:
         return {
             "task_id": _json_value(self.task_id),
-            "line": self.span.line,
+            "line": self.span.shown_line,
             "operator": self.operator,
         }
 
@@ -238,7 +250,7 @@ class Pull:
         covers only the ``xcom_pull`` name, and rules may point at an argument."""
         end = max([(self.span.end_line, self.span.end_column)] +
                   [(a.whole.end_line, a.whole.end_column) for a in self.arguments if a.whole.resolved])
-        return Span(self.span.line, self.span.column, end[0], end[1])
+        return replace(self.span, end_line=end[0], end_column=end[1])
 
     def holds(self, line: int, column: int) -> bool:
         """Whether a finding at ``line:column`` stands at this pull (at the call or an argument)."""
@@ -409,6 +421,9 @@ class FileModel:
     loose_pulls: Tuple[Pull, ...] = ()
     syntax_error: Optional[Tuple[str, Span]] = None
     noqa: "NoqaTable" = field(default_factory=lambda: NoqaTable())
+    # the project modules the model read, each with the digest of its bytes:
+    # the model holds only while they are unchanged
+    dependencies: Tuple[Tuple[str, str], ...] = ()
 
     @property
     def real_dags(self) -> Tuple[Dag, ...]:

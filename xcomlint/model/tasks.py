@@ -55,6 +55,7 @@ class TaskBuilding:
     summaries: Dict[int, CallableSummary]
     attached_pull_calls: Set[int]
     pure: bool
+    entry_stack: List[cst.CSTNode]
 
     if TYPE_CHECKING:
         @property
@@ -100,6 +101,8 @@ class TaskBuilding:
 
     def register(self, task: TaskState, group: Optional[GroupState]) -> None:
         self.created_tasks.append(task)
+        if self.entry_stack:
+            task.entry = self.entry_stack[0]
         groups = []
         while group is not None:
             groups.append(group)

@@ -214,7 +214,8 @@ class ValueAnalyzer:
         return UNKNOWN_VALUE
 
     def _qualified(self, expr: cst.BaseExpression, function) -> Optional[str]:
-        qualified = self.builder.imports.qualify(expr)
+        scope = function.scope if function is not None else self.builder.module_scope
+        qualified = self.builder.context_of(scope).imports.qualify(expr)
         if qualified is None and isinstance(expr, cst.Name) and function is not None:
             value = function.scope.lookup(expr.value)
             if isinstance(value, ImportedVal):

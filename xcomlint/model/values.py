@@ -75,6 +75,9 @@ class TaskState:
     opaque_strings: Tuple[str, ...] = ()
     # Jinja pulls in arguments the operator does not template
     untemplated: List[Any] = field(default_factory=list)
+    # the node of the linted file that ran the project's code that made the
+    # task (a factory call), when another module made it
+    entry: Optional[cst.CSTNode] = None
 
 
 @dataclass(eq=False)
@@ -115,6 +118,8 @@ class DagState:
     opaque_strings: set = field(default_factory=set)
     # DAG(default_args=...): a DictVal, UNKNOWN when not static, None when absent
     default_args: Any = None
+    # the node of the linted file that ran the project's code that made the DAG
+    entry: Optional[cst.CSTNode] = None
 
     def default_arg(self, name: str) -> Any:
         """What ``default_args`` gives an operator parameter: ABSENT, a value or UNKNOWN."""
@@ -290,6 +295,16 @@ class ImportedVal:
 
 
 @dataclass(eq=False)
+class ModuleVal:
+    """A module of the project (``import include.helpers as h``): its names are
+    those of ``scope``, the module's own scope as the builder evaluated it
+    (None for a namespace package, which only holds submodules)."""
+
+    ref: Any  # project.resolution.ModuleRef
+    scope: Optional["Scope"]
+
+
+@dataclass(eq=False)
 class ClassVal:
     """A class defined in the file."""
 
@@ -367,12 +382,18 @@ class FilePathVal:
 
 
 class Scope:
-    """Name bindings with lexical parents (module, DAG function, function)."""
+    """Name bindings with lexical parents (module, DAG function, function).
 
-    def __init__(self, parent: Optional["Scope"] = None) -> None:
+    A module's own scope (the root of a chain) holds ``context``: which module
+    it is, whose imports its free names resolve through (the linted file's,
+    or a project module's the builder followed an import into)."""
+
+    def __init__(self, parent: Optional["Scope"] = None, context: Any = None) -> None:
         self.names: Dict[str, Any] = {}
         self.parent = parent
         self.bindings = 0  # how many times a name was bound: what was read of ``names`` may be kept until it moves
+        # a ModuleContext (model.project_values), inherited from the enclosing scope
+        self.context: Any = context if context is not None else (parent.context if parent is not None else None)
 
     def lookup(self, name: str) -> Any:
         scope: Optional[Scope] = self

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Set, Tup
 import libcst as cst
 
 from .callables import CallableSummary
+from .instances import InstanceVal
 from .pending import LabelVal, Loc, PendingMisuse, PendingPull, PendingUntemplated, Star, pull_arguments
 from .records import ABSENT, UNKNOWN
 from .templates import TemplateCall, find_template_calls
@@ -342,6 +343,9 @@ def collect_graph_parts(values: List[Any], members: List[Any], groups: List[Grou
             members.extend(value.group.members)
         elif isinstance(value, DagRef):
             whole.append(value.dag)
+        elif isinstance(value, InstanceVal) and depth < 4:
+            # a wrapper of the project's: the DAGs and tasks it holds
+            collect_graph_parts(list(value.attributes.values()), members, groups, whole, depth + 1)
         elif isinstance(value, Star):
             collect_graph_parts([value.value], members, groups, whole, depth + 1)
         elif depth < 20 and isinstance(value, ListVal):
@@ -354,13 +358,15 @@ def touches_graph(args: List[Any], kwargs: Dict[str, Any]) -> bool:
     """A call handed a DAG, group or task may add tasks or edges to it."""
     graph_types = (DagRef, GroupRef, TaskRef, XComArgRef, CombinedXComArg, OpaqueVal)
 
-    def touches(value: Any) -> bool:
+    def touches(value: Any, depth: int = 0) -> bool:
         if isinstance(value, graph_types):
             return True
         if isinstance(value, ListVal):
-            return any(touches(v) for v in value.items)
+            return depth < 20 and any(touches(v, depth + 1) for v in value.items)
         if isinstance(value, Star):
             return True
+        if isinstance(value, InstanceVal):  # a wrapper holding DAGs or tasks
+            return depth < 4 and any(touches(v, depth + 1) for v in value.attributes.values())
         return False
 
     return any(touches(v) for v in list(args) + list(kwargs.values()))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Dict, Iterator, Optional, Set
 
 from ..findings import Fix
-from ..model.records import ABSENT, REAL_DAG, RETURN_KEY, Dag, FileModel, Pull
+from ..model.records import ABSENT, REAL_DAG, RETURN_KEY, Dag, FileModel, Pull, Span
 from .context import RuleContext
 from .fixes import UNSAFE, first_argument_insertion, literal_like, quote_of, replacement, single_fix
 from .pulls import pull_report
@@ -20,6 +20,10 @@ from .registry import FILE_SCOPE, Report, rule
     severity="warning",
 )
 def pull_without_task_ids(model: FileModel, context: RuleContext) -> Iterator[Report]:
+    # a helper run by several tasks: each reads its own key, and one finding says so
+    consumers: Dict[Span, Set[object]] = {}
+    for _, pull in model.all_pulls():
+        consumers.setdefault(pull.span, set()).add(pull.consumer)
     for dag, pull in model.all_pulls():
         if pull.via == "xcomarg" or pull.has_star_args or pull.task_ids not in (ABSENT, None):
             continue
@@ -28,10 +32,11 @@ def pull_without_task_ids(model: FileModel, context: RuleContext) -> Iterator[Re
         key = pull.effective_key
         key_text = f"key '{key}'" if isinstance(key, str) else "the key"
         consumer = pull.consumer if isinstance(pull.consumer, str) else None
+        shared = len(consumers[pull.span]) > 1
         if context.airflow_version >= 3:
             if dag is not None and consumer is not None and _reads_own_push(dag, pull, consumer, key):
                 continue  # reads back its own push: what Airflow 3 does here
-            who = f"task '{consumer}' itself" if consumer else "the calling task itself"
+            who = f"task '{consumer}' itself" if consumer and not shared else "the calling task itself"
             if pull.via == "template":
                 why = ": a template is rendered before the task runs, so it always renders 'None'"
             elif key == RETURN_KEY:
@@ -47,7 +52,7 @@ def pull_without_task_ids(model: FileModel, context: RuleContext) -> Iterator[Re
                 f"xcom_pull() without task_ids returns the newest {key_text} pushed by any task "
                 f"(and reads the calling task itself on Airflow 3); name the producer with task_ids=..."
             )
-        yield pull_report(pull, message, fix=_fix(dag, pull, key, context))
+        yield pull_report(pull, message, fix=None if shared else _fix(dag, pull, key, context))
 
 
 def _fix(dag: Optional[Dag], pull: Pull, key: object, context: RuleContext) -> Optional[Fix]:
