@@ -140,10 +140,11 @@ def source_root_uri(directory: str) -> str:
 
 
 def sarif_log(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool: ToolInfo,
-              source_root: Optional[str] = None) -> Dict[str, Any]:
+              source_root: Optional[str] = None, properties: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """``source_root`` is the folder relative paths are relative to: declared as
     ``%SRCROOT%`` in ``originalUriBaseIds`` so that any viewer can resolve them
-    (GitHub code scanning resolves them against the checkout either way)."""
+    (GitHub code scanning resolves them against the checkout either way).
+    ``properties`` is the run's property bag (what the run could not check)."""
     index = {rule.code: position for position, rule in enumerate(rules)}
     run: Dict[str, Any] = {
         "tool": {
@@ -161,6 +162,8 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool: Tool
     }
     if source_root is not None:
         run["originalUriBaseIds"] = {SOURCE_ROOT: {"uri": source_root_uri(source_root)}}
+    if properties:
+        run["properties"] = properties
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
@@ -181,6 +184,6 @@ def write(log: Dict[str, Any], stream: TextIO) -> None:
     stream.write("\n")
 
 
-def report(findings: Sequence[Finding], stream: TextIO) -> None:
+def report(findings: Sequence[Finding], stream: TextIO, properties: Optional[Dict[str, Any]] = None) -> None:
     # paths are shown relative to the current directory: that is their base
-    write(sarif_log(findings, rule_catalog(), xcomlint_tool(), source_root=os.getcwd()), stream)
+    write(sarif_log(findings, rule_catalog(), xcomlint_tool(), source_root=os.getcwd(), properties=properties), stream)

@@ -33,7 +33,7 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             if producer in task_ids:
                 continue
             full = grouped_id(producer, task_ids)
-            if not _decidable(dag, producer, task_ids, full):
+            if not producer_decidable(dag, producer, task_ids, full):
                 continue
             suggestion = None
             if full is not None:
@@ -59,7 +59,7 @@ def _unmatched_pattern(dag: Dag, pull: Pull, parts: tuple, task_ids: Set[str], d
     DAG can have: judged only when every task of the DAG is known by its id."""
     if not dag.tasks_complete:  # a task of unknown id (any DAG the model cannot name has one) may fit
         return None
-    if _matches_some(parts, task_ids):
+    if shape_fits_some_task(parts, task_ids):
         return None
     suggestion = _closest_shape(parts, task_ids)
     hint = f"; did you mean '{'…'.join(suggestion)}'?" if suggestion else ""
@@ -71,7 +71,7 @@ def _unmatched_pattern(dag: Dag, pull: Pull, parts: tuple, task_ids: Set[str], d
     )
 
 
-def _matches_some(parts: tuple, task_ids: Set[str]) -> bool:
+def shape_fits_some_task(parts: tuple, task_ids: Set[str]) -> bool:
     pattern = re.compile(parts_pattern(parts))
     return any(pattern.fullmatch(task_id) for task_id in task_ids)
 
@@ -88,7 +88,7 @@ def _closest_shape(parts: tuple, task_ids: Set[str]) -> Optional[tuple]:
     if found is None:
         return None
     shape = parts[:index] + (found,) + parts[index + 1:]
-    return shape if _matches_some(shape, task_ids) else None
+    return shape if shape_fits_some_task(shape, task_ids) else None
 
 
 def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set[str],
@@ -111,7 +111,7 @@ def _fix(pull: Pull, dag: Dag, producer: str, full: Optional[str], task_ids: Set
     return single_fix(f"Replace '{producer}' with '{typo}'", UNSAFE, literal_replacement(argument, producer, typo))
 
 
-def _decidable(dag: Dag, producer: str, task_ids: Set[str], grouped: Optional[str]) -> bool:
+def producer_decidable(dag: Dag, producer: str, task_ids: Set[str], grouped: Optional[str]) -> bool:
     """Whether no task the model cannot name may be the one pulled. A task whose id
     it could not work out may have any id its pattern matches; tasks that code it
     cannot see adds have ids of their own, so a pull of the bare id of a grouped
