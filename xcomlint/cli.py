@@ -24,7 +24,7 @@ from .reporters.style import COLOR_CHOICES, use_color
 from .rules import all_rules
 from .run_settings import ResolvedSettings, SeveralConfigurations, describe, resolve_settings
 from .settings import Settings
-from .summary import summary
+from .summary import airflow_version_sentence, summary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -90,7 +90,9 @@ def console_main() -> None:
 
 _common_options = [
     click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use instead of searching for one."),
-    click.option("--airflow-version", type=click.Choice(["2", "3"]), help="Airflow major version to lint for (default: config, else 3)."),
+    click.option("--airflow-version", type=click.Choice(["2", "3"]),
+                 help="Airflow major version to lint for (default: the configuration's, else the one the project's "
+                      "Dockerfile, constraints, requirements or pyproject.toml names, else 3)."),
 ]
 
 
@@ -222,10 +224,16 @@ def check(
     _report_problems(run, quiet)
     if output_format in ("text", "full") and not quiet and not add_noqa:
         _echo_fixable(findings, unsafe_fixes)  # before the summary, which ends the run
-        click.echo(summary(run, findings, settings.allowlist), err=True)
+        click.echo(_with_version_note(summary(run, findings, settings.allowlist), settings), err=True)
     if run.path_errors or run.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _with_version_note(line: str, settings: Settings) -> str:
+    """The summary line, and which Airflow was assumed when the project's files chose it."""
+    note = airflow_version_sentence(settings)
+    return f"{line} {note}" if note else line
 
 
 def _report_problems(run: RunResult, quiet: bool) -> None:

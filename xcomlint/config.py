@@ -3,8 +3,9 @@
 Found by walking up from the linted paths, like ruff (``--config`` overrides).
 Every key and value is validated before anything runs; an error names the
 file, the line and the key (``ConfigError``), and the CLI exits 2. Paths in a
-configuration file (``exclude``, ``per-file-ignores``, ``allowlist``) are
-relative to that file's directory, whatever the working directory.
+configuration file (``exclude``, ``per-file-ignores``, ``allowlist``, ``src``,
+``dags-folder``, ``plugins-folder``) are relative to that file's directory,
+whatever the working directory.
 """
 
 from __future__ import annotations
@@ -255,6 +256,15 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
             if not isinstance(value, str) or not value:
                 raise ConfigError(path, line, key, "expected the path of the allow-list YAML file")
             values[key] = os.path.normpath(os.path.join(root, value))
+        elif key == "src":
+            folders = _strings(value, path, line, key)
+            if not all(folders):
+                raise ConfigError(path, line, key, "expected a list of folder paths, e.g. [\".\", \"src\"]")
+            values[key] = [os.path.normpath(os.path.join(root, folder)) for folder in folders]
+        elif key in ("dags-folder", "plugins-folder"):
+            if not isinstance(value, str) or not value:
+                raise ConfigError(path, line, key, f"expected the path of a folder, e.g. \"{key.split('-')[0]}\"")
+            values[key] = os.path.normpath(os.path.join(root, value))
         elif key == "airflow-version":
             values[key] = parse_airflow_version(value, lambda m: ConfigError(path, line, key, m))
         elif key == "serialization":
@@ -276,7 +286,8 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
 # which rules' fixes --fix applies, as in ruff: codes or prefixes
 FIX_KEYS = ("fixable", "unfixable", "extend-safe-fixes", "extend-unsafe-fixes")
 KNOWN_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "per-file-ignores", "allowlist",
-              "airflow-version", "serialization", "large-value-bytes", "rule-options") + FIX_KEYS
+              "airflow-version", "serialization", "large-value-bytes", "src", "dags-folder", "plugins-folder",
+              "rule-options") + FIX_KEYS
 
 
 def _did_you_mean(word: str, candidates: Sequence[str]) -> str:

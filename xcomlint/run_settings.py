@@ -10,6 +10,14 @@ with the command line's options layered on top, as ruff resolves them.
 - ``--exclude`` replaces the file's ``exclude``; ``extend-exclude`` (file and
   command line) adds to it. Command-line patterns are relative to the current
   directory, the file's to its own directory.
+- The project root is found as the configuration is, from the linted paths,
+  else from the current directory (``project_root.find_project_root``), else
+  it is the configuration file's folder. ``src`` defaults to ``[".", "src"]``
+  from the configuration file's folder, else from the project root, else from
+  the current directory, as ruff's does.
+- The Airflow version: ``--airflow-version``, else the configuration's
+  ``airflow-version``, else the one the project's files name
+  (``airflow_version.infer_airflow_version``), else 3.
 """
 
 from __future__ import annotations
@@ -18,10 +26,21 @@ import os
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
+from .airflow_version import infer_airflow_version
 from .config import ConfigError, FileConfig, check_code, find_config_for_paths, load_config_file, parse_airflow_version
 from .discovery import anchor
+from .project_root import find_project_root
 from .rules import all_rules
-from .settings import Settings, select_codes
+from .settings import (
+    DEFAULT_AIRFLOW_VERSION,
+    VERSION_FROM_CLI,
+    VERSION_FROM_CONFIG,
+    VERSION_FROM_DEFAULT,
+    Settings,
+    select_codes,
+)
+
+DEFAULT_SRC = (".", "src")
 
 ErrorFactory = Callable[[str, str], Exception]  # (message, option) -> the exception to raise
 
@@ -96,9 +115,19 @@ def resolve_settings(
     if cli_select or cli_extend or cli_ignore:
         chosen = select_codes(defaults, select=cli_select or None, extend_select=cli_extend, ignore=cli_ignore,
                               base=chosen)
-    version = values.get("airflow-version", 3)
+    config_folder = os.path.dirname(os.path.abspath(path)) if path else None
+    project_root = _project_root(paths) or config_folder
     if airflow_version is not None:
         version = parse_airflow_version(airflow_version, lambda m: error(m, "--airflow-version"))
+        version_source = VERSION_FROM_CLI
+    elif "airflow-version" in values:
+        version, version_source = values["airflow-version"], VERSION_FROM_CONFIG
+    else:
+        # read only when nothing else chose: the files are the project's, not ours
+        inferred = infer_airflow_version(project_root) if project_root else None
+        version, version_source = inferred or (DEFAULT_AIRFLOW_VERSION, VERSION_FROM_DEFAULT)
+    src_base = config_folder or project_root or os.getcwd()
+    src = values.get("src", [os.path.normpath(os.path.join(src_base, folder)) for folder in DEFAULT_SRC])
     here = os.getcwd()
     patterns = [anchor(p, here) for p in split_values(exclude)] if exclude else list(values.get("exclude", ()))
     patterns += list(values.get("extend-exclude", ())) + [anchor(p, here) for p in split_values(extend_exclude)]
@@ -119,8 +148,25 @@ def resolve_settings(
         unfixable=tuple(values.get("unfixable", ())),
         extend_safe_fixes=tuple(values.get("extend-safe-fixes", ())),
         extend_unsafe_fixes=tuple(values.get("extend-unsafe-fixes", ())),
+        src=tuple(src),
+        dags_folder=values.get("dags-folder"),
+        plugins_folder=values.get("plugins-folder"),
+        project_root=project_root,
+        airflow_version_source=version_source,
     )
     return ResolvedSettings(settings, os.path.abspath(path) if path else None)
+
+
+def _project_root(paths: Sequence[str]) -> Optional[str]:
+    """The project root of the first linted path that has one, else of the
+    current directory (as the configuration file is found)."""
+    for given in paths:
+        if given == "-":
+            continue
+        root = find_project_root(given)
+        if root is not None:
+            return root
+    return find_project_root(os.getcwd())
 
 
 def describe(resolved: ResolvedSettings, paths: Sequence[str]) -> List[str]:
@@ -131,15 +177,22 @@ def describe(resolved: ResolvedSettings, paths: Sequence[str]) -> List[str]:
     def quoted(items: Sequence[str]) -> str:
         return "[" + ", ".join(json.dumps(item) for item in items) + "]"
 
+    def folder(value: Optional[str]) -> str:
+        return json.dumps(value) if value else "none"
+
     lines = [
         f"configuration file: {resolved.config_path or 'none (the defaults)'}",
         f"linted paths: {', '.join(paths)}",
+        f"project root: {settings.project_root or 'none (no pyproject.toml, .git or configuration above the paths)'}",
         f"select = {quoted(sorted(settings.selected))}",
-        f"airflow-version = {settings.airflow_version}",
+        f"airflow-version = {settings.airflow_version}  # {_version_origin(settings.airflow_version_source)}",
         f"serialization = {json.dumps(settings.serialization)}",
         f"large-value-bytes = {settings.large_value_bytes}",
         f"exclude = {quoted(settings.exclude)}",
-        f"allowlist = {json.dumps(settings.allowlist) if settings.allowlist else 'none'}",
+        f"allowlist = {folder(settings.allowlist)}",
+        f"src = {quoted(settings.src)}",
+        f"dags-folder = {folder(settings.dags_folder)}",
+        f"plugins-folder = {folder(settings.plugins_folder)}",
     ]
     lines.append("per-file-ignores = {" + ", ".join(f"{json.dumps(pattern)} = {quoted(codes)}"
                                                   for pattern, codes in settings.per_file_ignores) + "}")
@@ -154,6 +207,17 @@ def describe(resolved: ResolvedSettings, paths: Sequence[str]) -> List[str]:
             shown = quoted(value) if isinstance(value, tuple) else json.dumps(value)
             lines.append(f"rule-options.{code}.{name} = {shown}")
     return lines
+
+
+def _version_origin(source: Optional[str]) -> str:
+    """The comment after ``airflow-version`` in ``--show-settings``."""
+    if source == VERSION_FROM_CLI:
+        return "from --airflow-version"
+    if source == VERSION_FROM_CONFIG:
+        return "from the configuration file"
+    if source in (None, VERSION_FROM_DEFAULT):
+        return "the default: no option, configuration or project file names one"
+    return f"from {source}"
 
 
 __all__ = ["ConfigError", "ResolvedSettings", "SeveralConfigurations", "describe", "display_path",

@@ -7,6 +7,11 @@ from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 DEFAULT_AIRFLOW_VERSION = 3
 DEFAULT_LARGE_VALUE_BYTES = 64 * 1024
+# where ``airflow_version`` came from when it was not read from the project
+# (then the source names the file and line: "Dockerfile:1 (...)")
+VERSION_FROM_CLI = "--airflow-version"
+VERSION_FROM_CONFIG = "configuration"
+VERSION_FROM_DEFAULT = "default"
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,22 @@ class Settings:
     unfixable: Tuple[str, ...] = ()
     extend_safe_fixes: Tuple[str, ...] = ()
     extend_unsafe_fixes: Tuple[str, ...] = ()
+    # the import roots of the project's own modules (SPEC section 7), absolute
+    src: Tuple[str, ...] = ()
+    dags_folder: Optional[str] = None
+    plugins_folder: Optional[str] = None
+    # the folder holding pyproject.toml or .git above the linted paths, absolute
+    project_root: Optional[str] = None
+    # where airflow_version came from: one of the VERSION_FROM_* texts, or the
+    # project file it was read from ("requirements.txt:3 (apache-airflow==2.9.3)");
+    # None for settings made in code
+    airflow_version_source: Optional[str] = None
+
+    @property
+    def airflow_version_inferred(self) -> bool:
+        """Whether the Airflow version was read from the project's files (no
+        option, configuration or default chose it)."""
+        return self.airflow_version_source not in (None, VERSION_FROM_CLI, VERSION_FROM_CONFIG, VERSION_FROM_DEFAULT)
 
     def rule_option(self, code: str, name: str, default: object = None) -> object:
         for rule_code, options in self.rule_options:
@@ -38,9 +59,13 @@ class Settings:
         return default
 
     def cache_key(self) -> str:
-        """What changes per-file results: part of the cache key."""
+        """What changes per-file results: part of the cache key. The import
+        roots (src, the DAGs and plugins folders, the project root) decide
+        which project modules a file's imports resolve to; where the Airflow
+        version came from does not matter, only the version."""
         return repr((sorted(self.selected), self.airflow_version, self.serialization,
-                     self.large_value_bytes, self.rule_options, self.full_model, self.allowlist is not None))
+                     self.large_value_bytes, self.rule_options, self.full_model, self.allowlist is not None,
+                     self.src, self.dags_folder, self.plugins_folder, self.project_root))
 
 
 def matches_any(code: str, prefixes: Sequence[str]) -> bool:

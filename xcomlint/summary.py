@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional, Sequence
 
 from .findings import Finding
+from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import RunResult
@@ -46,3 +47,13 @@ def summary(run: "RunResult", findings: Sequence[Finding], allowlist: Optional[s
     if not checked:
         return "No Python files were checked."
     return f"All checks passed ({plural(checked, 'file')})."
+
+
+def airflow_version_sentence(settings: Settings) -> Optional[str]:
+    """``Assumed Airflow 2 from Dockerfile:1 (Astro Runtime 12.1.0, Airflow 2.10).``
+    when the project's files chose the Airflow version (rules and messages
+    follow it, so a wrong guess must be visible); None when an option, the
+    configuration or the default did, which the user set or expects."""
+    if not settings.airflow_version_inferred:
+        return None
+    return f"Assumed Airflow {settings.airflow_version} from {settings.airflow_version_source}."
