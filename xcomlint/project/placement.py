@@ -15,6 +15,7 @@ Once the run knows which files it lints:
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
@@ -30,12 +31,17 @@ def place_findings(findings: Iterable[Finding], linted: Set[str], noqa_of: NoqaO
                    noqa_used: Optional[Dict[str, Set[Tuple[int, str]]]] = None) -> List[Finding]:
     """The run's findings with those about other modules placed, suppressed by
     the noqa comments where they end up, and each told once."""
+    # a finding names another module as the run shows paths (relative to the
+    # current directory); the linted files are spelled as they were given
+    # (absolute, ``./x.py``): compared as files, and shown as given
+    linted_as = {os.path.abspath(path): path for path in linted}
     placed: List[Tuple[Finding, bool]] = []
     for finding in findings:
         if finding.entry is None:
             placed.append((finding, False))
             continue
-        finding = moved_to_entry(finding) if finding.path not in linted else replace(finding, entry=None)
+        shown = linted_as.get(os.path.abspath(finding.path))
+        finding = moved_to_entry(finding) if shown is None else replace(finding, path=shown, entry=None)
         table = noqa_of(finding.path)
         lines = (finding.line,) + finding.noqa_lines
         if table is not None:
