@@ -1,0 +1,1 @@
+"""The marketing team's callables, imported by its DAGs as `marketing.<module>`."""
