@@ -2,6 +2,7 @@
 """Record what a real Airflow makes of a model case: its DAGs' task ids and edges.
 
     record_model_case.py CASE.py --python AIRFLOW_PYTHON [--python ANOTHER_AIRFLOW_PYTHON ...]
+    record_model_case.py projects/CASE --python ...     (a multi-file case: a project folder)
 
 Each ``--python`` is the interpreter of a virtual environment with Airflow
 installed (for example Airflow 2.10.5 and 3.3.2). The case file is loaded with
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,13 +47,26 @@ print(json.dumps({"version": airflow.__version__, "dags": dags}))
 
 
 def record(case: Path, python: str) -> dict:
+    """A case is one DAG file, or a project folder (a multi-file case: ``dags/``,
+    ``plugins/``, ``include/`` ...) laid out as an Airflow home, as Astro
+    projects and DAG bundles are: its DAGs folder and plugins folder are on
+    ``sys.path`` as Airflow puts them (Airflow 3's DAG processor adds the
+    bundle's folder itself, which a bare DagBag does not: ``PYTHONPATH`` here),
+    and its root too, as Astro's image has it."""
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, AIRFLOW_HOME=home, AIRFLOW__CORE__LOAD_EXAMPLES="False",
                    AIRFLOW__CORE__UNIT_TEST_MODE="True", PYTHONWARNINGS="ignore")
         folder = Path(home) / "dags"
-        folder.mkdir()
-        (folder / case.name).write_bytes(case.read_bytes())
-        result = subprocess.run([python, "-c", _PROBE, str(folder / case.name)], env=env,
+        if case.is_dir():
+            shutil.copytree(case, home, dirs_exist_ok=True)
+            env.update(AIRFLOW__CORE__DAGS_FOLDER=str(folder), AIRFLOW__CORE__PLUGINS_FOLDER=str(Path(home) / "plugins"),
+                       PYTHONPATH=os.pathsep.join([home, str(folder)]))
+            target = folder
+        else:
+            folder.mkdir()
+            (folder / case.name).write_bytes(case.read_bytes())
+            target = folder / case.name
+        result = subprocess.run([python, "-c", _PROBE, str(target)], env=env,
                                 capture_output=True, text=True, check=False)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
@@ -70,7 +85,7 @@ def main() -> int:
         if other["dags"] != first:
             print(f"Airflow {results[0]['version']} and {other['version']} disagree on {args.case}", file=sys.stderr)
             return 1
-    out = args.case.with_suffix(".airflow.json")
+    out = args.case.parent / f"{args.case.name}.airflow.json" if args.case.is_dir() else args.case.with_suffix(".airflow.json")
     out.write_text(json.dumps({"verified_with_airflow": [r["version"] for r in results], "dags": first}, indent=1) + "\n")
     print(f"wrote {out}: {', '.join(sorted(first))} (Airflow {', '.join(r['version'] for r in results)})")
     return 0

@@ -73,10 +73,13 @@ MULTILINE_TEMPLATE = textwrap.dedent(
 def known_sources() -> List[Tuple[str, str]]:
     """``(name, source)`` of every model test case, example DAG and Python block of a rule document."""
     found = []
-    for path in sorted((ROOT / "tests" / "model_cases").glob("*.py")):
-        found.append((path.name, path.read_text()))
-    for path in sorted((ROOT / "examples").rglob("*.py")):
-        found.append((path.name, path.read_text()))
+    # the files of the multi-file cases and example project too; an empty
+    # ``__init__.py`` holds nothing to read
+    for folder in (ROOT / "tests" / "model_cases", ROOT / "examples"):
+        for path in sorted(folder.rglob("*.py")):
+            source = path.read_text()
+            if source.strip():
+                found.append((path.relative_to(folder).as_posix(), source))
     for code, path in sorted(all_documents().items()):
         for index, (info, body) in enumerate(code_blocks(path.read_text(encoding="utf-8"))):
             if info.split()[:1] == ["python"]:

@@ -7,7 +7,7 @@ pull of the file was checked, or reported)."""
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import List, Optional, Tuple
 
@@ -220,8 +220,8 @@ MODEL_CASES = [
     ("a shape no task has", SHAPES.replace("{prefix}", "extarct"), []),
     ("a shape some task has", SHAPES.replace("{prefix}", "extract"), [(9, "dynamic-task-ids")]),
     # where the pull runs
-    ("a house-made DAG object", HOUSE_DAG, [(10, "unresolved-dag")]),
-    ("a factory no code calls", FACTORY, [(5, "unresolved-dag")]),
+    ("a house-made DAG object", HOUSE_DAG, [(10, "unresolved-call-dag")]),
+    ("a factory no code calls", FACTORY, [(5, "factory-tasks")]),
     ("tasks whose DAG is not known", UNKNOWN_DAGS, [(4, "unknown-dag")]),
     ("a pull no task runs", LOOSE, [(2, "outside-tasks")]),
     ("a task of computed id pulls", UNKNOWN_CONSUMER, [(6, "unknown-consumer")]),
@@ -289,19 +289,15 @@ def test_an_xcomarg_only_ordering_tasks_is_no_pull() -> None:
     assert coverage([model]).pulls == 0
 
 
-def test_the_model_can_say_what_made_a_dag_it_cannot_name() -> None:
-    """A DAG record may say what made it (``made_by``): the cause then says so."""
-
-    @dataclass(frozen=True)
-    class MadeDag(Dag):
-        made_by: Optional[str] = None
-
-    model = build_file_model("dag.py", HOUSE_DAG)
-    [dag] = model.dags
-    assert dag.kind == CONTEXT_DAG
-    for made_by, code in (("call", "unresolved-call-dag"), ("factory", "factory-tasks"), (None, "unresolved-dag")):
-        told = MadeDag(**{f: getattr(dag, f) for f in dag.__dataclass_fields__}, made_by=made_by)
-        assert [u.cause.code for u in unchecked_pulls([replace(model, dags=(told,))])] == [code]
+def test_the_model_says_what_made_a_dag_it_cannot_name() -> None:
+    """``Dag.made_by``: a house-made DAG object is a call, the DAG of a factory no
+    code calls a factory; a record that does not say keeps the general cause."""
+    house = build_file_model("dag.py", HOUSE_DAG)
+    factory = build_file_model("factory.py", FACTORY)
+    assert [(d.kind, d.made_by) for d in house.dags] == [(CONTEXT_DAG, "call")]
+    assert [(d.kind, d.made_by) for d in factory.dags] == [(CONTEXT_DAG, "factory")]
+    untold = replace(house, dags=tuple(replace(d, made_by=None) for d in house.dags))
+    assert [u.cause.code for u in unchecked_pulls([untold])] == ["unresolved-dag"]
 
 
 def _span(line: int, path: Optional[str] = None, entry: Optional[Span] = None) -> SimpleNamespace:
@@ -366,6 +362,6 @@ def test_sarif_run_properties_are_valid_sarif() -> None:
     schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker()).validate(log)
     assert log["runs"][0]["properties"]["xcomlint"]["uncheckedPulls"]["byCause"] == {
-        "outside-tasks": 1, "unresolved-dag": 1}
+        "outside-tasks": 1, "unresolved-call-dag": 1}
     # without properties, the run has none (the golden file's shape)
     assert "properties" not in sarif.sarif_log([], [], sarif.xcomlint_tool())["runs"][0]

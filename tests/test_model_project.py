@@ -725,8 +725,6 @@ with DAG(dag_id="etl", start_date=datetime(2024, 1, 1)) as dag:
     assert result.findings == [] and result.errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="project_values.module_scope_of records no digest for a module that does "
-                                       "not parse: a DAG file's cached model outlives the fix of its helper")
 def test_a_module_that_does_not_parse_is_still_a_dependency(tmp_path: Path) -> None:
     files = {
         "include/broken.py": "def load(ti)\n    return ti.xcom_pull(task_ids='extarct')\n",

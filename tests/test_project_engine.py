@@ -206,10 +206,8 @@ def test_a_dag_file_reached_through_a_helper_chain_is_context(project: Path) -> 
 CONTEXT_EXCLUDED = [
     pytest.param("old.py", id="a file name pattern"),
     pytest.param("dags/legacy/*.py", id="a path pattern of the files"),
-    pytest.param("legacy", id="a folder name pattern", marks=pytest.mark.xfail(
-        strict=True, reason="engine._context_files calls is_excluded without folders=True")),
-    pytest.param("dags/legacy", id="a folder path pattern", marks=pytest.mark.xfail(
-        strict=True, reason="engine._context_files calls is_excluded without folders=True")),
+    pytest.param("legacy", id="a folder name pattern"),
+    pytest.param("dags/legacy", id="a folder path pattern"),
 ]
 
 
@@ -315,8 +313,6 @@ def test_a_warm_run_sees_a_typo_brought_in_by_a_helper(project: Path, tmp_path_f
     assert found(run(["dags/etl.py"], cache=cache)) == [AT_ETL]
 
 
-@pytest.mark.xfail(strict=True, reason="project_values.module_scope_of records no dependency for a module that "
-                                       "does not parse: the cached result of the DAG file outlives the helper's fix")
 def test_a_warm_run_relints_a_dag_file_whose_broken_helper_was_fixed(project: Path, tmp_path_factory) -> None:
     (project / "include/tasks.py").write_text(HELPER.replace("def load(ti):", "def load(ti)"), encoding="utf-8")
     cache = ResultCache(str(tmp_path_factory.mktemp("cache")), "namespace")

@@ -126,3 +126,18 @@ def test_fixing_findings_example(user_project: Path) -> None:
         if line.startswith("+") and not line.startswith("+++"):
             assert line[1:] + "\n" in after
     assert applied.stderr.splitlines()[-1].startswith("Checked 2 files: 2 fixed, ")
+
+
+def test_own_modules_example(tmp_path: Path) -> None:
+    """The three runs of "Your own modules" (under "Rules") print what the README shows, on the
+    example project it names (a copy: runs may write nothing into the repository)."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT / "examples" / "project", project)
+    [shown] = [body for info, body in code_blocks(README["Rules"]) if info == "" and "$ xcomlint check include" in body]
+    runs = re.findall(r"^\$ (xcomlint check \S+)\n((?:(?!\$ ).*\n)*)", shown, re.M)
+    assert [command for command, _ in runs] == [
+        "xcomlint check .", "xcomlint check dags/etl.py", "xcomlint check include/tasks.py"]
+    for command, output in runs:
+        result = shell(command + " --no-cache", project)
+        assert result.returncode == 1, result.stderr
+        assert result.stdout == output, command

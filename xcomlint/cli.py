@@ -17,6 +17,7 @@ from .config import ConfigError
 from .docs import document
 from .engine import RunResult, content_digest, decode_source, default_jobs, lint_paths, lint_source
 from .findings import Finding
+from .model.records import FileModel
 from .progress import Progress
 from .progress import wanted as progress_wanted
 from .reporters import FORMATS, MACHINE_READABLE, reporter
@@ -220,7 +221,8 @@ def check(
         findings = added.remaining
         if not quiet:
             click.echo(added.summary(), err=True)
-    _write_report(findings, output_format, output_file, color, sources, statistics, unsafe_fixes)
+    _write_report(findings, output_format, output_file, color, sources, statistics, unsafe_fixes, models=run.models,
+                  context_models=run.context_models)
     _report_problems(run, quiet)
     if output_format in ("text", "full") and not quiet and not add_noqa:
         _echo_fixable(findings, unsafe_fixes)  # before the summary, which ends the run
@@ -320,7 +322,8 @@ def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixReq
         if name is not None and name in outcome.changes:  # the full format shows the fixed source
             sources = {name: outcome.changes[name][1]}
         _write_report(findings, report.output_format, report.output_file, report.color, sources,
-                      report.statistics, request.unsafe, to_stderr=name is not None)
+                      report.statistics, request.unsafe, to_stderr=name is not None, models=fixed_run.models,
+                      context_models=fixed_run.context_models)
     _report_problems(fixed_run, request.quiet)
     text_format = report.output_format in ("text", "full")
     if not request.quiet and (text_format or request.fix_only):
@@ -333,11 +336,15 @@ def _fix(run: RunResult, settings: Settings, targets: List[str], request: FixReq
 
 def _write_report(findings: Sequence[Finding], output_format: str, output_file: Optional[str], color: str,
                   sources: Optional[Dict[str, str]], statistics: bool, unsafe_fixes: bool = False,
-                  to_stderr: bool = False) -> None:
+                  to_stderr: bool = False, models: Sequence[FileModel] = (),
+                  context_models: Sequence[FileModel] = ()) -> None:
     """The findings (and, in the text formats, the statistics after them) on
     standard output or in FILE; the statistics of a machine format go to
     standard error, so that what a program parses stays parseable. Findings
-    whose fix --fix applies are marked [*] (with ``unsafe_fixes``, unsafe ones too)."""
+    whose fix --fix applies are marked [*] (with ``unsafe_fixes``, unsafe ones too).
+    ``models`` are the run's: what could not be checked in them goes with the
+    statistics, and in SARIF's run properties (``context_models``: those of DAG
+    files linted for what they find in a module linted alone)."""
     try:
         stream = open(output_file, "w", encoding="utf-8", newline="\n") if output_file else (
             sys.stderr if to_stderr else sys.stdout)
@@ -354,15 +361,10 @@ def _write_report(findings: Sequence[Finding], output_format: str, output_file: 
 
             text_report(findings, stream, color=colored, unsafe_fixes=unsafe_fixes)
         else:
-            reporter(output_format)(findings, stream)
+            _machine_report(findings, output_format, stream, models, context_models)
         stream.flush()  # findings first, then the summary and errors on stderr
         if statistics:
-            machine = output_format in MACHINE_READABLE
-            for line in _statistics(findings):
-                if machine:
-                    click.echo(line, err=True)
-                else:
-                    stream.write(line + "\n")
+            _write_statistics(findings, output_format, stream, models, context_models)
             stream.flush()
     finally:
         if output_file:
@@ -399,6 +401,47 @@ def _statistics(findings: Sequence[Finding]) -> List[str]:
     names = {r.code: r.name for r in all_rules()}
     counts = Counter(f.code for f in findings)
     return [f"{count:6d}  {code} {names.get(code, '')}".rstrip() for code, count in sorted(counts.items())]
+
+
+def _machine_report(findings: Sequence[Finding], output_format: str, stream: Any, models: Sequence[FileModel],
+                    context_models: Sequence[FileModel] = ()) -> None:
+    """A machine format's report; SARIF's run carries what could not be checked
+    (``properties.xcomlint.uncheckedPulls``), JSON stays an array of findings."""
+    if output_format != "sarif":
+        reporter(output_format)(findings, stream)
+        return
+    from .coverage import coverage
+    from .reporters.sarif import report as sarif_report
+
+    sarif_report(findings, stream, properties={"xcomlint": {"uncheckedPulls": coverage(models, context_models).sarif_properties()}})
+
+
+def _write_statistics(findings: Sequence[Finding], output_format: str, stream: Any,
+                      models: Sequence[FileModel], context_models: Sequence[FileModel] = ()) -> None:
+    """The findings per rule, then the pulls not checked per file and cause:
+    after the findings in the text formats, on standard error in the machine
+    formats (one JSON object with ``--format json``: the same counts as data)."""
+    from .coverage import coverage
+
+    unchecked = coverage(models, context_models)
+    if output_format == "json":
+        import json
+
+        names = {r.code: r.name for r in all_rules()}
+        counts = Counter(f.code for f in findings)
+        data = {
+            "findings": [{"code": code, "name": names.get(code, ""), "count": count}
+                         for code, count in sorted(counts.items())],
+            "unchecked_pulls": unchecked.to_dict(),
+        }
+        click.echo(json.dumps(data, indent=2), err=True)
+        return
+    machine = output_format in MACHINE_READABLE
+    for line in _statistics(findings) + unchecked.statistics_lines():
+        if machine:
+            click.echo(line, err=True)
+        else:
+            stream.write(line + "\n")
 
 
 @main.command(name="rules")

@@ -42,12 +42,11 @@ resolves only in files where some rule reports: ``line`` is None elsewhere,
 and the command line's outputs count per file and cause rather than list lines.
 
 The causes say what the model knows and no more. A DAG the model cannot name
-(``CONTEXT_DAG``) is "made by code xcomlint cannot follow": the records do not
-tell a house-made DAG object from the caller of a factory no code of the file
-calls. A ``made_by`` field on such a ``Dag`` ("call" or "factory"), when the
-model fills it, turns that into "DAG made by an unresolved call" or "tasks of
-a factory no linted code calls". A DAG whose tasks are not all known says why
-from its ``UnknownIds``: ids computed at runtime, or code that may add tasks.
+(``CONTEXT_DAG``) says what made it (``Dag.made_by``): "DAG made by an
+unresolved call" (a house-made DAG object) or "tasks of a factory no linted
+code calls"; "made by code xcomlint cannot follow" when it does not say. A DAG
+whose tasks are not all known says why from its ``UnknownIds``: ids computed
+at runtime, or code that may add tasks.
 
 A pull in another module of the project that a task of a linted DAG file runs
 is counted once, with that task: in the module when it is linted too, else at
@@ -129,9 +128,7 @@ CAUSES: Tuple[Cause, ...] = (
 
 _RANK = {cause: rank for rank, cause in enumerate(CAUSES)}
 
-# What made a DAG the model cannot name, when the model says so: a field the
-# model may fill on ``Dag`` records of kind CONTEXT_DAG (read through getattr,
-# so that models without it keep the general cause).
+# What made a DAG the model cannot name (``Dag.made_by``), when the model says so.
 _MADE_BY = {"call": UNRESOLVED_CALL_DAG, "factory": FACTORY_TASKS}
 
 
@@ -213,19 +210,25 @@ def _cause_entry(cause: Cause, count: int) -> dict:
     return {"cause": cause.code, "description": cause.text, "count": count}
 
 
-def coverage(models: Sequence[FileModel]) -> Coverage:
-    """Which pulls of these models the pull rules could not judge (see the module's docstring)."""
+def coverage(models: Sequence[FileModel], context: Sequence[FileModel] = ()) -> Coverage:
+    """Which pulls of these models the pull rules could not judge (see the module's
+    docstring). ``context``: models of DAG files linted only for what they find in
+    the modules of ``models`` (a helper linted alone); their pulls of those
+    modules' code count, no others."""
     linted = {_file_key(model.path): model.path for model in models}
-    run_by_tasks = _pulls_run_by_tasks(models)
+    run_by_tasks = _pulls_run_by_tasks(list(models) + list(context))
     unchecked: List[UncheckedPull] = []
     pulls = 0
     dags: Set[Tuple[str, int]] = set()
     outside = 0
-    for model in models:
+    for model in list(models) + list(context):
+        in_context = model not in models
         elsewhere = run_by_tasks.get(_file_key(model.path), ())
         for index, dag in enumerate(model.dags):
             judge = _DagFacts(dag)
             for pull in dag.pulls:
+                if in_context and _file_key(_origin(pull) or model.path) not in linted:
+                    continue  # the context file's own pull, or one of a module not linted
                 if pull.discarded or (dag.kind != REAL_DAG and _run_elsewhere(pull, elsewhere)):
                     continue
                 pulls += 1
@@ -238,7 +241,7 @@ def coverage(models: Sequence[FileModel]) -> Coverage:
                 else:
                     dags.add((model.path, index))
         for pull in model.loose_pulls:
-            if _run_elsewhere(pull, elsewhere):
+            if in_context or _run_elsewhere(pull, elsewhere):
                 continue
             pulls += 1
             cause = _loose_cause(pull)
@@ -385,7 +388,7 @@ class _DagFacts:
             return found
         if dag.kind == UNKNOWN_DAGS:
             return UNKNOWN_DAG
-        unnamed = _MADE_BY.get(getattr(dag, "made_by", None), UNRESOLVED_DAG) if dag.kind == CONTEXT_DAG else None
+        unnamed = _MADE_BY.get(dag.made_by or "", UNRESOLVED_DAG) if dag.kind == CONTEXT_DAG else None
         causes: List[Optional[Cause]] = []
         producers = [p for p in pull.producers if isinstance(p, str)]
         existing = [p for p in producers if p in self.task_ids]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import os
 import sys
@@ -59,6 +60,8 @@ class RunResult:
     # each linted file's result, and the allow-list read: what a fix run re-lints from
     results: List[FileResult] = field(default_factory=list)
     allowlist: Optional[AllowList] = None
+    # the models of DAG files linted only for what they find in the linted modules
+    context_models: List[FileModel] = field(default_factory=list)
 
 
 # called with (files done, files to lint) as each file's result arrives
@@ -87,7 +90,7 @@ def _finding(rule: Rule, report: Report, path: str, dag_id: Optional[str]) -> Fi
         entry = (where.path or "", where.line, where.column, where.end_line, where.end_column) if where else ("", 0, 0, 0, 0)
     return Finding(
         entry=entry,
-        path=report.path or path,
+        path=path if entry is not None else report.path or path,
         line=span.line,
         column=span.column,
         end_line=span.end_line,
@@ -505,8 +508,19 @@ def _context_files(files: Sequence[str], project: Project, settings: Settings) -
     if project.root is None or not files:
         return []
     found = importers_of(files, project, set(files))
-    return [shown for shown in (display_path(path) for path in found)
-            if shown not in files and not is_excluded(shown, list(settings.exclude))]
+    patterns = list(settings.exclude)
+    names = [pattern for pattern in patterns if "/" not in pattern]
+    context = []
+    for path in found:
+        shown = display_path(path)
+        # excluded as a walk of the project would exclude it: a path pattern, or a
+        # name pattern matching the file or a folder below the project root
+        folders = os.path.relpath(os.path.dirname(path), project.root).split(os.sep)
+        if shown in files or is_excluded(shown, patterns, folders=True) or any(
+                fnmatch.fnmatchcase(folder, name) for folder in folders for name in names):
+            continue
+        context.append(shown)
+    return context
 
 
 def finish_run(files: List[str], done: List[FileResult], settings: Settings, rules: Sequence[Rule],
@@ -537,7 +551,7 @@ def finish_run(files: List[str], done: List[FileResult], settings: Settings, rul
         errors.extend(noqa_errors)
     findings.sort(key=lambda f: f.sort_key)
     return RunResult(files, findings, errors, list(path_errors), models, list(empty_dirs), results=list(done),
-                     allowlist=allowlist)
+                     allowlist=allowlist, context_models=context_models)
 
 
 def _module_noqa(path: str) -> Optional[NoqaTable]:

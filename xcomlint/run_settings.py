@@ -174,6 +174,8 @@ def describe(resolved: ResolvedSettings, paths: Sequence[str]) -> List[str]:
     settings = resolved.settings
     import json
 
+    from .project import project_for
+
     def quoted(items: Sequence[str]) -> str:
         return "[" + ", ".join(json.dumps(item) for item in items) + "]"
 
@@ -193,6 +195,9 @@ def describe(resolved: ResolvedSettings, paths: Sequence[str]) -> List[str]:
         f"src = {quoted(settings.src)}",
         f"dags-folder = {folder(settings.dags_folder)}",
         f"plugins-folder = {folder(settings.plugins_folder)}",
+        # where imports of the project's own modules are looked for (README, "Your own modules")
+        f"import roots: the folders from each linted file up to the project root, then "
+        f"{quoted(list(project_for(settings, paths).roots)) if paths else '[]'}",
     ]
     lines.append("per-file-ignores = {" + ", ".join(f"{json.dumps(pattern)} = {quoted(codes)}"
                                                   for pattern, codes in settings.per_file_ignores) + "}")

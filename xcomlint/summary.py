@@ -2,7 +2,9 @@
 
 It never claims more than is true: findings are counted with the files they
 are in ("in 1 of 2 files"), a run where a path could not be read does not say
-"All checks passed", and a run that checked no file says so.
+"All checks passed", and a run that checked no file says so. Nor is a clean
+result silently a blind one: when some pulls could not be checked, a second
+sentence says how many and why (``coverage``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from .findings import Finding
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .coverage import Coverage
     from .engine import RunResult
 
 
@@ -22,6 +25,33 @@ def plural(count: int, word: str, plural_form: Optional[str] = None) -> str:
 
 
 def summary(run: "RunResult", findings: Sequence[Finding], allowlist: Optional[str]) -> str:
+    """What the run found, then what it could not check (when there is such a pull)."""
+    outcome = outcome_sentence(run, findings, allowlist)
+    from .coverage import coverage
+
+    unchecked = coverage_sentence(coverage(run.models, run.context_models))
+    return f"{outcome} {unchecked}" if unchecked else outcome
+
+
+def coverage_sentence(report: "Coverage") -> Optional[str]:
+    """``12 pulls in 3 DAGs could not be checked: task_ids computed at runtime (7), ...``;
+    None when every pull could be."""
+    if not report.total:
+        return None
+    causes = ", ".join(f"{cause.text} ({count})" for cause, count in report.by_cause())
+    pulls = plural(report.total, "pull")
+    in_dags = report.total - report.outside_dags
+    if not report.outside_dags:
+        where = f"{pulls} in {plural(report.dags, 'DAG')} could not be checked"
+    elif not in_dags:
+        where = f"{pulls} outside any known DAG could not be checked"
+    else:
+        where = (f"{pulls} could not be checked ({in_dags} in {plural(report.dags, 'DAG')}, "
+                 f"{report.outside_dags} outside any known DAG)")
+    return f"{where}: {causes}."
+
+
+def outcome_sentence(run: "RunResult", findings: Sequence[Finding], allowlist: Optional[str]) -> str:
     checked = len(run.files)
     linted = set(run.files)
     if findings:

@@ -183,7 +183,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
                 if self.may_create_tasks(value):
                     self.run_factory(value)
             elif isinstance(value, TaskGroupFuncVal) and value.function.node not in self.used_functions:
-                dag = self.pseudo_dag(CONTEXT_DAG, value.function.node)
+                dag = self.pseudo_dag(CONTEXT_DAG, value.function.node, "factory")
                 self.dag_stack.append(dag)
                 try:
                     self.call_task_group(value, value.function.node, [], {})
@@ -274,7 +274,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
 
     def run_factory(self, function: FunctionVal) -> None:
         """Run a function no code of the file calls, as its callers' DAG would."""
-        dag = self.pseudo_dag(CONTEXT_DAG, function.node)
+        dag = self.pseudo_dag(CONTEXT_DAG, function.node, "factory")
         created = len(self.created_tasks)
         self.dag_stack.append(dag)
         try:
@@ -519,7 +519,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
                 # join the context's DAG, if it is one; the model cannot name it
                 dag = value.as_dag if isinstance(value, OpaqueVal) and value.as_dag is not None else None
                 if dag is None:
-                    dag = self.pseudo_dag(CONTEXT_DAG, item.item)
+                    dag = self.pseudo_dag(CONTEXT_DAG, item.item, "call")
                     if isinstance(value, OpaqueVal):
                         value.as_dag = dag
                     elif item.asname is not None:

@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 import libcst as cst
 
 from ..knowledge import GET_CURRENT_CONTEXT, TI_NAMES
+from .imports import dotted_name
 from .syntax import branch_list
 
 # callees that may receive the task instance or context without pushing for it
@@ -67,14 +68,17 @@ class CallableSummary:
     pushes: List[PushSite] = field(default_factory=list)
     returns: List[cst.Return] = field(default_factory=list)  # returns of a value other than None
     yields: bool = False
-    # callees handed the TI or context: a local function name (followed by the
-    # builder) or None for anything else, where pushes can no longer be known
+    # callees handed the TI or context: a name or dotted name (followed by the
+    # builder when it names a function it can see) or None for anything else,
+    # where pushes can no longer be known
     context_callees: Set[Optional[str]] = field(default_factory=set)
     called_names: Set[str] = field(default_factory=set)
     single_assignments: Dict[str, cst.BaseExpression] = field(default_factory=dict)
     local_names: Set[str] = field(default_factory=set)
     file_names: Set[str] = field(default_factory=set)  # names bound by ``with open(...) as name``
     params: Set[str] = field(default_factory=set)
+    # the first call of each name of ``called_names``: where the body calls it
+    call_sites: Dict[str, cst.Call] = field(default_factory=dict)
 
 
 def _is_static_form(receiver: cst.BaseExpression) -> bool:
@@ -197,13 +201,19 @@ class _BodyScanner:
             return
         if isinstance(func, cst.Name):
             self.summary.called_names.add(func.value)
+            self.summary.call_sites.setdefault(func.value, node)
             if func.value in _HARMLESS_CALLEES:
                 return
-        elif isinstance(func, cst.Attribute) and func.attr.value in _LOG_METHODS:
-            return
+        elif isinstance(func, cst.Attribute):
+            if func.attr.value in _LOG_METHODS:
+                return
+            dotted = dotted_name(func)
+            if dotted is not None:  # ``helpers.read_path(...)``, ``self.load(...)``: maybe followed
+                self.summary.called_names.add(dotted)
+                self.summary.call_sites.setdefault(dotted, node)
         for arg in node.args:
             if _reaches_context(arg.value, self.context_names):
-                self.summary.context_callees.add(func.value if isinstance(func, cst.Name) else None)
+                self.summary.context_callees.add(dotted_name(func))
 
 
 # the node types ``_BodyScanner.visit`` reads (most of a body is names and literals)

@@ -73,6 +73,7 @@ class Finisher:
         # located through the node of the linted file that brought it in
         self.entry_task: Optional[Any] = None  # a TaskState, or a DagState for its own place
         self.path = ""  # the linted file's path, as its findings show it
+        self.entry_override: Optional[cst.CSTNode] = None
 
     # -------------------------------------------------------- argument values
     def local_scope(self, function: Optional[FunctionVal], summary: Optional[CallableSummary]) -> Scope:
@@ -115,6 +116,8 @@ class Finisher:
                     entry = entry_node(task) if self.builder.foreign_modules else None
                     if entry is not None:
                         nodes.append(entry)
+                    nodes.extend(p.entry for p in task.pending_pulls if p.entry is not None)
+                    nodes.extend(p.entry for p in task.pending_pushes if p.entry is not None)
                     for pull in task.pending_pulls:
                         if pull.site is not None:
                             nodes.extend(node for _, arg in pull.site.argument_nodes() for node in (arg, arg.value))
@@ -144,15 +147,18 @@ class Finisher:
         if foreign is None:
             return UNRESOLVED
         context, position = foreign
-        entry = entry_node(self.entry_task) if self.entry_task is not None else None
+        entry = self.entry_override or (entry_node(self.entry_task) if self.entry_task is not None else None)
         entry_span = self.span(Loc(entry)) if entry is not None else UNRESOLVED
         return replace(_span(position, loc), path=context.path,
                        entry=replace(entry_span, path=self.path)
                        if entry_span.resolved and entry_span.path is None else None)
 
-    def finishing(self, task: Optional[Any]) -> None:
-        """The records that follow are ``task``'s (see ``entry_task``)."""
+    def finishing(self, task: Optional[Any], entry: Optional[cst.CSTNode] = None) -> None:
+        """The records that follow are ``task``'s (see ``entry_task``); ``entry``:
+        the call of the linted file's code that leads into their module, when
+        the record knows it (a helper called by the task's callable)."""
         self.entry_task = task
+        self.entry_override = entry
 
     def text_at(self, span: Span) -> str:
         """The source text of a resolved span on one line ("" otherwise): what a
@@ -199,7 +205,7 @@ class Finisher:
         return PullArgument(name, value, whole, keyword, self.text_at(value))
 
     def pull(self, pending: PendingPull) -> Pull:
-        self.finishing(pending.consumer)
+        self.finishing(pending.consumer, pending.entry)
         parts = None
         if pending.site is not None:
             scope = self.local_scope(pending.function, pending.summary)
@@ -250,7 +256,7 @@ class Finisher:
         return parts if sum(len(part) for part in parts) >= 3 else None
 
     def push(self, pending: PendingPush) -> Push:
-        self.finishing(pending.task)
+        self.finishing(pending.task, pending.entry)
         key = pending.key
         if isinstance(key, cst.BaseExpression):  # written in code (``PushSite.key``)
             key = _arg_value(self.pure_eval(key, self.local_scope(pending.function, pending.summary)))
@@ -341,6 +347,7 @@ class Finisher:
                     has_template_files=state.has_template_files,
                     opaque_strings=tuple(sorted(state.opaque_strings.union(*(t.opaque_strings for t in state.tasks)))),
                     kind=state.kind,
+                    made_by=state.made_by,
                     untemplated_pulls=tuple(self.untemplated(found) for task in state.tasks for found in task.untemplated),
                     unknown_ids=tuple(
                         UnknownIds(pattern, group.full_id if group is not None and isinstance(group.full_id, str) else None,

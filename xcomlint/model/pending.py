@@ -42,6 +42,9 @@ class PendingPull:
     # a template's arguments: (parameter, value's place, whole argument's place, keyword)
     argument_locs: Tuple[Tuple[str, "Loc", "Loc", bool], ...] = ()
     discarded: bool = False
+    # the call of the linted file's code that leads into a helper of another
+    # module holding the pull (None: the task's own, see finish.entry_node)
+    entry: Optional[cst.CSTNode] = None
 
 
 @dataclass(eq=False)
@@ -56,6 +59,7 @@ class PendingPush:
     value_info: Any = None  # a ValueInfo already known (a generator function's result)
     block: Optional[int] = None
     in_loop: bool = False
+    entry: Optional[cst.CSTNode] = None  # as PendingPull.entry
 
 
 @dataclass(eq=False)

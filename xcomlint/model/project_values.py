@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 import libcst as cst
 
 from .imports import ImportTable
+from .instances import find_method
 from .records import UNKNOWN
 from .text_gate import TextGate
-from .values import ClassVal, ImportedVal, ModuleVal, Scope
+from .values import ClassVal, FunctionVal, ImportedVal, ModuleVal, Scope
 
 if TYPE_CHECKING:
     from ..project.modules import ParsedModule
@@ -153,7 +154,9 @@ class ProjectValues:
             return None
         parsed = self.project.parsed(path)
         if parsed is None:
+            # nothing learnt from it, but a fix of it changes the model: still a dependency
             self.module_scopes[path] = None
+            self.read_modules[path] = self.project.digest(path)
             return None
         self.module_scopes[path] = None  # a cycle reaching it again sees nothing
         self.read_modules[path] = parsed.digest
@@ -221,6 +224,33 @@ class ProjectValues:
             scope.bind(small.target.value, self.evaluate(small.value, scope))
         elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
             scope.bind(small.target.value, UNKNOWN)
+
+    def callee_function(self, function: FunctionVal, name: str) -> Optional[FunctionVal]:
+        """The function a callable's body calls by ``name`` (``helper``,
+        ``helpers.read_path``, ``self.load``), when it is one the builder can
+        read: of the same module, of a project module, or a method of the
+        callable's own class; None for anything else."""
+        head, _, rest = name.partition(".")
+        if head == "self" and function.owner_class is not None:
+            if not rest or "." in rest:
+                return None
+            found = find_method(function.owner_class, rest)
+            return FunctionVal(found[1], found[0].scope, owner_class=found[0]) if found is not None else None
+        value = function.scope.lookup(head)
+        if value is None:
+            qualified = self.context_of(function.scope).imports.names.get(head)
+            if qualified is None or self.project is None:
+                return None
+            value = self.project_value(qualified, self.context_of(function.scope))
+        for attr in rest.split(".") if rest else ():
+            if isinstance(value, ModuleVal):
+                value = self.attribute_of_module(value, attr)
+            elif isinstance(value, ClassVal):
+                found = find_method(value, attr)
+                value = FunctionVal(found[1], found[0].scope, owner_class=found[0]) if found is not None else None
+            else:
+                return None
+        return value if isinstance(value, FunctionVal) else None
 
     def entering(self, scope: Scope, node: Optional[cst.CSTNode]) -> bool:
         """Before running code of ``scope`` from ``node``: note where foreign code

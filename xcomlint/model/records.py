@@ -366,6 +366,9 @@ class Dag:
     # operator may pull an XCom key named by an argument (``..._via_xcom="key"``)
     opaque_strings: Tuple[str, ...] = ()
     kind: str = REAL_DAG
+    # for a DAG the model cannot name (CONTEXT_DAG): what made it, "call" (a
+    # house-made DAG object) or "factory" (the DAG of a factory no code calls)
+    made_by: Optional[str] = None
     untemplated_pulls: Tuple[UntemplatedPull, ...] = ()
     unknown_ids: Tuple[UnknownIds, ...] = ()
     closed_groups: Tuple[str, ...] = ()

@@ -78,6 +78,10 @@ class TaskBuilding:
 
         def scan_template(self, task: TaskState, value: StrVal) -> None: ...
 
+        def callee_function(self, function: FunctionVal, name: str) -> Optional[FunctionVal]: ...
+
+        def is_foreign(self, scope: Scope) -> bool: ...
+
     # -------------------------------------------------------------------- tasks
     def place(self, kwargs: Dict[str, Any]) -> Tuple[Optional[DagState], Optional[GroupState]]:
         group_value = kwargs.get("task_group")
@@ -88,13 +92,14 @@ class TaskBuilding:
         if isinstance(dag_value, OpaqueVal):
             # a DAG object made by code the model cannot see (a house-made DAG class)
             if dag_value.as_dag is None:
-                dag_value.as_dag = self.pseudo_dag(CONTEXT_DAG, dag_value.node)
+                dag_value.as_dag = self.pseudo_dag(CONTEXT_DAG, dag_value.node, "call")
             return dag_value.as_dag, group
         return self.current_dag, group
 
-    def pseudo_dag(self, kind: str, node: Optional[cst.CSTNode]) -> DagState:
-        """A DAG the model cannot name, which may hold tasks it cannot see."""
-        dag = DagState(UNKNOWN, node, kind=kind)
+    def pseudo_dag(self, kind: str, node: Optional[cst.CSTNode], made_by: Optional[str] = None) -> DagState:
+        """A DAG the model cannot name, which may hold tasks it cannot see
+        (``made_by``: see ``records.Dag.made_by``)."""
+        dag = DagState(UNKNOWN, node, kind=kind, made_by=made_by)
         self.may_add_tasks(dag, ".*", None, HIDDEN_CODE)
         self.dags.append(dag)
         return dag
@@ -321,11 +326,14 @@ class TaskBuilding:
             self.summaries[key] = summarize_callable(function.node)
         return self.summaries[key]
 
-    def reachable_functions(self, function: FunctionVal) -> Tuple[List[FunctionVal], bool]:
-        """The callable and the local helpers it calls; and whether the task
-        instance or context escapes into code the builder cannot see."""
+    def reachable_functions(self, function: FunctionVal) -> Tuple[List[FunctionVal], bool, Dict[int, cst.CSTNode]]:
+        """The callable and the helpers it calls (of the file or of the project);
+        whether the task instance or context escapes into code the builder cannot
+        see; and, for each helper of another module reached from the file's own
+        code, the call of the file's code that leads into it (by its node's id)."""
         seen: List[FunctionVal] = []
         escapes = False
+        entries: Dict[int, cst.CSTNode] = {}
         todo = [function]
         while todo:
             current = todo.pop()
@@ -333,31 +341,38 @@ class TaskBuilding:
                 continue
             seen.append(current)
             summary = self.summary(current)
+            home = not self.is_foreign(current.scope)
             for name in summary.called_names | {c for c in summary.context_callees if c}:
-                target = current.scope.lookup(name)
-                if isinstance(target, FunctionVal):
-                    todo.append(target)
+                target = self.callee_function(current, name)
+                if target is None:
+                    continue
+                todo.append(target)
+                if id(target.node) not in entries:
+                    if home and self.is_foreign(target.scope) and name in summary.call_sites:
+                        entries[id(target.node)] = summary.call_sites[name]
+                    elif id(current.node) in entries:
+                        entries[id(target.node)] = entries[id(current.node)]
             for callee in summary.context_callees:
-                target = current.scope.lookup(callee) if callee else None
-                if not isinstance(target, FunctionVal):
+                if callee is None or self.callee_function(current, callee) is None:
                     escapes = True
-        return seen, escapes
+        return seen, escapes, entries
 
     def attach_pulls(self, task: TaskState, function: FunctionVal) -> None:
-        functions, _ = self.reachable_functions(function)
+        functions, _, entries = self.reachable_functions(function)
         for current in functions:
             summary = self.summary(current)
             for site in summary.pulls:
                 self.attached_pull_calls.add(id(site.call))
                 task.pending_pulls.append(
-                    PendingPull(task, "xcom_pull", Loc(site.call), site=site, function=current, summary=summary)
+                    PendingPull(task, "xcom_pull", Loc(site.call), site=site, function=current, summary=summary,
+                                entry=entries.get(id(current.node)))
                 )
 
     def attach_callable(self, task: TaskState, function: FunctionVal, returns_pushed: bool, multiple_outputs: Any) -> None:
         """The pushes and pulls of a python callable / TaskFlow body run by ``task``."""
         task.callable_name = function.name
         self.attach_pulls(task, function)
-        functions, escapes = self.reachable_functions(function)
+        functions, escapes, entries = self.reachable_functions(function)
         known = not escapes
         main = self.summary(function)
         if multiple_outputs is ABSENT:
@@ -389,7 +404,7 @@ class TaskBuilding:
                     continue
                 self.add_push(task, site.key, "xcom_push", Loc(site.call), current, summary,
                               value=site.value, block=site.block if current is function or current.node is function.node else None,
-                              in_loop=site.in_loop)
+                              in_loop=site.in_loop, entry=entries.get(id(current.node)))
         task.pushes_known = known
 
     def infers_multiple_outputs(self, function: FunctionVal) -> bool:

@@ -113,6 +113,7 @@ class DagState:
     # (id pattern, namespace group, origin) of tasks the model cannot name
     unknown_ids: List[Tuple[str, Optional[GroupState], str]] = field(default_factory=list)
     kind: str = "dag"
+    made_by: Optional[str] = None  # see records.Dag.made_by
     misuses: List[Any] = field(default_factory=list)
     has_template_files: bool = False
     opaque_strings: set = field(default_factory=set)

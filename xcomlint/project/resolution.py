@@ -145,6 +145,17 @@ class Project:
         self._parsed[path] = (stamp, parsed)
         return parsed
 
+    def digest(self, path: str) -> str:
+        """The digest of a module's bytes (``""`` when it cannot be read), as a
+        cached result records what it read."""
+        from ..cache import content_digest
+
+        try:
+            with open(path, "rb") as handle:
+                return content_digest(handle.read())
+        except OSError:
+            return ""
+
     def module_files(self) -> List[str]:
         """Every Python file under the project root (for the reverse dependencies
         of a module linted alone); none without a root."""

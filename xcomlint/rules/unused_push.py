@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..model.records import ABSENT, RETURN_KEY, UNKNOWN, Dag, FileModel, Pull, Push
 from .context import RuleContext
 from .registry import RUN_SCOPE, Report, RuleOption, rule
+from .suggest import closest
 
 
 def _reads_any_key(pull: Pull) -> bool:
@@ -46,6 +47,45 @@ def _may_read(pull: Pull, pull_dag: Optional[Dag], push_dag: Dag, push: Push, ai
     return pull_dag is push_dag or pull_dag.dag_id == push_dag.dag_id
 
 
+def _broken_readers(models: Sequence[FileModel], airflow_version: int) -> Dict[Tuple[object, str], Set[str]]:
+    """The pushes a pull would read but for a bug another rule reports, by
+    (DAG id, task id) to keys: a key typo that XCL104 corrects to the pushed key,
+    a task id that names no task of the DAG (XCL103), a pull without task_ids
+    (XCL101; on Airflow 3 it reads the calling task). Such a push is unread only
+    because of that bug: one bug, one finding (SPEC section 1)."""
+    broken: Dict[Tuple[object, str], Set[str]] = {}
+    for model in models:
+        for dag in model.dags:
+            task_ids = {t.task_id for t in dag.tasks if isinstance(t.task_id, str)}
+            pushed: Dict[str, Set[str]] = {}
+            for push in dag.pushes:
+                if isinstance(push.task_id, str) and isinstance(push.key, str):
+                    pushed.setdefault(push.task_id, set()).add(push.key)
+            known = {t.task_id for t in dag.tasks if t.pushes_known and isinstance(t.task_id, str)}
+            for pull in dag.pulls:
+                key = pull.effective_key
+                if not isinstance(key, str) or pull.has_star_args:
+                    continue
+                if pull.task_ids in (ABSENT, None):
+                    if airflow_version >= 3:  # it meant some other task that pushes the key
+                        for task_id, keys in pushed.items():
+                            if key in keys:
+                                broken.setdefault((dag.dag_id, task_id), set()).add(key)
+                    continue
+                for producer in pull.producers:
+                    if not isinstance(producer, str):
+                        continue
+                    if producer not in task_ids and dag.tasks_complete:
+                        for task_id, keys in pushed.items():  # a typo in the id: the key says which
+                            if key in keys:
+                                broken.setdefault((dag.dag_id, task_id), set()).add(key)
+                    elif producer in known and key not in pushed.get(producer, ()):
+                        meant = closest(key, pushed.get(producer, ()))
+                        if meant is not None:
+                            broken.setdefault((dag.dag_id, producer), set()).add(meant)
+    return broken
+
+
 def _dag_is_open(dag: Dag) -> bool:
     """A DAG whose templated arguments name template files may hold pulls xcomlint cannot read."""
     return dag.has_template_files
@@ -70,6 +110,7 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
             key = None if _reads_any_key(pull) else pull.effective_key
             if key is None or isinstance(key, str):
                 pulls.setdefault(key, []).append((pull_dag, pull))
+    broken = _broken_readers(models, version)
     for model in models:
         for dag in model.dags:
             if _dag_is_open(dag):
@@ -83,6 +124,8 @@ def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[R
                 # in the same DAG, as XComs belong to a DAG run
                 if push.key in dag.opaque_strings:
                     continue
+                if push.key in broken.get((dag.dag_id, push.task_id), ()):
+                    continue  # read by a pull another finding reports as broken
                 if any(_may_read(pull, pull_dag, dag, push, version)
                        for readers in (pulls.get(push.key, ()), pulls.get(None, ())) for pull_dag, pull in readers):
                     continue

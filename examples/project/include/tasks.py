@@ -1,0 +1,3 @@
+def load(ti):
+    path = ti.xcom_pull(task_ids="extarct")   # typo
+    return path

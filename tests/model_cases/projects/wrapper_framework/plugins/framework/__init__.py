@@ -1,0 +1,3 @@
+from framework.pipeline import Pipeline, Step
+
+__all__ = ["Pipeline", "Step"]
