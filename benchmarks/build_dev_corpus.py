@@ -143,6 +143,16 @@ def git_dir(mirror: Path, repo: str) -> Optional[Path]:
     return None
 
 
+def snapshots(mirror: Path, repos: Sequence[str]) -> Iterator[Tuple[str, Path]]:
+    """(repo, git directory) of every repository of ``repos`` found under ``mirror``; a missing one is reported."""
+    for repo in repos:
+        gdir = git_dir(mirror, repo)
+        if gdir is None:
+            print(f"missing snapshot: {repo}", file=sys.stderr)
+            continue
+        yield repo, gdir
+
+
 def git(gdir: Path, *args: str) -> bytes:
     return subprocess.run(
         ["git", "--git-dir", str(gdir), *args], check=True, capture_output=True
@@ -204,11 +214,7 @@ def build(mirror: Path, target: Path, repos: Sequence[str]) -> Dict[str, int]:
     counts: Dict[str, int] = {}
     manifest = ["repo\tcommit\tpath\tfile"]
     seen: set = set()
-    for repo in repos:
-        gdir = git_dir(mirror, repo)
-        if gdir is None:
-            print(f"missing snapshot: {repo}", file=sys.stderr)
-            continue
+    for repo, gdir in snapshots(mirror, repos):
         commit = git(gdir, "rev-parse", "HEAD").decode().strip()
         blobs = python_blobs(gdir)
         taken = 0
@@ -226,14 +232,20 @@ def build(mirror: Path, target: Path, repos: Sequence[str]) -> Dict[str, int]:
     return counts
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def snapshot_parser(doc: str, target_help: str) -> argparse.ArgumentParser:
+    """The command line of a script reading MIRROR_DIR's snapshots into a TARGET_DIR."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("mirror", type=Path, help="folder of OWNER+NAME git snapshots")
-    parser.add_argument("target", type=Path, help="folder to write the corpus into")
+    parser.add_argument("target", type=Path, help=target_help)
     parser.add_argument(
         "--repo", action="append", default=None, metavar="OWNER/NAME",
         help="take only these repositories (default: the built-in list)",
     )
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = snapshot_parser(__doc__, "folder to write the corpus into")
     parser.add_argument(
         "--unseen", action="store_true",
         help="take the repositories kept apart from development (UNSEEN_REPOSITORIES)",

@@ -29,7 +29,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple, Type, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -171,6 +171,21 @@ class Outcome:
         return dict(self.__dict__)
 
 
+O = TypeVar("O", bound=Outcome)
+
+
+def unmatched(original: Sequence[dict], findings: Sequence[dict], key: Callable[[dict], Hashable]) -> List[dict]:
+    """The findings that the original's findings do not match one for one by ``key``."""
+    remaining = Counter(key(f) for f in original)
+    new = []
+    for f in findings:
+        if remaining[key(f)]:
+            remaining[key(f)] -= 1
+        else:
+            new.append(f)
+    return new
+
+
 def judge(corpus: str, path: str, airflow: int, mutant: Mutant, original: List[dict], original_positions: Positions,
           linter: Linter) -> Outcome:
     def outcome(status: str, findings: List[dict], positions: Positions, spans: List[Tuple[int, int]],
@@ -189,14 +204,7 @@ def judge(corpus: str, path: str, airflow: int, mutant: Mutant, original: List[d
     positions = Positions(mutant.source)
     spans = [mutant.in_mutant(s) for s in mutant.sites]
     # findings compare as multisets of (line, code): the line count is kept
-    remaining = Counter((f["line"], f["code"]) for f in original)
-    new = []
-    for f in findings:
-        key = (f["line"], f["code"])
-        if remaining[key]:
-            remaining[key] -= 1
-        else:
-            new.append(f)
+    new = unmatched(original, findings, lambda f: (f["line"], f["code"]))
     collateral = [f for f in new if not explained(f, mutant, positions)]
     detected = at_bug(findings, positions, spans) > 0
     status = "error" if errors else ("detected" if detected else "missed")
@@ -376,13 +384,18 @@ def show_misses(outcomes: Sequence[Outcome], kind: str) -> str:
     return "\n".join(out) if out else f"no misses of {kind}"
 
 
-def load(path: Path) -> Tuple[List[Outcome], Dict[str, object], List[int]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def read_outcomes(data: dict, record: Type[O]) -> List[O]:
+    """The mutants of a ``--json`` file as records (JSON wrote the line ranges as lists)."""
     outcomes = []
     for item in data["mutants"]:
         item["lines"] = [tuple(x) for x in item["lines"]]
-        outcomes.append(Outcome(**item))
-    return outcomes, data["stats"], data["airflow_versions"]
+        outcomes.append(record(**item))
+    return outcomes
+
+
+def load(path: Path) -> Tuple[List[Outcome], Dict[str, object], List[int]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return read_outcomes(data, Outcome), data["stats"], data["airflow_versions"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

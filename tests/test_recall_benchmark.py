@@ -12,6 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import recall  # noqa: E402
+import recall_project  # noqa: E402
+import recall_repos  # noqa: E402
 from recall_mutants import KINDS, Mutant, mutants_of  # noqa: E402
 from recall_scan import scan_file, simple_graph  # noqa: E402
 
@@ -276,3 +278,116 @@ inside >> produce_task >> consume_task
     assert not scan.same_dag(start, inside) and scan.same_dag(inside, tasks["produce"][0])
     retargeted = by_kind(source, "dagless.py")["pull_from_silent_operator"]
     assert [m.detail["now"] for m in retargeted] == ["inside"]
+
+
+# --------------------------------------------------------------------------- whole-repository mode
+
+HELPERS = '''\
+def extract():
+    return "s3://bucket/key"
+
+
+def load(ti):
+    path = ti.xcom_pull(task_ids="extract")
+    print(path)
+'''
+
+PROJECT_DAG = '''\
+from datetime import datetime
+
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.operators.python import PythonOperator
+
+from include.helpers import extract, load
+
+with DAG("project_etl", start_date=datetime(2024, 1, 1)) as dag:
+    get = PythonOperator(task_id="extract", python_callable=extract)
+    put = PythonOperator(task_id="load", python_callable=load)
+    report = BashOperator(task_id="report", bash_command="echo {{ ti.xcom_pull(task_ids='extract') }}")
+    get >> put >> report
+'''
+
+
+def small_repository(root: Path) -> Path:
+    """A repository whose DAG file runs callables of a helper module (and a test importing it)."""
+    (root / ".git").mkdir(parents=True)
+    for path, text in {"dags/project_etl.py": PROJECT_DAG, "include/__init__.py": "", "include/helpers.py": HELPERS,
+                       "tests/test_helpers.py": "from include.helpers import extract\n\n# airflow dag\n"}.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+def repository_sites_of(root: Path, **options) -> List["recall_project.Site"]:
+    project = recall_project.read_project(root)
+    sites, _candidates = recall_project.repository_sites(project, root.name, seed=3, **options)
+    return sites
+
+
+def test_repository_roles_follow_the_imports_of_dag_files(tmp_path):
+    project = recall_project.read_project(small_repository(tmp_path / "repo"))
+    assert project.dag_files == ["dags/project_etl.py"]
+    assert project.modules == ["include/__init__.py", "include/helpers.py"]  # tests are neither
+    assert project.importers("include/helpers.py") == ["dags/project_etl.py"]
+
+
+def test_a_helper_gets_sites_from_the_dags_that_import_it(tmp_path):
+    sites = [s for s in repository_sites_of(small_repository(tmp_path / "repo")) if s.role == "module"]
+    kinds = {s.mutant.kind: s for s in sites}
+    # the pull names a task of the importing DAG; the callable's return is that task's XCom
+    assert {"task_id_typo_python", "task_ids_deleted", "returns_set"} <= set(kinds)
+    assert all(s.path == "include/helpers.py" for s in sites)
+    typo = kinds["task_id_typo_python"]
+    assert typo.mutant.line == 6 and typo.mutant.detail["task_ids"] == "extract"
+    assert kinds["returns_set"].mutant.after == 'return {"s3://bucket/key"}'
+
+
+def helper_typo(tmp_path: Path) -> "recall_project.Site":
+    (site,) = [s for s in repository_sites_of(small_repository(tmp_path / "repo"), per_file=1)
+               if s.role == "module" and s.mutant.kind == "task_id_typo_python"]
+    return site
+
+
+def test_a_finding_naming_the_mutated_helper_line_is_a_catch_and_the_rest_collateral(tmp_path):
+    site = helper_typo(tmp_path)
+    original = recall_repos.LintRun([], [])
+    relocated = {"path": "dags/project_etl.py", "line": 11, "column": 5, "code": "XCL103",
+                 "message": "task 'extarct' does not exist (the pull at include/helpers.py:6)"}
+    unrelated = {"path": "dags/project_etl.py", "line": 12, "column": 5, "code": "XCL102", "message": "race"}
+    outcome = recall_repos.judge(site, "pre-commit", 3, original, recall_repos.LintRun([relocated, unrelated], []))
+    assert outcome.status == "detected" and outcome.role == "module"
+    assert outcome.new_findings == [relocated, unrelated] and outcome.collateral == [unrelated]
+    # at the pull itself, in the helper
+    at_pull = {"path": "include/helpers.py", "line": 6, "column": 12, "code": "XCL103", "message": "no such task"}
+    assert recall_repos.judge(site, "CI", 3, original, recall_repos.LintRun([at_pull], [])).status == "detected"
+    # a finding naming another line of the helper, or of another code, catches nothing
+    elsewhere = dict(relocated, message="task 'x' does not exist (the pull at include/helpers.py:2)")
+    missed = recall_repos.judge(site, "CI", 3, original, recall_repos.LintRun([elsewhere], []))
+    assert missed.status == "missed" and missed.collateral == [elsewhere]
+    # already reported before the mutation: nothing to show, not counted
+    assert recall_repos.skipped(site, recall_repos.LintRun([relocated], []))
+    assert recall_repos.judge(site, "CI", 3, recall_repos.LintRun([relocated], []), None).status == "skipped"
+
+
+def test_findings_compare_by_file_line_code_and_the_places_they_name():
+    first = {"path": "dags/a.py", "line": 3, "code": "XCL103", "message": "see include/h.py:6"}
+    second = dict(first, message="see include/h.py:9")
+    assert recall_repos.new_findings([first], [first, second]) == [second]
+    assert recall_repos.new_findings([first], [dict(first, message="see ./include/h.py:6 again")]) == []
+
+
+def test_whole_repository_run_lints_each_mutant_in_both_modes(tmp_path):
+    root = small_repository(tmp_path / "repo")
+    outcomes, stats = recall_repos.check_repository(root, 3, seed=3, per_file=1, limit=-1,
+                                                    kinds=["task_id_typo_jinja", "task_id_typo_python"],
+                                                    progress=False)
+    assert stats.dag_files == 1 and stats.modules == 2 and stats.mutants == {"dag": 1, "module": 1}
+    assert sorted((o.role, o.mode) for o in outcomes) == [("dag", "CI"), ("dag", "pre-commit"),
+                                                          ("module", "CI"), ("module", "pre-commit")]
+    for outcome in outcomes:
+        if outcome.role == "dag":  # the typo'd template pull of the DAG file, seen in the file alone
+            assert outcome.status == "detected" and outcome.collateral == [], outcome
+        else:  # detected once xcomlint reads the helper in the context of the DAG
+            assert outcome.status in ("detected", "missed"), outcome
+    assert (root / "include/helpers.py").read_text(encoding="utf-8") == HELPERS  # the checkout is never touched
