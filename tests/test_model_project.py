@@ -843,3 +843,69 @@ def test_no_more_than_max_modules_are_read(tmp_path: Path) -> None:
     deep = build(tmp_path, files, "dags/deep.py")
     assert len(deep.dependencies) == MAX_MODULES
     assert [t.task_id for t in only_dag(deep, "deep").tasks] == [UNKNOWN]
+
+
+def test_a_partial_made_by_a_module_is_a_task_where_the_dag_file_expands_it(tmp_path: Path) -> None:
+    """``retrieve().expand(env=...)`` where the module's ``retrieve`` returns
+    ``BashOperator.partial(...)``: the mapped task exists, and a record of the
+    module's code stands at the DAG file's ``.expand()`` call (a real repository's
+    shape that once sent the position lookup into endless recursion)."""
+    model = build(tmp_path, {
+        "include/reports.py": """\
+            from airflow.operators.bash import BashOperator
+
+
+            def retrieve():
+                return BashOperator.partial(task_id="retrieve", bash_command="scp $file .")
+            """,
+        "dags/reports.py": HEADER + textwrap.dedent("""\
+            from airflow.decorators import task
+
+            from include.reports import retrieve
+
+
+            @task
+            def files():
+                return [{"file": "a.csv"}]
+
+
+            with DAG(dag_id="reports", start_date=datetime(2024, 1, 1), schedule=None):
+                retrieve().expand(env=files())
+            """),
+    }, "dags/reports.py")
+    dag = only_dag(model, "reports")
+    assert task(dag, "retrieve").mapped
+    assert [e.to_dict() for e in dag.edges] == [{"upstream": "files", "downstream": "retrieve"}]
+    pushed = pushes_of(dag, "retrieve")[RETURN_KEY]  # what the operator pushes, made in the module
+    assert pushed.span.path == str(tmp_path / "include/reports.py")
+    assert pushed.span.entry is not None and pushed.span.entry.line == line_of(tmp_path, "dags/reports.py", ".expand(")
+
+
+def test_a_returned_dict_filled_at_runtime_has_keys_nobody_knows(tmp_path: Path) -> None:
+    """``@task(multiple_outputs=True)`` returning ``ids`` made ``ids = {}`` then filled
+    with ``ids[c] = ...``: the keys pushed are not known (not just ``return_value``),
+    so a pull of any key is not judged; so for a module's task as for the file's own."""
+    helper = """\
+        from airflow.decorators import task
+
+
+        @task(task_id="extracts_conn_id", multiple_outputs=True)
+        def extract_conn_id(names):
+            ids = {}
+            for name in names:
+                ids[name] = name.upper()
+            return ids
+        """
+    dag_file = HEADER + textwrap.dedent("""\
+        from include.conns import extract_conn_id
+
+        with DAG(dag_id="conns", start_date=datetime(2024, 1, 1), schedule=None):
+            conns = extract_conn_id(["twitter", "discord"])
+            PythonOperator(task_id="use", python_callable=print, op_args=[conns["twitter"]])
+        """)
+    model = build(tmp_path, {"include/conns.py": helper, "dags/conns.py": dag_file}, "dags/conns.py")
+    dag = only_dag(model, "conns")
+    assert not task(dag, "extracts_conn_id").pushes_known
+    local = build_file_model("local.py", textwrap.dedent(helper) + dag_file.replace(
+        "from include.conns import extract_conn_id\n", ""))
+    assert not task(only_dag(local, "conns"), "extracts_conn_id").pushes_known

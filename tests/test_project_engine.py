@@ -319,3 +319,22 @@ def test_a_warm_run_relints_a_dag_file_whose_broken_helper_was_fixed(project: Pa
     assert found(run(["dags/etl.py"], cache=cache)) == []  # the helper does not parse: nothing is known of it
     (project / "include/tasks.py").write_text(HELPER, encoding="utf-8")
     assert found(run(["dags/etl.py"], cache=cache)) == [AT_ETL]
+
+
+def test_a_finding_kept_at_the_helper_says_which_dag_file_runs_it(project: Path) -> None:
+    """The same helper may be right in another DAG: at the helper, the finding names
+    the DAG file's line that runs it (and the DAG, unless the message does)."""
+    [finding] = [f for f in run(["."]).findings if f.path == "include/tasks.py"]
+    assert (finding.path, finding.line) == AT_HELPER[:2]
+    assert finding.message.endswith(f"(through dags/{finding.dag_id}.py:9)")
+    assert f"DAG '{finding.dag_id}'" in finding.message
+
+
+def test_a_pull_without_task_ids_in_a_helper_names_no_single_task(project: Path) -> None:
+    """XCL101 on a helper's pull: the tasks that run it (here in two DAGs) each
+    read their own key, so the message says "the calling task", not one of them."""
+    (project / "include/tasks.py").write_text(HELPER.replace('task_ids="extarct"', 'key="rows"'), encoding="utf-8")
+    [finding] = run(["."], codes=frozenset({"XCL101"})).findings
+    assert finding.path == "include/tasks.py"
+    assert "of the calling task itself" in finding.message
+    assert "'load'" not in finding.message

@@ -210,7 +210,8 @@ def _needs_no_model(source: str, settings: Settings, path: str = "", project: Op
 
 def _build_model(path: str, source: str, settings: Settings, rules: Sequence[Rule],
                  project: Optional[Project] = None) -> FileModel:
-    parsed = parse_source(source)
+    known = project.known_tree(path, source) if project is not None else None
+    parsed = known if known is not None else parse_source(source)
     collector.tree_built()
     if settings.full_model:
         return build_file_model(path, source, parsed, positions=ALL_POSITIONS, project=project)

@@ -119,9 +119,8 @@ def build_file_model(
     # literal, both spelled out in the text: when the text holds no more
     # ``xcom_pull`` than that, no call or template is left for the walk to find
     attached = builder.attached_pull_calls
+    # (both count only what the linted file spells: not what another module of the project does)
     spelled = len(attached) + len(builder.template_pull_places)
-    if builder.foreign_modules:
-        spelled = 0  # some of those are in the project's other modules
     loose, strings = loose_pull_sites(module, attached) if source.count("xcom_pull") > spelled else ([], [])
     loose_templates = builder.loose_template_pulls(strings)
     if needs_positions is not None:

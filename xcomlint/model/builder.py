@@ -97,6 +97,9 @@ _PURE_BUILTINS = frozenset(
 )
 
 
+_STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
 class _Budget(Exception):
     """Raised when a file takes more evaluation steps than MAX_STEPS."""
 
@@ -123,6 +126,8 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         # them each template pull it read is written
         self.template_nodes: Set[int] = set()
         self.template_pull_places: Set[Tuple[int, Optional[int]]] = set()
+        # string literals of the project's other modules the builder evaluated
+        self.foreign_strings: Set[int] = set()
         self.dag_functions: List[DagFuncVal] = []
         self.created_tasks: List[TaskState] = []
         self.creating: Dict[int, bool] = {}  # function node -> whether running it may make tasks
@@ -678,6 +683,8 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         # subclasses, so the two agree. The type checker does not narrow through
         # ``kind``: each branch casts ``node`` to the class it checked
         kind = type(node)
+        if kind in _STRING_NODES and scope.context is not self.home and scope.context is not None:
+            self.foreign_strings.add(id(node))  # a literal of another module (see template_pull_places)
         if kind is cst.SimpleString:
             return simple_string_value(cast(cst.SimpleString, node)) or UNKNOWN
         if kind is cst.ConcatenatedString:
@@ -1081,7 +1088,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
                 options.update(kwargs)
                 return TaskFlowVal(owner.function, owner.flavour, options)
             if name == "partial":
-                return PartialVal(owner, node, kwargs)
+                return PartialVal(owner, node, kwargs, self.entry_stack[0] if self.entry_stack else None)
             if name in ("expand", "expand_kwargs"):
                 return self.create_taskflow_task(owner, node, [], kwargs, mapped=True, expand_input=_expand_input(name, args))
         if isinstance(owner, PartialVal) and name in ("expand", "expand_kwargs"):
@@ -1092,11 +1099,11 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
                 return self.create_taskflow_task(owner.target, owner.call, [], merged, mapped=True,
                                                  expand_input=expand_input)
             # what .expand() maps is resolved by Airflow whether or not the operator templates it
-            return self.call_partial_operator(owner, merged, frozenset(kwargs), expand_input)
+            return self.call_partial_operator(owner, merged, frozenset(kwargs), expand_input, node)
         if isinstance(owner, ClassVal) and name == "partial":
-            return PartialVal(owner, node, kwargs)
+            return PartialVal(owner, node, kwargs, self.entry_stack[0] if self.entry_stack else None)
         if isinstance(owner, ImportedVal) and name == "partial":
-            return PartialVal(owner, node, kwargs)
+            return PartialVal(owner, node, kwargs, self.entry_stack[0] if self.entry_stack else None)
         if isinstance(owner, TaskGroupFuncVal):
             if name == "override":
                 options = dict(owner.options)
@@ -1175,18 +1182,23 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         return ConstVal(None)
 
     def call_partial_operator(self, partial: PartialVal, kwargs: Dict[str, Any], mapped: FrozenSet[str],
-                              expand_input: Any) -> Any:
+                              expand_input: Any, call: Optional[cst.CSTNode] = None) -> Any:
         """``Op.partial(...).expand(...)``: ``mapped`` names the expanded arguments,
-        ``expand_input`` is what ``.expand_kwargs()`` was given."""
+        ``expand_input`` is what ``.expand_kwargs()`` was given (``call``: the
+        ``.expand()`` call, where the linted file makes a partial of another module a task)."""
         target = partial.target
         if isinstance(target, ClassVal):
-            return self.create_classic_task(target.name, partial.call, [], kwargs, local_class=target, mapped=True,
+            made = self.create_classic_task(target.name, partial.call, [], kwargs, local_class=target, mapped=True,
                                             resolved=mapped, expand_input=expand_input)
-        if isinstance(target, ImportedVal):
+        elif isinstance(target, ImportedVal):
             name = target.qualified.rsplit(".", 1)[-1]
-            return self.create_classic_task(name, partial.call, [], kwargs, qualified=target.qualified, mapped=True,
+            made = self.create_classic_task(name, partial.call, [], kwargs, qualified=target.qualified, mapped=True,
                                             resolved=mapped, expand_input=expand_input)
-        return UNKNOWN
+        else:
+            return UNKNOWN
+        if isinstance(made, TaskRef) and made.task.entry is None:
+            made.task.entry = partial.entry or (call if partial.entry is None and not self.entry_stack else None)
+        return made
 
     def inline(self, function: FunctionVal, args: List[Any], kwargs: Dict[str, Any],
                call: Optional[cst.CSTNode] = None) -> Any:

@@ -79,6 +79,9 @@ class CallableSummary:
     params: Set[str] = field(default_factory=set)
     # the first call of each name of ``called_names``: where the body calls it
     call_sites: Dict[str, cst.Call] = field(default_factory=dict)
+    # locals changed in place (``ids[c] = v``, ``ids.update(...)``): what a single
+    # assignment gave them is not all they hold
+    mutated_names: Set[str] = field(default_factory=set)
 
 
 def _is_static_form(receiver: cst.BaseExpression) -> bool:
@@ -162,6 +165,8 @@ class _BodyScanner:
         elif kind is cst.Assign:
             assign = cast(cst.Assign, node)
             for target in assign.targets:
+                if type(target.target) is cst.Subscript and type(target.target.value) is cst.Name:
+                    self.summary.mutated_names.add(target.target.value.value)
                 if type(target.target) is cst.Name:
                     name = target.target.value
                     self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
@@ -172,8 +177,11 @@ class _BodyScanner:
                     for name in _names_in(target.target):
                         self.assign_counts[name] = 2
         elif kind is cst.AugAssign or kind is cst.AnnAssign:
-            for name in _names_in(cast("Union[cst.AugAssign, cst.AnnAssign]", node).target):
+            changed = cast("Union[cst.AugAssign, cst.AnnAssign]", node).target
+            for name in _names_in(changed):
                 self.assign_counts[name] = 2
+            if type(changed) is cst.Subscript and type(changed.value) is cst.Name:
+                self.summary.mutated_names.add(changed.value.value)
         elif kind is cst.For or kind is cst.CompFor:
             for name in _names_in(cast("Union[cst.For, cst.CompFor]", node).target):
                 self.assign_counts[name] = 2
@@ -189,6 +197,8 @@ class _BodyScanner:
 
     def visit_call(self, node: cst.Call) -> None:
         func = node.func
+        if type(func) is cst.Attribute and func.attr.value in _MUTATORS and type(func.value) is cst.Name:
+            self.summary.mutated_names.add(func.value.value)
         if isinstance(func, cst.Attribute) and func.attr.value in ("xcom_pull", "xcom_push"):
             static = _is_static_form(func.value)
             positional, keywords, star = _split_args(node, static)
@@ -215,6 +225,10 @@ class _BodyScanner:
             if _reaches_context(arg.value, self.context_names):
                 self.summary.context_callees.add(dotted_name(func))
 
+
+# methods that change a dict or list in place
+_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
+                       "__setitem__", "__delitem__"})
 
 # the node types ``_BodyScanner.visit`` reads (most of a body is names and literals)
 _VISITED = frozenset({cst.Call, cst.Return, cst.Yield, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For,

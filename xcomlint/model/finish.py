@@ -148,10 +148,11 @@ class Finisher:
             return UNRESOLVED
         context, position = foreign
         entry = self.entry_override or (entry_node(self.entry_task) if self.entry_task is not None else None)
-        entry_span = self.span(Loc(entry)) if entry is not None else UNRESOLVED
+        # the entry is a node of the linted file, whose position was resolved with it
+        # (else the record has no place there: it is reported only in its module)
+        at = self.positions.get(id(entry)) if entry is not None else None
         return replace(_span(position, loc), path=context.path,
-                       entry=replace(entry_span, path=self.path)
-                       if entry_span.resolved and entry_span.path is None else None)
+                       entry=replace(_span(at, Loc(entry)), path=self.path) if at is not None and entry is not None else None)
 
     def finishing(self, task: Optional[Any], entry: Optional[cst.CSTNode] = None) -> None:
         """The records that follow are ``task``'s (see ``entry_task``); ``entry``:

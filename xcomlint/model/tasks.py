@@ -362,7 +362,8 @@ class TaskBuilding:
         for current in functions:
             summary = self.summary(current)
             for site in summary.pulls:
-                self.attached_pull_calls.add(id(site.call))
+                if not self.is_foreign(current.scope):  # those the linted file's text spells
+                    self.attached_pull_calls.add(id(site.call))
                 task.pending_pulls.append(
                     PendingPull(task, "xcom_pull", Loc(site.call), site=site, function=current, summary=summary,
                                 entry=entries.get(id(current.node)))
@@ -485,6 +486,8 @@ def unique_task_id(dag: DagState, group: Optional[GroupState], core: str) -> str
 def literal_dict_keys(expr: Optional[cst.BaseExpression], function: FunctionVal, builder: "TaskBuilding") -> Optional[List[str]]:
     """The keys of a returned dict literal, when all are literal strings."""
     summary = builder.summary(function)
+    if isinstance(expr, cst.Name) and expr.value in summary.mutated_names:
+        return None  # ``ids = {}`` then ``ids[c] = ...``: keys made at runtime
     if isinstance(expr, cst.Name) and expr.value in summary.single_assignments:
         expr = summary.single_assignments[expr.value]
     if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict":

@@ -273,6 +273,8 @@ class PartialVal:
     target: Any
     call: cst.Call
     kwargs: Dict[str, Any]
+    # the node of the linted file that ran the project's code making the partial
+    entry: Optional[cst.CSTNode] = None
 
 
 @dataclass(eq=False)

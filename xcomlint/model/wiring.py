@@ -51,6 +51,7 @@ class Wiring:
     # of each template pull read in them
     template_nodes: Set[int]
     template_pull_places: Set[Tuple[int, Optional[int]]]
+    foreign_strings: Set[int]
 
     if TYPE_CHECKING:
         def node_of(self, value: Any) -> Optional[cst.CSTNode]: ...
@@ -160,7 +161,8 @@ class Wiring:
                 # written in a literal: the text of a formatted XComArg is XCL109's finding
                 if call.method == "xcom_pull" and found is not None and type(found[1]) in _LITERALS:
                     self.template_nodes.add(id(found[1]))  # XCL110's, not a template of unknown use
-                    self.template_pull_places.add((id(found[1]), found[0].raw_offset))
+                    if id(found[1]) not in self.foreign_strings:
+                        self.template_pull_places.add((id(found[1]), found[0].raw_offset))
                     task.untemplated.append(PendingUntemplated(task, argument, found[0], found[1], fields))
         elif isinstance(value, ListVal):
             for item in value.items:
@@ -180,7 +182,8 @@ class Wiring:
                 key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
                 self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
                 continue
-            if type(string_node) in _LITERALS:  # not the text of a formatted XComArg, which the source lacks
+            if type(string_node) in _LITERALS and id(string_node) not in self.foreign_strings:
+                # a literal of the linted file (not the text of a formatted XComArg, which the source lacks)
                 self.template_pull_places.add((id(string_node), loc.raw_offset))
             task.pending_pulls.append(template_pull(task, value, pull, loc, string_node))
 

@@ -85,9 +85,13 @@ def importers_of(targets: Sequence[str], project: Project, skipped: Set[str]) ->
     wanted = {os.path.abspath(t) for t in targets}
     if project.root is None or not wanted:
         return []
+    skipped_abs = {os.path.abspath(s) for s in skipped}
+    files = project.module_files()
+    if all(path in skipped_abs for path in files):
+        return []  # the whole project is linted (a CI run): no file is left to be context
     texts: Dict[str, str] = {}
     imported_by: Dict[str, Set[str]] = {}
-    for path in project.module_files():
+    for path in files:
         try:
             with open(path, "rb") as handle:
                 text = handle.read().decode("utf-8", "replace")
@@ -104,5 +108,4 @@ def importers_of(targets: Sequence[str], project: Project, skipped: Set[str]) ->
             if importer not in found and importer not in wanted:
                 found.add(importer)
                 todo.append(importer)
-    skipped_abs = {os.path.abspath(s) for s in skipped}
     return sorted(p for p in found if p not in skipped_abs and "airflow" in texts.get(p, "").lower())

@@ -41,7 +41,7 @@ def place_findings(findings: Iterable[Finding], linted: Set[str], noqa_of: NoqaO
             placed.append((finding, False))
             continue
         shown = linted_as.get(os.path.abspath(finding.path))
-        finding = moved_to_entry(finding) if shown is None else replace(finding, path=shown, entry=None)
+        finding = moved_to_entry(finding) if shown is None else replace(kept_with_its_dag(finding), path=shown)
         table = noqa_of(finding.path)
         lines = (finding.line,) + finding.noqa_lines
         if table is not None:
@@ -68,6 +68,17 @@ def place_findings(findings: Iterable[Finding], linted: Set[str], noqa_of: NoqaO
 
 def _place(finding: Finding) -> Tuple[str, int, int, str]:
     return (finding.path, finding.line, finding.column, finding.code)
+
+
+def kept_with_its_dag(finding: Finding) -> Finding:
+    """The finding at the other module's code, saying which DAG and which line of
+    its DAG file run it there: the same helper may be right in another DAG."""
+    assert finding.entry is not None
+    path, line = finding.entry[0], finding.entry[1]
+    named = finding.dag_id is None or f"DAG '{finding.dag_id}'" in finding.message
+    context = ", ".join(part for part in ("" if named else f"in DAG '{finding.dag_id}'",
+                                          f"through {path}:{line}" if path else "") if part)
+    return replace(finding, message=f"{finding.message} ({context})" if context else finding.message, entry=None)
 
 
 def moved_to_entry(finding: Finding) -> Finding:

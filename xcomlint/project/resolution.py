@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from .modules import ParsedModule, parse_module_file
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 # top-level names that are never a project module, whatever folders exist:
 # a checkout of Airflow's own repository or an ``airflow/`` folder of config
@@ -144,6 +147,15 @@ class Project:
         parsed = parse_module_file(path)
         self._parsed[path] = (stamp, parsed)
         return parsed
+
+    def known_tree(self, path: str, source: str) -> Optional["cst.Module"]:
+        """The tree of ``path`` when a DAG file already followed an import into
+        it and its text is still ``source``: linting the module itself then
+        parses nothing again."""
+        known = self._parsed.get(os.path.abspath(path))
+        if known is None or known[1] is None or known[1].source != source:
+            return None
+        return known[1].tree
 
     def digest(self, path: str) -> str:
         """The digest of a module's bytes (``""`` when it cannot be read), as a

@@ -32,7 +32,8 @@ def pull_without_task_ids(model: FileModel, context: RuleContext) -> Iterator[Re
         key = pull.effective_key
         key_text = f"key '{key}'" if isinstance(key, str) else "the key"
         consumer = pull.consumer if isinstance(pull.consumer, str) else None
-        shared = len(consumers[pull.span]) > 1
+        # a helper of another module: other tasks, in other DAG files, may run it too
+        shared = len(consumers[pull.span]) > 1 or pull.span.path is not None
         if context.airflow_version >= 3:
             if dag is not None and consumer is not None and _reads_own_push(dag, pull, consumer, key):
                 continue  # reads back its own push: what Airflow 3 does here
