@@ -86,6 +86,7 @@ REPOSITORIES: Tuple[str, ...] = (
     "ministryofjustice/cica-review-case-documents-airflow",
     "mmingalov/kc-airflow",
     "navikt/team_familie_airflow_dags",
+    "nazzang49/ptbwa-airflow-dags",  # unseen until its project operators showed XCL110's blind spot
     "nds-cprm/airflow-dags-p3m",
     "oss-know/airflow-jobs",
     "podaac/airflow-dags",
@@ -123,7 +124,6 @@ UNSEEN_REPOSITORIES: Tuple[str, ...] = (
     "kyoungbin620/airflow_dags",
     "microbiomeDB/mbio_airflow_dags",
     "mitgate/eng-fc-cfg-airflow-dags-panda",
-    "nazzang49/ptbwa-airflow-dags",
     "ram-from-tvl/airflow-dags",
     "seblum/mlops-airflow-DAGs",
     "semio/gapminder-airflow-dags",

@@ -909,3 +909,47 @@ def test_a_returned_dict_filled_at_runtime_has_keys_nobody_knows(tmp_path: Path)
     local = build_file_model("local.py", textwrap.dedent(helper) + dag_file.replace(
         "from include.conns import extract_conn_id\n", ""))
     assert not task(only_dag(local, "conns"), "extracts_conn_id").pushes_known
+
+
+def test_an_argument_an_operator_keeps_in_a_template_field_is_rendered(tmp_path: Path) -> None:
+    """A project operator whose ``__init__`` folds arguments into a template field
+    (``self.json["notebook_task"] = notebook_task``, as Databricks-style operators
+    do): a template in such an argument is rendered; one in an argument kept
+    elsewhere is not (XCL110's records)."""
+    model = build(tmp_path, {
+        "plugins/operators/report.py": """\
+            from airflow.models.baseoperator import BaseOperator
+
+
+            class ReportOperator(BaseOperator):
+                template_fields = ("json", "sql")
+
+                def __init__(self, *, json=None, notebook_task=None, extra=None, query=None, table=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.json = json or {}
+                    if notebook_task is not None:
+                        self.json["notebook_task"] = notebook_task
+                    self.json.update(extra or {})
+                    self.sql = query
+                    self.table = table
+
+                def execute(self, context):
+                    return None
+            """,
+        "dags/report.py": HEADER + textwrap.dedent("""\
+            from operators.report import ReportOperator
+
+            with DAG(dag_id="report", start_date=datetime(2024, 1, 1), schedule=None):
+                first = PythonOperator(task_id="first", python_callable=lambda: "x")
+                first >> ReportOperator(
+                    task_id="report",
+                    notebook_task={"path": "{{ ti.xcom_pull(task_ids='first') }}"},
+                    extra={"when": "{{ ti.xcom_pull(task_ids='first') }}"},
+                    query="SELECT '{{ ti.xcom_pull(task_ids='first') }}'",
+                    table="{{ ti.xcom_pull(task_ids='first') }}",
+                )
+            """),
+    }, "dags/report.py")
+    dag = only_dag(model, "report")
+    assert [found.argument for found in dag.untemplated_pulls] == ["table"]
+    assert sorted(p.via for p in pulls_of(dag, "report")) == ["template"] * 3

@@ -352,3 +352,33 @@ def test_an_id_with_unknown_parts_is_checked_by_its_known_ones() -> None:
 def test_an_id_with_unknown_parts_is_not_judged_beside_tasks_of_unknown_id() -> None:
     source = SHARED_CALLABLE.replace('TABLES = ["orders", "users"]', "from config import TABLES")
     assert lint(source, select=["XCL103"]) == []
+
+
+def test_keyword_arguments_a_factory_gathers_give_its_task_ids() -> None:
+    """``def make(**kwargs)`` reading ``kwargs.get("task_id", default)``: the
+    keyword arguments the call passed, else the default; a dict changed in a way
+    not followed (``.update``) knows no key any more."""
+    model = model_of("""\
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG
+
+
+    def make(table, **kwargs):
+        load_id = kwargs.get("load_id", f"load_{table}")
+        check_id = kwargs.get("check_id", "check")
+        settings = {"report_id": "report"}
+        settings["report_id"] = "summary"
+        opened = {"late_id": "late"}
+        opened.update(kwargs)
+        PythonOperator(task_id=load_id, python_callable=print)
+        PythonOperator(task_id=check_id, python_callable=print)
+        PythonOperator(task_id=settings.get("report_id", "never"), python_callable=print)
+        PythonOperator(task_id=opened.get("late_id"), python_callable=print)
+
+
+    with DAG(dag_id="factory", schedule=None):
+        make("orders", check_id="verify")
+    """)
+    [dag] = model.dags
+    assert sorted(t.task_id for t in dag.tasks if isinstance(t.task_id, str)) == ["load_orders", "summary", "verify"]
+    assert [u.pattern for u in dag.unknown_ids] == [".*"]  # opened.get("late_id"): unknown after .update

@@ -485,6 +485,13 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
             for index, element in enumerate(elements):
                 item = items[index] if items is not None and len(items) == len(elements) else UNKNOWN
                 self.assign(element, item, scope)
+        elif isinstance(target, cst.Subscript):
+            # ``settings["task_id"] = ...``: the dict holds it from now on
+            owner = self.evaluate(target.value, scope)
+            if isinstance(owner, DictVal):
+                index = target.slice[0].slice if len(target.slice) == 1 else None
+                key = self.evaluate(index.value, scope) if isinstance(index, cst.Index) else UNKNOWN
+                owner.items.append((key, value) if isinstance(key, StrVal) and key.known else (UNKNOWN, UNKNOWN))
         elif isinstance(target, cst.Attribute):
             # ``op.bash_command = xcomarg`` wires the XComArg like an __init__ argument
             owner = self.evaluate(target.value, scope)
@@ -835,7 +842,8 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
             return found if found is not None else BoundMethod(base, attr)
         if isinstance(base, (TaskFlowVal, PartialVal)):
             return BoundMethod(base, attr)
-        if isinstance(base, (TaskRef, XComArgRef, CombinedXComArg, GroupRef, ListVal, StrVal, TaskGroupFuncVal, DagRef)):
+        if isinstance(base, (TaskRef, XComArgRef, CombinedXComArg, GroupRef, ListVal, DictVal, StrVal, TaskGroupFuncVal,
+                             DagRef)):
             return BoundMethod(base, attr)
         if isinstance(base, DagFuncVal):
             return BoundMethod(base, attr)
@@ -1115,6 +1123,11 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
                     # each mapped group gets one of its dicts: every parameter is read from it
                     kwargs = {name: expand_input for name in self.summary(owner.function).params}
                 return self.call_task_group(owner, node, [], kwargs)
+        if isinstance(owner, DictVal):
+            if name == "get" and args and len(args) <= 2:
+                return dict_get(owner, args[0], args[1] if len(args) == 2 else ConstVal(None))
+            if name in ("update", "setdefault", "pop", "popitem", "clear", "__setitem__"):
+                owner.items.append((UNKNOWN, UNKNOWN))  # changed in a way not followed: keys unknown
         if isinstance(owner, ListVal):
             if name == "append" and args:
                 owner.items.append(args[0])
@@ -1251,7 +1264,11 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         if isinstance(node.params.star_arg, cst.Param):
             scope.bind(node.params.star_arg.name.value, UNKNOWN)
         if isinstance(node.params.star_kwarg, cst.Param):
-            scope.bind(node.params.star_kwarg.name.value, UNKNOWN)
+            # ``**kwargs``: the keyword arguments no parameter took, when all are known
+            named = {p.name.value for p in params} | {p.name.value for p in node.params.kwonly_params}
+            extra = UNKNOWN if "**" in kwargs else DictVal(
+                [(StrVal(key), value) for key, value in kwargs.items() if key not in named])
+            scope.bind(node.params.star_kwarg.name.value, extra)
 
     # --------------------------------------------------------------------- DAGs
     def create_dag(self, node: cst.Call, args: List[Any], kwargs: Dict[str, Any]) -> DagState:
@@ -1352,6 +1369,16 @@ def inherited_template_fields(base: Any) -> Optional[frozenset]:
         info = kb.operator_info(base.qualified)
         return info.template_fields if info is not None else None
     return None
+
+
+def dict_get(mapping: DictVal, key: Any, default: Any) -> Any:
+    """``mapping.get(key, default)``: the value, the default when every key is
+    known and none is ``key``, else unknown."""
+    if not (isinstance(key, StrVal) and key.known):
+        return UNKNOWN
+    if all(isinstance(found, StrVal) and found.known and found.text != key.text for found, _ in mapping.items):
+        return default
+    return mapping.get(key.text)
 
 
 def _expand_input(method: str, args: List[Any]) -> Any:

@@ -17,6 +17,7 @@ from .imports import dotted_name
 from .literals import SUFFIX, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
 from .records import ABSENT, CONTEXT_DAG, HIDDEN_CODE, RETURN_KEY, UNKNOWN
+from .syntax import walk
 from .values import (
     ClassVal,
     ConstVal,
@@ -224,7 +225,8 @@ class TaskBuilding:
     def templated_fields(self, task: TaskState, info: Optional[kb.OperatorInfo] = None, local_class: Optional[ClassVal] = None) -> Optional[frozenset]:
         """The argument names Airflow renders and resolves; None means "any"."""
         if local_class is not None:
-            return local_class.template_fields
+            fields = local_class.template_fields
+            return fields | arguments_kept_in(local_class, fields) if fields is not None else None
         return info.template_fields if info is not None else None
 
     def create_taskflow_task(self, taskflow: TaskFlowVal, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any],
@@ -455,6 +457,44 @@ class TaskBuilding:
             if isinstance(base, ClassVal) and depth < 8 and self.is_operator_class(base, depth + 1):
                 return True
         return False
+
+
+def arguments_kept_in(cls: ClassVal, fields: frozenset) -> frozenset:
+    """The parameters of the class's ``__init__`` (its own, or a base's of the
+    project) that it keeps in a template field: ``self.json["notebook_task"] =
+    notebook_task``, ``self.sql = query``, ``self.json.update(extra)``. Airflow
+    renders the field, so a template in such an argument is rendered too."""
+    from .instances import find_method
+
+    found = find_method(cls, "__init__")
+    if found is None:
+        return frozenset()
+    init = found[1]
+    params = {p.name.value for p in list(init.params.posonly_params) + list(init.params.params)
+              + list(init.params.kwonly_params)}
+    kept: set = set()
+    for node in walk(init.body):
+        values: List[cst.CSTNode] = []
+        if isinstance(node, cst.Assign) and any(_field_of_self(t.target) in fields for t in node.targets):
+            values.append(node.value)
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)) and _field_of_self(node.target) in fields:
+            if node.value is not None:
+                values.append(node.value)
+        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+              and _field_of_self(node.func.value) in fields):
+            values.extend(arg.value for arg in node.args)  # self.json.update(extra)
+        for value in values:
+            kept.update(n.value for n in walk(value) if isinstance(n, cst.Name) and n.value in params)
+    return frozenset(kept)
+
+
+def _field_of_self(target: cst.BaseExpression) -> Optional[str]:
+    """``F`` for ``self.F``, ``self.F[...]`` (any depth), else None."""
+    while isinstance(target, cst.Subscript):
+        target = target.value
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        return target.attr.value
+    return None
 
 
 def imported_execute(cls: ClassVal, depth: int = 0) -> Optional[kb.OperatorInfo]:

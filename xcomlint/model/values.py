@@ -181,8 +181,12 @@ class DictVal:
     items: List[Tuple[Any, Any]]
 
     def get(self, key: str) -> Any:
-        for k, v in self.items:
-            if isinstance(k, StrVal) and k.known and k.text == key:
+        """``mapping[key]``: the last value given the key, unless a key not known
+        was given after it (it may be the same)."""
+        for k, v in reversed(self.items):
+            if not (isinstance(k, StrVal) and k.known):
+                return UNKNOWN
+            if k.text == key:
                 return v
         return UNKNOWN
 

@@ -67,7 +67,9 @@ def _broken_readers(models: Sequence[FileModel], airflow_version: int) -> Dict[T
                 if not isinstance(key, str) or pull.has_star_args:
                     continue
                 if pull.task_ids in (ABSENT, None):
-                    if airflow_version >= 3:  # it meant some other task that pushes the key
+                    # XCL101's finding (not a deliberate read of the task's own value)
+                    own = isinstance(pull.consumer, str) and key in pushed.get(pull.consumer, ())
+                    if airflow_version >= 3 and pull.include_prior_dates is not True and not own:
                         for task_id, keys in pushed.items():
                             if key in keys:
                                 broken.setdefault((dag.dag_id, task_id), set()).add(key)
