@@ -22,6 +22,17 @@ a noisy neighbour slows all of them alike; the table shows medians.
 ``--no-cache``) to show whether peak memory grows with the number of files.
 The three xcomlint outputs are compared: a table is printed only if cold,
 parallel and warm runs report the same findings.
+
+``--repository DIR`` measures a whole repository as its team runs xcomlint
+on it, from its root (a copy of it, in a temporary directory), with the
+project's own modules followed:
+
+- whole tree cold ``--jobs 2``: CI on a fresh machine;
+- one DAG file alone, ``--no-cache``: pre-commit passing one changed DAG
+  file (the DAG file that reads the most project modules);
+- warm after one change: the whole tree again with the cache, after the
+  project module most DAG files import was edited (a comment appended), so
+  exactly the DAG files that read it are linted again.
 """
 
 from __future__ import annotations
@@ -143,6 +154,82 @@ def scaling(corpus: str, copies: int, work: Path) -> Dict[int, Sample]:
     return results
 
 
+def repository_files(root: Path) -> List[Path]:
+    return sorted(p for p in root.rglob("*.py") if ".git" not in p.parts)
+
+
+def most_dependent_dag_file(root: Path) -> Optional[Path]:
+    """The DAG file whose model reads the most project modules, and the module
+    the most DAG files read (what a one-file run and a one-change run edit)."""
+    sys.path.insert(0, str(REPOSITORY))
+    from xcomlint.model import build_file_model
+    from xcomlint.project import project_for
+    from xcomlint.settings import Settings
+
+    project = project_for(Settings(), [str(root)])
+    best: Optional[Path] = None
+    most = 0
+    for path in repository_files(root):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "airflow" not in text.lower() or "dag" not in text.lower():
+            continue
+        try:
+            model = build_file_model(str(path), text, project=project)
+        except Exception:
+            continue
+        if model.real_dags and len(model.dependencies) > most:
+            best, most = path, len(model.dependencies)
+    return best
+
+
+def most_read_module(root: Path) -> Optional[Path]:
+    sys.path.insert(0, str(REPOSITORY))
+    from xcomlint.project import project_for
+    from xcomlint.project.importers import imported_files
+    from xcomlint.settings import Settings
+
+    project = project_for(Settings(), [str(root)])
+    counts: Dict[str, int] = {}
+    for path in repository_files(root):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "airflow" in text.lower():
+            for imported in imported_files(text, str(path), project):
+                counts[imported] = counts.get(imported, 0) + 1
+    return Path(max(counts, key=lambda k: counts[k])) if counts else None
+
+
+def measure_repository(source: Path, repeat: int, work: Path) -> Dict[str, Sample]:
+    root = work / "repository"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns(".git"))
+    if not (root / "pyproject.toml").exists():
+        (root / ".git").mkdir()  # the checkout's root, as its .git folder marks it
+    dag_file = most_dependent_dag_file(root)
+    module = most_read_module(root)
+    if dag_file is None or module is None:
+        raise SystemExit(f"{source}: no DAG file reads a module of the project")
+    print(f"one file: {dag_file.relative_to(root)}; one change: {module.relative_to(root)}", file=sys.stderr)
+    env = dict(os.environ)
+    env.pop("XCOMLINT_CACHE_DIR", None)
+    warm_up(str(root), env, work)
+    original = module.read_bytes()
+    samples: Dict[str, List[Sample]] = {name: [] for name in ("floor", "whole tree cold -j2", "one DAG file --no-cache",
+                                                              "warm after one change -j2")}
+    for index in range(repeat):
+        print(f"repetition {index + 1}/{repeat}", file=sys.stderr)
+        samples["floor"].append(run_measured([sys.executable, "-c", FLOOR, str(root)], env, str(root)))
+        cache = work / f"cache-{index}"
+        shutil.rmtree(cache, ignore_errors=True)
+        run_env = dict(env, XCOMLINT_CACHE_DIR=str(cache))
+        samples["whole tree cold -j2"].append(run_measured(xcomlint(".", "--jobs", "2"), run_env, str(root)))
+        samples["one DAG file --no-cache"].append(
+            run_measured(xcomlint(str(dag_file.relative_to(root)), "--no-cache"), env, str(root)))
+        module.write_bytes(original + f"\n# edit {index}\n".encode())
+        samples["warm after one change -j2"].append(run_measured(xcomlint(".", "--jobs", "2"), run_env, str(root)))
+        module.write_bytes(original)
+        shutil.rmtree(cache, ignore_errors=True)
+    return {name: median_sample(runs) for name, runs in samples.items()}
+
+
 def table(results: Dict[str, Sample], files: int) -> str:
     floor = results["floor"]
     lines = [
@@ -167,9 +254,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per configuration (default: 3)")
     parser.add_argument("--scaling", type=int, default=0, metavar="K",
                         help="also measure peak memory on K copies of the corpus")
+    parser.add_argument("--repository", type=Path,
+                        help="measure a whole repository instead (see the module's documentation)")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="xcomlint-bench-") as temporary:
         work = Path(temporary)
+        if options.repository is not None:
+            found = measure_repository(options.repository.resolve(), options.repeat, work)
+            count = len(repository_files(work / "repository"))
+            print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {options.repeat}\n")
+            print(table(found, count))
+            return 0
         corpus = options.corpus
         if corpus is None:
             corpus = str(work / "corpus")

@@ -489,8 +489,8 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
             # ``settings["task_id"] = ...``: the dict holds it from now on
             owner = self.evaluate(target.value, scope)
             if isinstance(owner, DictVal):
-                index = target.slice[0].slice if len(target.slice) == 1 else None
-                key = self.evaluate(index.value, scope) if isinstance(index, cst.Index) else UNKNOWN
+                part = target.slice[0].slice if len(target.slice) == 1 else None
+                key = self.evaluate(part.value, scope) if isinstance(part, cst.Index) else UNKNOWN
                 owner.items.append((key, value) if isinstance(key, StrVal) and key.known else (UNKNOWN, UNKNOWN))
         elif isinstance(target, cst.Attribute):
             # ``op.bash_command = xcomarg`` wires the XComArg like an __init__ argument
