@@ -953,3 +953,43 @@ def test_an_argument_an_operator_keeps_in_a_template_field_is_rendered(tmp_path:
     dag = only_dag(model, "report")
     assert [found.argument for found in dag.untemplated_pulls] == ["table"]
     assert sorted(p.via for p in pulls_of(dag, "report")) == ["template"] * 3
+
+
+def test_an_operator_pulls_what_its_task_was_told_to(tmp_path: Path) -> None:
+    """A project operator whose ``__init__`` keeps the task id and key to pull
+    (``self.upload_task_id = upload_task_id``) and whose ``execute`` (through a
+    method of its own) pulls them: each task's pull names what its arguments said."""
+    model = build(tmp_path, {
+        "plugins/ops/load.py": """\
+            from airflow.models.baseoperator import BaseOperator
+
+
+            class LoadOperator(BaseOperator):
+                def __init__(self, upload_task_id, key="path", **kwargs):
+                    super().__init__(**kwargs)
+                    self.upload_task_id = upload_task_id
+                    self.key = key
+
+                def execute(self, context):
+                    return self.read(context)
+
+                def read(self, context):
+                    return context["ti"].xcom_pull(task_ids=self.upload_task_id, key=self.key)
+            """,
+        "dags/load.py": HEADER + textwrap.dedent("""\
+            from ops.load import LoadOperator
+
+
+            def upload(ti):
+                ti.xcom_push(key="path", value="s3://bucket/file")
+
+
+            with DAG(dag_id="load", start_date=datetime(2024, 1, 1), schedule=None):
+                first = PythonOperator(task_id="upload", python_callable=upload)
+                first >> LoadOperator(task_id="load_a", upload_task_id="upload")
+                first >> LoadOperator(task_id="load_b", upload_task_id="uplaod", key="pth")
+            """),
+    }, "dags/load.py")
+    dag = only_dag(model, "load")
+    assert [(p.task_ids, p.key) for p in pulls_of(dag, "load_a")] == [("upload", "path")]
+    assert [(p.task_ids, p.key) for p in pulls_of(dag, "load_b")] == [("uplaod", "pth")]

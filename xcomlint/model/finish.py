@@ -63,7 +63,7 @@ class Finisher:
         self.builder = builder
         self.source = source
         self._line_starts: Optional[List[int]] = None
-        self.local_scopes: Dict[Tuple[int, int], Scope] = {}
+        self.local_scopes: Dict[Tuple[int, int, int], Scope] = {}
         self.values = ValueAnalyzer(builder)
         self.blocks: Dict[int, int] = {}
         # positions in the project modules the builder followed, and their sources
@@ -80,7 +80,7 @@ class Finisher:
         """The names a callable's body sees: its literal locals over its closure."""
         if function is None or summary is None:
             return self.builder.module_scope
-        key = (id(function.node), id(function.scope))
+        key = (id(function.node), id(function.scope), id(function.self_value))
         if key in self.local_scopes:
             return self.local_scopes[key]
         scope = self.local_scopes[key] = self.builder.callable_scope(function, summary)

@@ -69,6 +69,7 @@ class Instances:
 
     if TYPE_CHECKING:
         used_functions: set
+        pure: bool
 
         def inline(self, function: FunctionVal, args: List[Any], kwargs: Dict[str, Any],
                    call: Optional[cst.CSTNode] = None) -> Any: ...
@@ -107,6 +108,21 @@ class Instances:
         if found is None:
             return None
         return self.run_method(instance, found, node, args, kwargs)
+
+    def operator_object(self, cls: ClassVal, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any]) -> Any:
+        """The object a custom operator's ``__init__`` makes of a task's arguments,
+        as its ``execute`` sees it (``self.upload_task_id``): its ``__init__`` run
+        without effects; None when no class of the project defines one."""
+        found = find_method(cls, "__init__")
+        if found is None:
+            return None
+        saved, self.pure = self.pure, True
+        try:
+            instance = InstanceVal(cls)
+            self.run_method(instance, found, None, args, kwargs)
+            return instance
+        finally:
+            self.pure = saved
 
     def held_dag(self, instance: InstanceVal) -> Optional[DagRef]:
         """The DAG a wrapper holds, when it holds exactly one: ``with wrapper:``

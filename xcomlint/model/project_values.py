@@ -235,7 +235,8 @@ class ProjectValues:
             if not rest or "." in rest:
                 return None
             found = find_method(function.owner_class, rest)
-            return FunctionVal(found[1], found[0].scope, owner_class=found[0]) if found is not None else None
+            return FunctionVal(found[1], found[0].scope, owner_class=found[0],
+                               self_value=function.self_value) if found is not None else None
         value = function.scope.lookup(head)
         if value is None:
             qualified = self.context_of(function.scope).imports.names.get(head)

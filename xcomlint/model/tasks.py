@@ -83,6 +83,8 @@ class TaskBuilding:
 
         def is_foreign(self, scope: Scope) -> bool: ...
 
+        def operator_object(self, cls: ClassVal, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any]) -> Any: ...
+
     # -------------------------------------------------------------------- tasks
     def place(self, kwargs: Dict[str, Any]) -> Tuple[Optional[DagState], Optional[GroupState]]:
         group_value = kwargs.get("task_group")
@@ -168,7 +170,7 @@ class TaskBuilding:
         if local_class is not None:
             info = imported_execute(local_class)
         if local_class is not None and info is None:
-            self.attach_class(task, local_class, explicit_no_push)
+            self.attach_class(task, local_class, explicit_no_push, self.operator_object(local_class, node, args, kwargs))
         elif info is None or info.pushes == kb.PUSHES_UNKNOWN:
             task.pushes_known = False
             task.opaque_strings = tuple(identifier_strings(kwargs.values()))
@@ -304,6 +306,10 @@ class TaskBuilding:
         scope = Scope(function.scope)
         for name in summary.params | summary.local_names:
             scope.bind(name, UNKNOWN)
+        if function.self_value is not None and isinstance(function.node, cst.FunctionDef):
+            params = list(function.node.params.posonly_params) + list(function.node.params.params)
+            if params:  # ``self``: the object the method runs on
+                scope.bind(params[0].name.value, function.self_value)
         for name, expr in summary.single_assignments.items():
             scope.bind(name, self.pure_evaluate(expr, scope))
         return scope
@@ -427,7 +433,7 @@ class TaskBuilding:
             return any(isinstance(b, ImportedVal) and b.qualified.endswith("TypedDict") for b in local.bases)
         return False
 
-    def attach_class(self, task: TaskState, cls: ClassVal, explicit_no_push: bool) -> None:
+    def attach_class(self, task: TaskState, cls: ClassVal, explicit_no_push: bool, instance: Any = None) -> None:
         """A custom operator defined in the file: its ``execute`` runs as the task."""
         execute = None
         current: Optional[ClassVal] = cls
@@ -440,7 +446,7 @@ class TaskBuilding:
         if execute is None or current is None:
             task.pushes_known = False
             return
-        function = FunctionVal(execute, current.scope, owner_class=current)
+        function = FunctionVal(execute, current.scope, owner_class=current, self_value=instance)
         self.attach_callable(task, function, returns_pushed=not explicit_no_push, multiple_outputs=False)
         task.callable_name = f"{current.name}.execute"
         # a subclass of another operator inherits pushes we cannot see

@@ -247,6 +247,9 @@ class FunctionVal:
     node: Union[cst.FunctionDef, cst.Lambda]
     scope: "Scope"
     owner_class: Optional["ClassVal"] = None
+    # a method run on a known object: what ``self`` is (an operator's ``execute``
+    # sees the attributes its ``__init__`` set from the task's arguments)
+    self_value: Any = None
 
     @property
     def name(self) -> str:
