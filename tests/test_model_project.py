@@ -993,3 +993,30 @@ def test_an_operator_pulls_what_its_task_was_told_to(tmp_path: Path) -> None:
     dag = only_dag(model, "load")
     assert [(p.task_ids, p.key) for p in pulls_of(dag, "load_a")] == [("upload", "path")]
     assert [(p.task_ids, p.key) for p in pulls_of(dag, "load_b")] == [("uplaod", "pth")]
+
+
+def test_a_name_a_module_binds_to_what_cannot_be_followed_may_make_tasks(tmp_path: Path) -> None:
+    """``make = build()`` in a module: calling ``make()`` inside a DAG may add tasks
+    (as a call of code not read may), so a pull of a task not seen is not judged."""
+    model = build(tmp_path, {
+        "include/factories.py": """\
+            from vendor import build
+
+            make = build()
+            """,
+        "dags/made.py": HEADER + textwrap.dedent("""\
+            from include import factories
+            from include.factories import make
+
+
+            def report(ti):
+                return ti.xcom_pull(task_ids="made_elsewhere")
+
+
+            with DAG(dag_id="made", start_date=datetime(2024, 1, 1), schedule=None):
+                make()
+                factories.make()
+                PythonOperator(task_id="report", python_callable=report)
+            """),
+    }, "dags/made.py")
+    assert not only_dag(model, "made").tasks_complete

@@ -829,7 +829,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
             return value if value is not None else UNKNOWN
         if isinstance(base, ModuleVal):
             found = self.attribute_of_module(base, attr)
-            return found if found is not None else ImportedVal(f"{base.ref.name}.{attr}")
+            return found if found is not None and found is not UNKNOWN else ImportedVal(f"{base.ref.name}.{attr}")
         if isinstance(base, ImportedVal):
             if attr == "partial":
                 return BoundMethod(base, attr)

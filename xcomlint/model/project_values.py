@@ -102,7 +102,9 @@ class ProjectValues:
         module when the project has it, else the imported name itself."""
         if self.project is not None:
             found = self.project_value(qualified, self.context_of(scope))
-            if found is not None:
+            # a name the module binds to what cannot be followed (``make = build()``)
+            # stays an imported name: calling it may make tasks, as any code not read may
+            if found is not None and found is not UNKNOWN:
                 return found
         return ImportedVal(qualified)
 
