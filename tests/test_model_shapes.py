@@ -382,3 +382,20 @@ def test_keyword_arguments_a_factory_gathers_give_its_task_ids() -> None:
     [dag] = model.dags
     assert sorted(t.task_id for t in dag.tasks if isinstance(t.task_id, str)) == ["load_orders", "summary", "verify"]
     assert [u.pattern for u in dag.unknown_ids] == [".*"]  # opened.get("late_id"): unknown after .update
+
+
+def test_a_task_group_gives_its_full_id() -> None:
+    """``tg.group_id`` is the group's full id (parent prefixes included), as
+    Airflow's ``TaskGroup.group_id`` is: a task id built from it is known."""
+    model = model_of("""\
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG, TaskGroup
+
+    with DAG(dag_id="groups", schedule=None):
+        with TaskGroup("outer"):
+            with TaskGroup("inner") as inner:
+                PythonOperator(task_id="load", python_callable=print)
+        PythonOperator(task_id=f"after_{inner.group_id}", python_callable=print)
+    """)
+    [dag] = model.dags
+    assert sorted(t.task_id for t in dag.tasks) == ["after_outer.inner", "outer.inner.load"]

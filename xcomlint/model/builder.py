@@ -824,6 +824,10 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
             return TaskRef(base.task)
         if isinstance(base, DagRef) and attr == "tasks":
             return ListVal([TaskRef(t) for t in base.dag.tasks])
+        if isinstance(base, GroupRef) and attr == "group_id":
+            # TaskGroup.group_id: the full id, with the parent groups' prefixes
+            full = base.group.full_id
+            return StrVal(full) if isinstance(full, str) else UNKNOWN
         if isinstance(base, InstanceVal):
             value = self.instance_attribute(base, attr, node)
             return value if value is not None else UNKNOWN
