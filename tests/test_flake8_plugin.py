@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -217,3 +218,24 @@ def test_a_rule_that_raises_is_named_and_the_other_rules_still_report(
     errors = list(checker.run())
     assert [(line, col, text.split()[0]) for line, col, text, _ in errors] == [(LINE, COLUMN - 1, "XCL103")]
     assert "xcomlint: internal error in rule XCL999 on dag.py: RuntimeError: boom" in capsys.readouterr().err
+
+
+def test_a_helper_the_file_runs_is_followed_and_reported_at_the_file(project: Path) -> None:
+    """flake8 lints one file: a bug in a project module it runs stands at the file's
+    line that brings it in, naming the module's line, as ``xcomlint check FILE`` does;
+    an editor's buffer sent on standard input likewise."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "project", project / "app")
+    app = project / "app"
+    result = flake8(app, "--select", "XCL", "dags/etl.py")
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    at = "dags/etl.py:17:45: XCL103 "
+    assert line.startswith(at) and line.endswith("(in include/tasks.py:2:34)")
+    message = line[len(at):]
+    assert xcomlint(app, "--no-cache", "dags/etl.py").stdout.strip() == f"{at}pull-unknown-task: {message}"
+    buffer = (app / "dags" / "etl.py").read_text(encoding="utf-8")
+    piped = flake8(app, "--select", "XCL", "--stdin-display-name", "dags/etl.py", "-", stdin=buffer)
+    assert piped.stdout.splitlines() == [line]
+    editor = subprocess.run([sys.executable, "-m", "xcomlint", "check", "--no-cache", "--stdin-filename", "dags/etl.py",
+                             "-"], cwd=app, input=buffer, capture_output=True, text=True, timeout=300)
+    assert editor.stdout.strip() == f"{at}pull-unknown-task: {message}"

@@ -15,7 +15,7 @@ from .allowlist import AllowListError
 from .cache import CACHE_DIR_ENV, DEFAULT_CACHE_DIR, ResultCache
 from .config import ConfigError
 from .docs import document
-from .engine import RunResult, content_digest, decode_source, default_jobs, lint_paths, lint_source
+from .engine import RunResult, content_digest, decode_source, default_jobs, lint_paths, lint_source, project_of_run
 from .findings import Finding
 from .model.records import FileModel
 from .progress import Progress
@@ -388,7 +388,9 @@ def _lint_stdin(stdin_filename: Optional[str], settings: Settings) -> Tuple[RunR
     buffer cannot tell them what the other files contain."""
     name = stdin_filename or "<stdin>"
     data = sys.stdin.buffer.read()
-    result = lint_source(name, data, settings)
+    # an editor's buffer of a file of a project: its imports are followed as for the file
+    project = project_of_run(settings, [name]) if stdin_filename else None
+    result = lint_source(name, data, settings, project=project)
     result.digest = content_digest(data)
     findings = sorted(result.findings, key=lambda f: f.sort_key)
     text = decode_source(data)

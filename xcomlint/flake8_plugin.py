@@ -102,9 +102,12 @@ class XcomlintChecker:
     def findings(self) -> List[Finding]:
         # the engine (and libcst) is imported on first use, not when flake8 loads its
         # plugins, so that ``flake8 --version`` or ``--help`` stays quick
-        from .engine import lint_source
+        from .engine import lint_source, project_of_run
 
-        result = lint_source(self.filename, "".join(self.lines), self.settings)
+        # the file's own project, as ``xcomlint check`` would follow its imports;
+        # findings in a module it runs stand at its own lines (only it is linted)
+        project = project_of_run(self.settings, [self.filename]) if self.filename not in ("-", "stdin") else None
+        result = lint_source(self.filename, "".join(self.lines), self.settings, project=project)
         for error in result.errors:
             # a rule that raised: say so, and still report what the other rules found
             rule = f" in rule {error.rule}" if error.rule else ""
