@@ -509,3 +509,13 @@ def test_module_files_skip_environments_and_hidden_folders(tmp_path: Path) -> No
     files = [rel(path, tmp_path) for path in Project(str(tmp_path), [str(tmp_path)]).module_files()]
     assert set(files) == {"dags/direct.py", "dags/etl.py", "dags/notes.py", "dags/unrelated.py",
                           "include/other.py", "include/tasks.py", "include/wrappers.py"}
+
+
+def test_project_for_adds_the_config_folder_airflow_puts_on_sys_path(tmp_path: Path) -> None:
+    """``$AIRFLOW_HOME/config`` is on Airflow's ``sys.path`` (airflow_local_settings
+    and what it imports): a module there resolves."""
+    make(tmp_path, {"pyproject.toml": "", "config/settings_keys.py": "", "dags/etl.py": ""})
+    project = project_for(_settings(), [str(tmp_path / "dags/etl.py")])
+    assert project.roots == (str(tmp_path), str(tmp_path / "config"))
+    found = project.find("settings_keys", str(tmp_path / "dags/etl.py"))
+    assert found is not None and found.path == str(tmp_path / "config/settings_keys.py")

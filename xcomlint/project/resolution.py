@@ -10,7 +10,8 @@ make_etl`` all work in the usual layouts. xcomlint looks in the same places:
   whichever of them Airflow's DAGs folder is, the file's imports resolve;
 - the configured ``src`` roots (default ``.`` and ``src`` of the project, as
   ruff has it), ``dags-folder`` and ``plugins-folder``, and the project's
-  ``plugins`` folder (``$AIRFLOW_HOME/plugins``, where Astro projects keep it).
+  ``plugins`` and ``config`` folders (``$AIRFLOW_HOME/plugins``, where Astro
+  projects keep it, and ``$AIRFLOW_HOME/config``).
 
 A module is found as Python's path finder finds it: the first root holding
 ``name.py`` or ``name/__init__.py`` wins; a folder without ``__init__.py`` is
@@ -239,8 +240,9 @@ def project_for(settings: object, paths: Sequence[str]) -> Project:
         if folder:
             roots.append(folder)
     if root is not None:
-        # $AIRFLOW_HOME/plugins is on sys.path in Airflow; Astro projects keep it at the root
-        roots.append(os.path.join(root, "plugins"))
+        # $AIRFLOW_HOME/plugins and $AIRFLOW_HOME/config are on sys.path in Airflow;
+        # Astro projects keep the plugins folder at the root
+        roots.extend([os.path.join(root, "plugins"), os.path.join(root, "config")])
     return Project(root, roots)
 
 
