@@ -207,6 +207,9 @@ def test_a_rule_that_raises_is_named_and_the_other_rules_still_report(
     from xcomlint.rules import registry
     from xcomlint.settings import Settings
 
+    # every rule registered first: a copy of a registry not loaded yet would take the whole
+    # catalog with it when undone, leaving later tests of this process without rules
+    registry.all_rules()
     monkeypatch.setattr(registry, "RULES", dict(registry.RULES))  # the registration below is undone
 
     @registry.rule("XCL999", "broken-rule", "Always raises.", scope=registry.FILE_SCOPE)
