@@ -18,7 +18,8 @@ import pytest
 from xcomlint.cache import content_digest
 from xcomlint.project import Project, project_for
 from xcomlint.project.importers import imported_files, importers_of, imports_project_code
-from xcomlint.project.resolution import ModuleRef, find_root
+from xcomlint.project.resolution import ModuleRef
+from xcomlint.project_root import find_project_root as find_root
 
 
 def make(root: Path, files: Dict[str, str]) -> Path:

@@ -228,8 +228,9 @@ def project_for(settings: object, paths: Sequence[str]) -> Project:
     paths with ``pyproject.toml`` or ``.git``) and the configured roots."""
     root = getattr(settings, "project_root", None)
     if root is None:
-        start = paths[0] if paths else os.getcwd()
-        root = find_root(start)
+        from ..project_root import find_project_root
+
+        root = find_project_root(paths[0] if paths else os.getcwd())
     roots: List[str] = []
     src = getattr(settings, "src", None)
     if src:
@@ -244,17 +245,3 @@ def project_for(settings: object, paths: Sequence[str]) -> Project:
         # Astro projects keep the plugins folder at the root
         roots.extend([os.path.join(root, "plugins"), os.path.join(root, "config")])
     return Project(root, roots)
-
-
-def find_root(start: str) -> Optional[str]:
-    """The nearest folder at or above ``start`` holding ``pyproject.toml`` or ``.git``."""
-    directory = os.path.abspath(start)
-    if not os.path.isdir(directory):
-        directory = os.path.dirname(directory)
-    while True:
-        if os.path.exists(os.path.join(directory, "pyproject.toml")) or os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
