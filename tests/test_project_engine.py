@@ -338,3 +338,17 @@ def test_a_pull_without_task_ids_in_a_helper_names_no_single_task(project: Path)
     assert finding.path == "include/tasks.py"
     assert "of the calling task itself" in finding.message
     assert "'load'" not in finding.message
+
+
+def test_a_finding_of_a_module_with_no_line_in_the_linted_files_is_not_placed_nowhere() -> None:
+    """A record of another module whose code no line of the linted file brings in
+    (``entry`` names no file): reported at the module when it is linted, dropped
+    when it is not, never at an empty path and line 0."""
+    from xcomlint.findings import Finding
+    from xcomlint.project.placement import place_findings
+
+    orphan = Finding("include/tasks.py", 6, 34, 6, 43, "XCL103", "pull-unknown-task", "task 'x' ...", "error",
+                     entry=("", 0, 0, 0, 0))
+    assert place_findings([orphan], {"dags/etl.py"}, lambda path: None) == []
+    [kept] = place_findings([orphan], {"include/tasks.py"}, lambda path: None)
+    assert (kept.path, kept.line, kept.entry) == ("include/tasks.py", 6, None)

@@ -258,8 +258,7 @@ def unchecked_pulls(models: Sequence[FileModel]) -> List[UncheckedPull]:
 
 # A pull in another module of the project (a helper a task of the linted file
 # runs) carries that module in its span: ``span.path``, and ``span.entry``, the
-# span of the linted file that brings the code in (SPEC section 7). Both are
-# read through getattr: models of files that read no other module lack nothing.
+# span of the linted file that brings the code in (SPEC section 7).
 
 
 def _file_key(path: str) -> str:
@@ -267,8 +266,7 @@ def _file_key(path: str) -> str:
 
 
 def _origin(pull: Pull) -> Optional[str]:
-    path = getattr(pull.span, "path", None)
-    return path if isinstance(path, str) else None
+    return pull.span.path
 
 
 def _unchecked(model: FileModel, pull: Pull, cause: Cause, linted: Dict[str, str]) -> UncheckedPull:
@@ -281,7 +279,7 @@ def _unchecked(model: FileModel, pull: Pull, cause: Cause, linted: Dict[str, str
     path = linted.get(_file_key(origin))
     if path is not None:
         return UncheckedPull(path, span.line if span.resolved else None, cause)
-    entry = getattr(span, "entry", None)
+    entry = span.entry
     line = entry.line if entry is not None and entry.resolved else None
     return UncheckedPull(model.path, line, cause)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import io
 import os
 import sys
@@ -502,26 +501,13 @@ def project_of_run(settings: Settings, paths: Sequence[str]) -> Project:
 def _context_files(files: Sequence[str], project: Project, settings: Settings) -> List[str]:
     """The DAG files, not linted themselves, that import a linted file that is
     not a DAG file of its own (pre-commit passing a changed helper)."""
-    from .discovery import is_excluded
     from .project.importers import importers_of
     from .run_settings import display_path
 
     if project.root is None or not files:
         return []
-    found = importers_of(files, project, set(files))
-    patterns = list(settings.exclude)
-    names = [pattern for pattern in patterns if "/" not in pattern]
-    context = []
-    for path in found:
-        shown = display_path(path)
-        # excluded as a walk of the project would exclude it: a path pattern, or a
-        # name pattern matching the file or a folder below the project root
-        folders = os.path.relpath(os.path.dirname(path), project.root).split(os.sep)
-        if shown in files or is_excluded(shown, patterns, folders=True) or any(
-                fnmatch.fnmatchcase(folder, name) for folder in folders for name in names):
-            continue
-        context.append(shown)
-    return context
+    shown = [display_path(path) for path in importers_of(files, project, set(files), settings.exclude)]
+    return [path for path in shown if path not in files]
 
 
 def finish_run(files: List[str], done: List[FileResult], settings: Settings, rules: Sequence[Rule],

@@ -19,7 +19,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, U
 import libcst as cst
 
 from .. import knowledge as kb
-from .callables import CallableSummary
+from .callables import IN_PLACE_METHODS, CallableSummary
 from .imports import ImportTable, dotted_name
 from .instances import Instances, InstanceVal
 from .known_calls import WATCHER, known_call
@@ -42,7 +42,7 @@ from .literals import (
 from .pending import BoundMethod, LabelVal, Star
 from .project_values import ModuleContext, ProjectValues
 from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
-from .syntax import branch_list
+from .syntax import STRING_NODES, branch_list
 from .tasks import TaskBuilding, unique_task_id
 from .text_gate import TextGate
 from .values import (
@@ -95,9 +95,6 @@ _PURE_BUILTINS = frozenset(
      "isinstance", "getattr", "hasattr", "range", "min", "max", "sum", "any", "all", "format", "open",
      "enumerate", "zip", "abs", "round", "type", "iter", "next", "frozenset", "reversed", "id", "hash"}
 )
-
-
-_STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
 class _Budget(Exception):
@@ -690,7 +687,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         # subclasses, so the two agree. The type checker does not narrow through
         # ``kind``: each branch casts ``node`` to the class it checked
         kind = type(node)
-        if kind in _STRING_NODES and scope.context is not self.home and scope.context is not None:
+        if kind in STRING_NODES and self.is_foreign(scope):
             self.foreign_strings.add(id(node))  # a literal of another module (see template_pull_places)
         if kind is cst.SimpleString:
             return simple_string_value(cast(cst.SimpleString, node)) or UNKNOWN
@@ -1130,7 +1127,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         if isinstance(owner, DictVal):
             if name == "get" and args and len(args) <= 2:
                 return dict_get(owner, args[0], args[1] if len(args) == 2 else ConstVal(None))
-            if name in ("update", "setdefault", "pop", "popitem", "clear", "__setitem__"):
+            if name in IN_PLACE_METHODS:
                 owner.items.append((UNKNOWN, UNKNOWN))  # changed in a way not followed: keys unknown
         if isinstance(owner, ListVal):
             if name == "append" and args:

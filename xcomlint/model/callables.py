@@ -197,7 +197,7 @@ class _BodyScanner:
 
     def visit_call(self, node: cst.Call) -> None:
         func = node.func
-        if type(func) is cst.Attribute and func.attr.value in _MUTATORS and type(func.value) is cst.Name:
+        if type(func) is cst.Attribute and func.attr.value in IN_PLACE_METHODS and type(func.value) is cst.Name:
             self.summary.mutated_names.add(func.value.value)
         if isinstance(func, cst.Attribute) and func.attr.value in ("xcom_pull", "xcom_push"):
             static = _is_static_form(func.value)
@@ -227,7 +227,7 @@ class _BodyScanner:
 
 
 # methods that change a dict or list in place
-_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
+IN_PLACE_METHODS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
                        "__setitem__", "__delitem__"})
 
 # the node types ``_BodyScanner.visit`` reads (most of a body is names and literals)

@@ -37,7 +37,7 @@ from .records import (
     UntemplatedPull,
     XComArgMisuse,
 )
-from .syntax import child_list
+from .syntax import STRING_NODES, child_list
 from .value_analysis import ValueAnalyzer
 from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef, TaskState
 
@@ -417,24 +417,23 @@ def loose_pull_sites(module: cst.Module, attached: Set[int]) -> Tuple[List[Tuple
                 static = _is_static_form(func.value)
                 positional, keywords, star = _split_args(call, static)
                 sites.append((PullSite(call, positional, keywords, star, static), function))
-        elif kind in _STRINGS:
+        elif kind in STRING_NODES:
             string = cast(cst.BaseExpression, node)
             if _may_hold_pull(string):
                 strings.append(string)
             if kind is not cst.FormattedString:
                 continue  # a whole literal: its parts are not read again (an f-string's holes are code)
-        elif kind is cst.Expr and type(cast(cst.Expr, node).value) in _STRINGS:
+        elif kind is cst.Expr and type(cast(cst.Expr, node).value) in STRING_NODES:
             continue  # a docstring, or a string standing alone: never rendered
         # a name holds nothing this reads (a third of all nodes): not pushed
         stack.extend((child, function) for child in reversed(child_list(node)) if type(child) is not cst.Name)
     return sites, strings
 
 
-_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
 def _may_hold_pull(node: cst.BaseExpression) -> bool:
-    """For a string literal (one of ``_STRINGS``): whether its text may hold a pull."""
+    """For a string literal (one of ``STRING_NODES``): whether its text may hold a pull."""
     kind = type(node)
     if kind is cst.SimpleString:
         text = cast(cst.SimpleString, node).value

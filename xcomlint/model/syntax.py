@@ -13,6 +13,9 @@ from typing import Dict, Iterator, List, Tuple, Type
 
 import libcst as cst
 
+# the node kinds of a string literal (one part of an f-string is code)
+STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
 _FIELDS: Dict[Type[cst.CSTNode], Tuple[str, ...]] = {}
 # whitespace, comments and punctuation never hold anything the model reads
 _SKIPPED = (cst.BaseParenthesizableWhitespace, cst.Comment, cst.EmptyLine, cst.TrailingWhitespace,

@@ -14,6 +14,7 @@ import libcst as cst
 from .. import knowledge as kb
 from .callables import CallableSummary, summarize_callable
 from .imports import dotted_name
+from .instances import find_method
 from .literals import SUFFIX, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
 from .records import ABSENT, CONTEXT_DAG, HIDDEN_CODE, RETURN_KEY, UNKNOWN
@@ -434,18 +435,12 @@ class TaskBuilding:
         return False
 
     def attach_class(self, task: TaskState, cls: ClassVal, explicit_no_push: bool, instance: Any = None) -> None:
-        """A custom operator defined in the file: its ``execute`` runs as the task."""
-        execute = None
-        current: Optional[ClassVal] = cls
-        depth = 0
-        while current is not None and execute is None and depth < 8:
-            execute = current.method("execute")
-            if execute is None:
-                current = next((b for b in current.bases if isinstance(b, ClassVal)), None)
-            depth += 1
-        if execute is None or current is None:
+        """A custom operator of the file or the project: its ``execute`` runs as the task."""
+        found = find_method(cls, "execute")
+        if found is None:
             task.pushes_known = False
             return
+        current, execute = found
         function = FunctionVal(execute, current.scope, owner_class=current, self_value=instance)
         self.attach_callable(task, function, returns_pushed=not explicit_no_push, multiple_outputs=False)
         task.callable_name = f"{current.name}.execute"
@@ -470,8 +465,6 @@ def arguments_kept_in(cls: ClassVal, fields: frozenset) -> frozenset:
     project) that it keeps in a template field: ``self.json["notebook_task"] =
     notebook_task``, ``self.sql = query``, ``self.json.update(extra)``. Airflow
     renders the field, so a template in such an argument is rendered too."""
-    from .instances import find_method
-
     found = find_method(cls, "__init__")
     if found is None:
         return frozenset()

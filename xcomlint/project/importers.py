@@ -78,15 +78,16 @@ def _refs(match: "re.Match[str]", path: str, project: Project) -> Iterable[Modul
                 yield sub
 
 
-def importers_of(targets: Sequence[str], project: Project, skipped: Set[str]) -> List[str]:
-    """The files of the project, other than ``skipped``, that import one of
-    ``targets`` directly or through other modules, whose text looks like a
-    DAG file's (it says ``airflow``; the others only pass the import on)."""
+def importers_of(targets: Sequence[str], project: Project, skipped: Set[str], exclude: Sequence[str] = ()) -> List[str]:
+    """The files of the project, other than ``skipped`` and those ``exclude``
+    leaves out, that import one of ``targets`` directly or through other
+    modules, whose text looks like a DAG file's (it says ``airflow``; the
+    others only pass the import on)."""
     wanted = {os.path.abspath(t) for t in targets}
     if project.root is None or not wanted:
         return []
     skipped_abs = {os.path.abspath(s) for s in skipped}
-    files = project.module_files()
+    files = project.module_files(exclude)
     if all(path in skipped_abs for path in files):
         return []  # the whole project is linted (a CI run): no file is left to be context
     texts: Dict[str, str] = {}

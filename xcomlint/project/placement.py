@@ -41,6 +41,8 @@ def place_findings(findings: Iterable[Finding], linted: Set[str], noqa_of: NoqaO
             placed.append((finding, False))
             continue
         shown = linted_as.get(os.path.abspath(finding.path))
+        if shown is None and not finding.entry[0]:
+            continue  # its module is not linted, and no line of a linted file brings the code in
         finding = moved_to_entry(finding) if shown is None else replace(kept_with_its_dag(finding), path=shown)
         table = noqa_of(finding.path)
         lines = (finding.line,) + finding.noqa_lines

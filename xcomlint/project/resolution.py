@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
+from ..discovery import SKIPPED_DIRS, is_excluded
 from .modules import ParsedModule, parse_module_file
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 # must not hide the real operators
 _NEVER_PROJECT = frozenset({"airflow", "__future__"})
 # folders a project never imports from (virtual environments, caches, VCS)
-_SKIPPED_DIRS = frozenset({".git", ".hg", ".venv", "venv", "env", ".tox", ".nox", "node_modules", "__pycache__",
-                           "site-packages", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"})
+# folders a project never imports from: those a run never lints, and environments
+_SKIPPED_DIRS = SKIPPED_DIRS | {"env", "site-packages"}
 
 
 @dataclass(frozen=True)
@@ -169,15 +170,18 @@ class Project:
         except OSError:
             return ""
 
-    def module_files(self) -> List[str]:
-        """Every Python file under the project root (for the reverse dependencies
-        of a module linted alone); none without a root."""
+    def module_files(self, exclude: Sequence[str] = ()) -> List[str]:
+        """Every Python file under the project root but for the ``exclude``
+        patterns, matched as a walk of the linted paths matches them (for the
+        reverse dependencies of a module linted alone); none without a root."""
         if self.root is None:
             return []
         found: List[str] = []
         for directory, folders, files in os.walk(self.root):
-            folders[:] = sorted(f for f in folders if f not in _SKIPPED_DIRS and not f.startswith("."))
-            found.extend(os.path.join(directory, f) for f in sorted(files) if f.endswith(".py"))
+            folders[:] = sorted(f for f in folders if f not in _SKIPPED_DIRS and not f.startswith(".")
+                                and not is_excluded(os.path.join(directory, f), exclude))
+            found.extend(path for path in (os.path.join(directory, f) for f in sorted(files) if f.endswith(".py"))
+                         if not is_excluded(path, exclude))
         return found
 
 

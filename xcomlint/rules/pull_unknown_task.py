@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterator, Optional, Set
+from typing import Dict, Iterator, Optional, Set, Tuple
 
 from ..findings import Fix
 from ..model.records import HIDDEN_CODE, UNKNOWN, UNKNOWN_DAGS, Dag, Pull, parts_pattern
@@ -12,6 +12,21 @@ from .fixes import SAFE, UNSAFE, literal_replacement, single_fix
 from .pulls import named_producers, pull_report, reads_this_dag
 from .registry import Report, rule
 from .suggest import closest, grouped_id, one_typo_from, typo_of
+
+
+def missing_producers(dag: Dag, pull: Pull, task_ids: Set[str]) -> Iterator[Tuple[str, Optional[str]]]:
+    """Each id the pull names that XCL103 reports (no task of the DAG has it, and
+    none the model cannot name may), with the full id of the grouped task it may
+    mean. Other rules ask it too: a push only such a pull would read is a
+    consequence of this finding (XCL204)."""
+    if dag.kind == UNKNOWN_DAGS or not reads_this_dag(pull):
+        return
+    for producer in named_producers(pull):
+        if producer in task_ids:
+            continue
+        full = grouped_id(producer, task_ids)
+        if producer_decidable(dag, producer, task_ids, full):
+            yield producer, full
 
 
 @rule("XCL103", "pull-unknown-task", "task_ids names a task that does not exist in the DAG.")
@@ -29,12 +44,7 @@ def pull_unknown_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             if report is not None:
                 yield report
             continue
-        for producer in named_producers(pull):
-            if producer in task_ids:
-                continue
-            full = grouped_id(producer, task_ids)
-            if not producer_decidable(dag, producer, task_ids, full):
-                continue
+        for producer, full in missing_producers(dag, pull, task_ids):
             suggestion = None
             if full is not None:
                 hint = (

@@ -35,7 +35,7 @@ def pull_without_task_ids(model: FileModel, context: RuleContext) -> Iterator[Re
         # a helper of another module: other tasks, in other DAG files, may run it too
         shared = len(consumers[pull.span]) > 1 or pull.span.path is not None
         if context.airflow_version >= 3:
-            if dag is not None and consumer is not None and _reads_own_push(dag, pull, consumer, key):
+            if dag is not None and consumer is not None and reads_own_push(dag, pull, consumer, key):
                 continue  # reads back its own push: what Airflow 3 does here
             who = f"task '{consumer}' itself" if consumer and not shared else "the calling task itself"
             if pull.via == "template":
@@ -88,7 +88,7 @@ def _fix(dag: Optional[Dag], pull: Pull, key: object, context: RuleContext) -> O
     return single_fix(f"Pull from '{candidates[0]}', the one upstream task that pushes '{key}'", UNSAFE, edit)
 
 
-def _reads_own_push(dag: Dag, pull: Pull, consumer: str, key: object) -> bool:
+def reads_own_push(dag: Dag, pull: Pull, consumer: str, key: object) -> bool:
     """On Airflow 3 a bare pull reads the calling task's own XCom, which holds
     a value only if the task pushed it by hand before the pull, while it runs.
     Its return value (and each ``multiple_outputs`` key) is pushed after

@@ -6,6 +6,8 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..model.records import ABSENT, RETURN_KEY, UNKNOWN, Dag, FileModel, Pull, Push
 from .context import RuleContext
+from .pull_unknown_task import missing_producers
+from .pull_without_task_ids import reads_own_push
 from .registry import RUN_SCOPE, Report, RuleOption, rule
 from .suggest import closest
 
@@ -56,7 +58,7 @@ def _broken_readers(models: Sequence[FileModel], airflow_version: int) -> Dict[T
     broken: Dict[Tuple[object, str], Set[str]] = {}
     for model in models:
         for dag in model.dags:
-            task_ids = {t.task_id for t in dag.tasks if isinstance(t.task_id, str)}
+            task_ids = set(dag.task_ids)
             pushed: Dict[str, Set[str]] = {}
             for push in dag.pushes:
                 if isinstance(push.task_id, str) and isinstance(push.key, str):
@@ -66,22 +68,21 @@ def _broken_readers(models: Sequence[FileModel], airflow_version: int) -> Dict[T
                 key = pull.effective_key
                 if not isinstance(key, str) or pull.has_star_args:
                     continue
+                meant_any = False
                 if pull.task_ids in (ABSENT, None):
                     # XCL101's finding (not a deliberate read of the task's own value)
-                    own = isinstance(pull.consumer, str) and key in pushed.get(pull.consumer, ())
-                    if airflow_version >= 3 and pull.include_prior_dates is not True and not own:
-                        for task_id, keys in pushed.items():
-                            if key in keys:
-                                broken.setdefault((dag.dag_id, task_id), set()).add(key)
+                    own = isinstance(pull.consumer, str) and reads_own_push(dag, pull, pull.consumer, key)
+                    meant_any = airflow_version >= 3 and pull.include_prior_dates is not True and not own
+                else:
+                    # XCL103's finding: a typo in the id; the key says which task was meant
+                    meant_any = next(missing_producers(dag, pull, task_ids), None) is not None
+                if meant_any:
+                    for task_id, keys in pushed.items():
+                        if key in keys:
+                            broken.setdefault((dag.dag_id, task_id), set()).add(key)
                     continue
                 for producer in pull.producers:
-                    if not isinstance(producer, str):
-                        continue
-                    if producer not in task_ids and dag.tasks_complete:
-                        for task_id, keys in pushed.items():  # a typo in the id: the key says which
-                            if key in keys:
-                                broken.setdefault((dag.dag_id, task_id), set()).add(key)
-                    elif producer in known and key not in pushed.get(producer, ()):
+                    if isinstance(producer, str) and producer in known and key not in pushed.get(producer, ()):
                         meant = closest(key, pushed.get(producer, ()))
                         if meant is not None:
                             broken.setdefault((dag.dag_id, producer), set()).add(meant)
