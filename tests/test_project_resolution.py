@@ -458,6 +458,21 @@ def test_imported_files(tmp_path: Path, text: str, expected: set) -> None:
     assert imports_project_code(text, str(tmp_path / "dags/etl.py"), project) == bool(expected)
 
 
+
+@pytest.mark.parametrize("text, expected", [case[1:] for case in IMPORT_TEXTS if case[2]],
+                         ids=[case[0] for case in IMPORT_TEXTS if case[2]])
+def test_importers_of_finds_every_import_that_imported_files_reads(tmp_path: Path, text: str, expected: set) -> None:
+    """importers_of reads the imports only of files whose text may name a
+    target; that shortcut must never lose an importer the full reading finds."""
+    dag = "from airflow import DAG\n" + text
+    make(tmp_path, {"pyproject.toml": "", "include/__init__.py": "VERSION = 1\n", "include/tasks.py": "",
+                    "include/consts.py": "", "include/other.py": "", "include/more.py": "", "dags/helpers.py": "",
+                    "dags/etl.py": dag})
+    project = Project(str(tmp_path), [str(tmp_path)])
+    for target in expected:
+        found = importers_of([str(tmp_path / target)], project, set())
+        assert [rel(path, tmp_path) for path in found] == ["dags/etl.py"], target
+
 def _chain(tmp_path: Path) -> Project:
     make(tmp_path, {
         "pyproject.toml": "",

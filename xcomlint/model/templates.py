@@ -1,9 +1,10 @@
 """``xcom_pull`` and ``xcom_push`` calls inside Jinja templates, found with Jinja's own lexer and parser.
 
-The parser gives each call's arguments; the lexer gives the exact offset of
-each ``xcom_pull`` name in the template text (Jinja nodes carry a line number
-only). Both list the calls in source order, so the n-th call of the tree is the
-n-th ``ti.xcom_pull(`` of the token stream.
+The lexer gives the exact offset of each ``xcom_pull`` name in the template
+text and the tokens of its arguments (Jinja nodes carry a line number only).
+When every argument is a literal, the tokens say all the parser would; else the
+parser gives the arguments. Both list the calls in source order, so the n-th
+call of the tree is the n-th ``ti.xcom_pull(`` of the token stream.
 """
 
 from __future__ import annotations
@@ -73,18 +74,35 @@ def _is_xcom_call(node: "nodes.Call") -> bool:
 
 # (parameter, value offset, value length, whole offset, whole length) of one argument
 ArgumentPlace = Tuple[str, int, int, int, int]
+# a token as the lexer reads it: (kind, text, offset in the template)
+Token = Tuple[str, str, int]
 
 
-def _token_offsets(text: str) -> Optional[List[Tuple[int, Tuple[ArgumentPlace, ...]]]]:
-    """For each ``ti.xcom_pull(`` / ``ti.xcom_push(`` in ``text``, in source order:
-    the offset of the method name, and where each of its arguments stands."""
+@dataclass
+class _Scan:
+    """What one pass of Jinja's lexer tells about a template."""
+
+    # for each ``ti.xcom_pull(`` / ``ti.xcom_push(``, in source order: the
+    # offset of the method name, the method and the tokens of each argument
+    calls: List[Tuple[int, str, List[List[Token]]]]
+    has_tags: bool  # a ``{% ... %}`` block: its structure is checked by the parser only
+    # every call is a ``{{ }}`` block's whole expression, but for a plain
+    # ending (``['key']``, ``.attr``, ``| filter``): no grammar around it to check
+    plain: bool
+
+
+def _scan(text: str) -> Optional[_Scan]:
+    """Lex the template once; None when Jinja's lexer rejects it."""
     from jinja2 import TemplateSyntaxError
 
     starts = line_starts(text)
-    found: List[Tuple[int, List[List[Tuple[str, str, int]]]]] = []
-    open_calls: List[Tuple[int, List[List[Tuple[str, str, int]]]]] = []  # calls whose arguments are being read
+    found: List[Tuple[int, str, List[List[Token]]]] = []
+    open_calls: List[Tuple[int, str, List[List[Token]]]] = []  # calls whose arguments are being read
     depth: List[int] = []
-    recent: List[Tuple[str, str, int]] = []
+    recent: List[Token] = []
+    tokens: List[Token] = []
+    starts_at: List[int] = []  # where each call's ``ti`` stands in ``tokens``
+    has_tags = False
     column = 0
     current_line = 1
     try:
@@ -92,19 +110,23 @@ def _token_offsets(text: str) -> Optional[List[Tuple[int, Tuple[ArgumentPlace, .
             if lineno != current_line:
                 current_line, column = lineno, 0
             offset = starts[lineno - 1] + column if lineno - 1 < len(starts) else -1
+            if kind == "block_begin" or kind == "linestatement_begin":
+                has_tags = True
             if kind != "whitespace":
                 token = (kind, value, offset)
+                tokens.append(token)
                 if open_calls:
                     _read_argument_token(token, open_calls, depth)
                 recent.append(token)
-                recent = recent[-4:]
+                recent = recent[-5:]
                 if (
-                    len(recent) == 4
-                    and recent[0][0] == "name" and recent[0][1] in TI_NAMES
-                    and recent[1][1] == "." and recent[2][0] == "name" and recent[2][1] in _METHODS
-                    and recent[3][1] == "("
+                    len(recent) >= 4
+                    and recent[-4][0] == "name" and recent[-4][1] in TI_NAMES
+                    and recent[-3][1] == "." and recent[-2][0] == "name" and recent[-2][1] in _METHODS
+                    and recent[-1][1] == "("
                 ):
-                    call: Tuple[int, List[List[Tuple[str, str, int]]]] = (recent[2][2], [[]])
+                    starts_at.append(len(tokens) - 4)
+                    call: Tuple[int, str, List[List[Token]]] = (recent[-2][2], recent[-2][1], [[]])
                     found.append(call)
                     open_calls.append(call)
                     depth.append(0)
@@ -116,10 +138,37 @@ def _token_offsets(text: str) -> Optional[List[Tuple[int, Tuple[ArgumentPlace, .
                 column += len(value)
     except TemplateSyntaxError:
         return None
-    return [(offset, _argument_places(arguments)) for offset, arguments in found]
+    return _Scan(found, has_tags, all(_plain_block(tokens, start) for start in starts_at))
 
 
-def _read_argument_token(token: Tuple[str, str, int], open_calls: list, depth: List[int]) -> None:
+_PLAIN_ENDINGS = (("[", "string", "]"), ("[", "integer", "]"), (".", "name"), ("|", "name"))
+
+
+def _plain_block(tokens: List[Token], start: int) -> bool:
+    """Whether the call whose ``ti`` is ``tokens[start]`` opens its ``{{ }}``
+    block and is followed only by plain endings up to the block's end."""
+    if start == 0 or tokens[start - 1][0] != "variable_begin":
+        return False
+    depth, index = 0, start + 3  # the call's ``(``
+    while index < len(tokens):
+        value = tokens[index][1]
+        depth += value in ("(", "[", "{")
+        depth -= value in (")", "]", "}")
+        index += 1
+        if depth == 0:
+            break
+    while index < len(tokens) and tokens[index][0] != "variable_end":
+        for ending in _PLAIN_ENDINGS:
+            part = tokens[index:index + len(ending)]
+            if len(part) == len(ending) and all(t[1] == e or t[0] == e for t, e in zip(part, ending)):
+                index += len(ending)
+                break
+        else:
+            return False
+    return index < len(tokens)
+
+
+def _read_argument_token(token: Token, open_calls: list, depth: List[int]) -> None:
     """Add a token to the argument being read of the innermost open call."""
     _, value, _ = token
     if value in ("(", "[", "{"):
@@ -133,12 +182,12 @@ def _read_argument_token(token: Tuple[str, str, int], open_calls: list, depth: L
             return
         depth[-1] -= 1
     elif value == "," and depth[-1] == 0:
-        open_calls[-1][1].append([])
+        open_calls[-1][2].append([])
         return
-    open_calls[-1][1][-1].append(token)
+    open_calls[-1][2][-1].append(token)
 
 
-def _argument_places(arguments: List[List[Tuple[str, str, int]]]) -> Tuple[ArgumentPlace, ...]:
+def _argument_places(arguments: List[List[Token]]) -> Tuple[ArgumentPlace, ...]:
     from .pending import PULL_PARAMS
 
     places: List[ArgumentPlace] = []
@@ -172,6 +221,101 @@ def find_template_calls(text: str) -> Tuple[TemplateCall, ...]:
 # templated field seen through default_args); the calls are plain data
 @lru_cache(maxsize=1024)
 def _template_calls(text: str) -> Tuple[TemplateCall, ...]:
+    try:
+        scan = _scan(text)
+    except Exception:  # jinja raises assorted errors on odd input; it is not a template then
+        return ()
+    if scan is None:
+        return ()
+    if not scan.has_tags and scan.plain:
+        read = _calls_from_tokens(scan)
+        if read is not None:
+            return read
+    return _parsed_calls(text, scan)
+
+
+def _calls_from_tokens(scan: _Scan) -> Optional[Tuple[TemplateCall, ...]]:
+    """The calls read from the tokens alone, when every argument is a literal
+    (``task_ids="load"``, ``key='k'``, ``task_ids=["a", "b"]``, ``map_indexes=0``):
+    what Jinja's parser would make of them, without parsing the template.
+    Templates of SQL or shell text run to thousands of tokens around a few
+    pulls, and the parser costs more than all the rest of their reading. None
+    when an argument is anything else: the parser reads those.
+
+    Only for a template without ``{% %}`` tags (whose structure the parser
+    checks) whose calls are each the whole expression of a ``{{ }}`` block,
+    but for a plain ending: then the calls' blocks are valid Jinja. A grammar
+    error in a block without a call is not seen on this path (Airflow would
+    fail to render such a template)."""
+    calls: List[TemplateCall] = []
+    for offset, method, arguments in scan.calls:
+        positional: List[ArgValue] = []
+        keywords = {}
+        for tokens in arguments:
+            if not tokens:
+                continue
+            if len(tokens) >= 3 and tokens[0][0] == "name" and tokens[1][1] == "=":
+                value = _literal(tokens[2:])
+                if value is None:
+                    return None
+                keywords[tokens[0][1]] = value[0]
+            else:
+                value = _literal(tokens)
+                if value is None or keywords:  # a positional after a keyword: the parser's error to report
+                    return None
+                positional.append(value[0])
+        calls.append(TemplateCall(
+            method=method,
+            offset=offset,
+            arguments=_argument_places(arguments),
+            positional=tuple(positional),
+            keywords=MappingProxyType(keywords),
+            has_star_args=False,
+        ))
+    return tuple(calls)
+
+
+def _literal(tokens: List[Token]) -> Optional[Tuple[ArgValue]]:
+    """The value of an argument made of one literal, or a list or tuple of
+    them, as Jinja's parser would make it (a one-tuple); None otherwise."""
+    if len(tokens) == 1:
+        return _scalar(tokens[0])
+    if tokens[0][1] not in ("[", "(") or tokens[-1][1] != {"[": "]", "(": ")"}[tokens[0][1]]:
+        return None
+    inner = tokens[1:-1]
+    items: List[ArgValue] = []
+    for index, token in enumerate(inner):
+        if index % 2:
+            if token[1] != ",":
+                return None
+            continue
+        value = _scalar(token)
+        if value is None:
+            return None
+        items.append(value[0])
+    if tokens[0][1] == "(" and len(items) == 1 and (not inner or inner[-1][1] != ","):
+        return None  # ``(x)`` is x itself, not a tuple: the parser says what it is
+    return (tuple(items),)
+
+
+_NAMED_CONSTANTS = {"true": True, "True": True, "false": False, "False": False, "none": None, "None": None}
+
+
+def _scalar(token: Token) -> Optional[Tuple[ArgValue]]:
+    kind, text, _ = token
+    if kind == "name":
+        if text in _NAMED_CONSTANTS:
+            return (_NAMED_CONSTANTS[text],)
+        return (UNKNOWN,)  # a variable of the template: its value is not known
+    if kind in ("string", "integer", "float"):
+        # the lexer's own conversion (escapes, underscores in numbers)
+        converted = next(iter(_environment().lexer.wrap(iter([(1, kind, text)]))))
+        return (converted.value,)
+    return None
+
+
+def _parsed_calls(text: str, scan: _Scan) -> Tuple[TemplateCall, ...]:
+    """The calls as Jinja's parser reads them, placed by the scan's offsets."""
     from jinja2 import TemplateSyntaxError, nodes
 
     try:
@@ -181,16 +325,15 @@ def _template_calls(text: str) -> Tuple[TemplateCall, ...]:
     except Exception:  # jinja raises assorted errors on odd input; it is not a template then
         return ()
     calls = [call for call in tree.find_all(nodes.Call) if _is_xcom_call(call)]
-    offsets = _token_offsets(text)
-    if offsets is None or len(offsets) != len(calls):
+    if len(scan.calls) != len(calls):
         return ()
     pulls = []
-    for call, (offset, places) in zip(calls, offsets):
+    for call, (offset, _, arguments) in zip(calls, scan.calls):
         pulls.append(
             TemplateCall(
                 method=call.node.attr,  # type: ignore[attr-defined]
                 offset=offset,
-                arguments=places,
+                arguments=_argument_places(arguments),
                 positional=tuple(_const(arg) for arg in call.args),
                 keywords=MappingProxyType({kw.key: _const(kw.value) for kw in call.kwargs}),
                 has_star_args=call.dyn_args is not None or call.dyn_kwargs is not None,
