@@ -73,6 +73,7 @@ class Project:
         self.roots: Tuple[str, ...] = tuple(dict.fromkeys(os.path.abspath(r) for r in roots if os.path.isdir(r)))
         self._found: Dict[Tuple[str, Tuple[str, ...]], Optional[ModuleRef]] = {}
         self._parsed: Dict[str, Tuple[Tuple[int, int], Optional[ParsedModule]]] = {}
+        self._roots_of_folder: Dict[str, Tuple[str, ...]] = {}  # every import of a file asks
 
     def __getstate__(self) -> dict:
         return {"root": self.root, "roots": self.roots}
@@ -86,8 +87,14 @@ class Project:
     # ---------------------------------------------------------------- roots
     def roots_for(self, path: str) -> Tuple[str, ...]:
         """Where the imports of the file at ``path`` are looked for, in order."""
+        folder = os.path.dirname(os.path.abspath(path))
+        known = self._roots_of_folder.get(folder)
+        if known is None:
+            known = self._roots_of_folder[folder] = self._roots_from(folder)
+        return known
+
+    def _roots_from(self, directory: str) -> Tuple[str, ...]:
         found: List[str] = []
-        directory = os.path.dirname(os.path.abspath(path))
         if self.root is not None and _is_within(directory, self.root):
             while True:
                 found.append(directory)
