@@ -474,8 +474,11 @@ def test_github_annotations_are_unchanged_by_fixes(tmp_path: Path) -> None:
         ('extend-safe-fixes = ["XCL103"]', ["--fix"], ALL_FIXED),
         ('extend-unsafe-fixes = ["XCL1"]', ["--fix"], GROUPED),
         ('extend-unsafe-fixes = ["XCL1"]\nextend-safe-fixes = ["XCL103"]', ["--fix"], ALL_FIXED),
+        ("unsafe-fixes = true", ["--fix"], ALL_FIXED),
+        ("unsafe-fixes = false", ["--fix"], SAFE_FIXED),
     ],
-    ids=["unfixable", "fixable", "more-specific-fixable", "extend-safe", "extend-unsafe", "more-specific-safe"],
+    ids=["unfixable", "fixable", "more-specific-fixable", "extend-safe", "extend-unsafe", "more-specific-safe",
+         "unsafe-fixes", "no-unsafe-fixes"],
 )
 def test_configuration_decides_which_fixes_apply(tmp_path: Path, config: str, args: List[str], expected: str) -> None:
     write(tmp_path, "pyproject.toml", f"[tool.xcomlint]\n{config}\n")
@@ -505,7 +508,15 @@ def test_show_settings_names_the_fix_keys(tmp_path: Path) -> None:
     write(tmp_path, ".xcomlint.yaml", "unfixable: [XCL103]\nextend-safe-fixes: [XCL104]\n")
     lines = run(tmp_path, "--show-settings").stdout.splitlines()
     assert 'unfixable = ["XCL103"]' in lines and 'extend-safe-fixes = ["XCL104"]' in lines
-    assert 'fixable = ["ALL"]' in lines
+    assert 'fixable = ["ALL"]' in lines and "unsafe-fixes = false" in lines
+
+
+def test_unsafe_fixes_must_be_true_or_false(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[tool.xcomlint]\nselect = ["XCL1"]\nunsafe-fixes = "yes"\n')
+    write(tmp_path, "dags/etl.py", GROUPED)
+    result = run(tmp_path, "dags")
+    assert result.exit_code == 2
+    assert "pyproject.toml:3: key 'unsafe-fixes': expected true or false, got 'yes'" in result.stderr
 
 
 def test_help_describes_the_fix_options() -> None:

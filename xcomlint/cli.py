@@ -188,6 +188,8 @@ def check(
     except ConfigError as error:
         raise _fail(str(error))
     settings = resolved.settings
+    # ``unsafe-fixes = true`` in the configuration is --unsafe-fixes, as in ruff
+    unsafe_fixes = unsafe_fixes or settings.unsafe_fixes
     if show_settings:
         for line in describe(resolved, ["-"] if reads_stdin else targets):
             click.echo(line)

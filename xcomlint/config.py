@@ -273,6 +273,10 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
             values[key] = value
         elif key == "rule-options":
             values[key] = _rule_options(value, path, lines, str(raw_key), line)
+        elif key == "unsafe-fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(path, line, key, f"expected true or false, got {value!r}")
+            values[key] = value
         elif key == "large-value-bytes":
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ConfigError(path, line, key, f"expected a positive number of bytes, got {value!r}")
@@ -287,7 +291,7 @@ def validate(data: Dict[str, Any], path: str, lines: Dict[str, int], known: Sequ
 FIX_KEYS = ("fixable", "unfixable", "extend-safe-fixes", "extend-unsafe-fixes")
 KNOWN_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "per-file-ignores", "allowlist",
               "airflow-version", "serialization", "large-value-bytes", "src", "dags-folder", "plugins-folder",
-              "rule-options") + FIX_KEYS
+              "rule-options") + FIX_KEYS + ("unsafe-fixes",)
 
 
 def _did_you_mean(word: str, candidates: Sequence[str]) -> str:

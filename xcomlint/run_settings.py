@@ -148,6 +148,7 @@ def resolve_settings(
         unfixable=tuple(values.get("unfixable", ())),
         extend_safe_fixes=tuple(values.get("extend-safe-fixes", ())),
         extend_unsafe_fixes=tuple(values.get("extend-unsafe-fixes", ())),
+        unsafe_fixes=values.get("unsafe-fixes", False),
         src=tuple(src),
         dags_folder=values.get("dags-folder"),
         plugins_folder=values.get("plugins-folder"),
@@ -206,6 +207,7 @@ def describe(resolved: ResolvedSettings, paths: Sequence[str]) -> List[str]:
         f"unfixable = {quoted(settings.unfixable)}",
         f"extend-safe-fixes = {quoted(settings.extend_safe_fixes)}",
         f"extend-unsafe-fixes = {quoted(settings.extend_unsafe_fixes)}",
+        f"unsafe-fixes = {json.dumps(settings.unsafe_fixes)}",
     ]
     for code, options in settings.rule_options:
         for name, value in options:

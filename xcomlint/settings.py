@@ -35,6 +35,9 @@ class Settings:
     unfixable: Tuple[str, ...] = ()
     extend_safe_fixes: Tuple[str, ...] = ()
     extend_unsafe_fixes: Tuple[str, ...] = ()
+    # ``unsafe-fixes = true``: what --unsafe-fixes does, from the configuration
+    # (the language server offers unsafe fixes only then, as ruff's does)
+    unsafe_fixes: bool = False
     # the import roots of the project's own modules (SPEC section 7), absolute
     src: Tuple[str, ...] = ()
     dags_folder: Optional[str] = None
