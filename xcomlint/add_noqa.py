@@ -83,6 +83,36 @@ def _merged(line: str, codes: Sequence[str], comment: Optional[Tuple[int, str]])
     return body.rstrip() + "  # noqa: " + ", ".join(codes) + newline
 
 
+def noqa_lines(text: str, findings: Sequence[Finding]) -> Optional[Tuple[Dict[int, str], List[Finding]]]:
+    """The lines of ``text`` that get a directive, each with its new text (its
+    line break kept), and the findings no directive could be added for; None
+    when the text does not tokenize. ``--add-noqa`` writes the lines into the
+    file, the language server offers them as an edit of the buffer."""
+    if any(finding.code in _NOT_SUPPRESSIBLE for finding in findings):
+        raise ValueError("XCL001 and XCL002 cannot be silenced by a noqa comment")
+    scanned = _comment_lines(text)
+    if scanned is None:
+        return None
+    blocked, comments = scanned
+    lines = _PHYSICAL_LINE.findall(text)
+    codes_by_line: Dict[int, List[str]] = defaultdict(list)
+    remaining: List[Finding] = []
+    for finding in findings:
+        target = next((n for n in (finding.line, *finding.noqa_lines) if 1 <= n <= len(lines) and n not in blocked), None)
+        if target is None:
+            remaining.append(finding)
+        elif finding.code not in codes_by_line[target]:
+            codes_by_line[target].append(finding.code)
+    changed = {number: _merged(lines[number - 1], sorted(codes), comments.get(number))
+               for number, codes in codes_by_line.items()}
+    return changed, remaining
+
+
+def suppressible(finding: Finding) -> bool:
+    """Whether a ``# noqa`` comment in a Python file can silence the finding."""
+    return finding.code not in _NOT_SUPPRESSIBLE
+
+
 def _edit_file(path: str, wanted: Dict[int, List[Finding]]) -> Tuple[int, List[Finding]]:
     """Add the directives to one file: how many, and the findings left without one."""
     everything = [finding for findings in wanted.values() for finding in findings]
@@ -93,29 +123,20 @@ def _edit_file(path: str, wanted: Dict[int, List[Finding]]) -> Tuple[int, List[F
         text = data.decode(encoding)
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
         return 0, everything
-    scanned = _comment_lines(text)
-    if scanned is None:
+    found = noqa_lines(text, everything)
+    if found is None:
         return 0, everything
-    blocked, comments = scanned
-    lines = _PHYSICAL_LINE.findall(text)
-    codes_by_line: Dict[int, List[str]] = defaultdict(list)
-    remaining: List[Finding] = []
-    for findings in wanted.values():
-        for finding in findings:
-            target = next((n for n in (finding.line, *finding.noqa_lines) if 1 <= n <= len(lines) and n not in blocked), None)
-            if target is None:
-                remaining.append(finding)
-            elif finding.code not in codes_by_line[target]:
-                codes_by_line[target].append(finding.code)
-    for number, codes in codes_by_line.items():
-        lines[number - 1] = _merged(lines[number - 1], sorted(codes), comments.get(number))
-    if codes_by_line:
+    changed, remaining = found
+    if changed:
+        lines = _PHYSICAL_LINE.findall(text)
+        for number, line in changed.items():
+            lines[number - 1] = line
         try:
             with open(path, "wb") as handle:
                 handle.write("".join(lines).encode(encoding))
         except OSError:
             return 0, everything
-    return len(codes_by_line), remaining
+    return len(changed), remaining
 
 
 def add_noqa_directives(findings: Sequence[Finding], linted: Collection[str]) -> AddedNoqa:
@@ -123,7 +144,7 @@ def add_noqa_directives(findings: Sequence[Finding], linted: Collection[str]) ->
     result = AddedNoqa()
     by_file: Dict[str, Dict[int, List[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
-        if finding.code in _NOT_SUPPRESSIBLE or finding.path not in linted:
+        if not suppressible(finding) or finding.path not in linted:
             result.remaining.append(finding)  # the allow-list's findings are fixed in the allow-list
         else:
             by_file[finding.path][finding.line].append(finding)

@@ -27,7 +27,7 @@ import re
 import tokenize
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from .edits import Range, apply_edits, conflict, ranges
 from .engine import FileResult, RunResult, content_digest, finish_run, lint_source, selected_rules
@@ -36,6 +36,9 @@ from .fix_policy import hidden_hint, with_fix_policy
 from .settings import Settings
 from .source_files import ChangedOnDisk, SourceFile, decode, read_source, write_atomically
 from .summary import plural
+
+if TYPE_CHECKING:
+    from .project import Project
 
 MAX_ROUNDS = 10
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -214,10 +217,12 @@ class _Files:
 
 
 def fix_run(run: RunResult, settings: Settings, unsafe: bool, sources: Optional[Dict[str, bytes]] = None,
-            whole_run: bool = True, max_rounds: int = MAX_ROUNDS) -> FixOutcome:
+            whole_run: bool = True, max_rounds: int = MAX_ROUNDS, project: Optional[Project] = None) -> FixOutcome:
     """Fix, in memory, what ``run`` found. ``sources`` holds the bytes of files
-    that are not on disk (standard input); ``whole_run`` False lints them as
-    ``lint_source`` does on its own (no rule that reads every file)."""
+    that are not on disk (standard input, an editor's buffer); ``whole_run``
+    False lints them as ``lint_source`` does on its own (no rule that reads
+    every file). ``project``: the project whose modules the files' imports
+    are followed into as each round lints them again."""
     from .allowlist.loader import parse_allowlist
 
     rules = selected_rules(settings)
@@ -255,7 +260,7 @@ def fix_run(run: RunResult, settings: Settings, unsafe: bool, sources: Optional[
             if path == allowlist_path:
                 allowlist = parse_allowlist(current[path], path)
             elif path in results:
-                result = lint_source(path, current[path], settings, rules, whole_run=whole_run)
+                result = lint_source(path, current[path], settings, rules, whole_run=whole_run, project=project)
                 result.digest = results[path].digest
                 results[path] = result
         done = [results[path] for path in order]
