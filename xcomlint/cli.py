@@ -633,3 +633,21 @@ def allowlist_init(paths: Tuple[str, ...], output: str, force: bool, config_path
 
 
 _PULLS_THAT_READ_NOTHING = frozenset({"XCL103", "XCL104", "XCL106"})
+
+
+@main.command()
+def server() -> None:
+    """Run the language server: LSP over standard input and output, for editors.
+
+    Diagnostics of the buffer as typed, quick fixes, "add noqa" and fix-all,
+    and navigation between pulls and the tasks and pushes they read. Needs the
+    server extra: pip install "xcomlint[server]".
+    """
+    from .server import INSTALL_HINT, missing_dependency
+
+    missing = missing_dependency()
+    if missing is not None:
+        raise _fail(f"the language server needs the '{missing}' package, which is not installed: {INSTALL_HINT}")
+    from .server import serve
+
+    serve()
