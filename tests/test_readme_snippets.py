@@ -141,3 +141,68 @@ def test_own_modules_example(tmp_path: Path) -> None:
         result = shell(command + " --no-cache", project)
         assert result.returncode == 1, result.stderr
         assert result.stdout == output, command
+
+
+def _editor_commands() -> Dict[str, List[str]]:
+    """The command each editor's snippet of "Language server" starts."""
+    import sys as _sys
+
+    if _sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    [vscode] = blocks("Language server", "json")
+    [lua] = blocks("Language server", "lua")
+    [helix_toml] = blocks("Language server", "toml")
+    [elisp] = blocks("Language server", "elisp")
+    settings = json.loads(vscode)
+    assert settings["glspc.server.languageId"] == ["python"]
+    helix = tomllib.loads(helix_toml)
+    [python] = [language for language in helix["language"] if language["name"] == "python"]
+    assert "xcomlint" in python["language-servers"]
+    neovim = re.search(r"cmd = \{([^}]*)\}", lua)
+    emacs = re.search(r"\. \(([^()]*)\)\)\)\)", elisp)
+    assert neovim is not None and emacs is not None
+    assert 'filetypes = { "python" }' in lua and 'vim.lsp.enable("xcomlint")' in lua
+    return {
+        "VS Code": [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]],
+        "Helix": [helix["language-server"]["xcomlint"]["command"], *helix["language-server"]["xcomlint"]["args"]],
+        "Neovim": re.findall(r'"([^"]*)"', neovim.group(1)),
+        "Emacs": re.findall(r'"([^"]*)"', emacs.group(1)),
+    }
+
+
+def test_language_server_snippets_start_the_server(tmp_path: Path) -> None:
+    """Every editor's snippet starts the same command, and that command, run as the
+    editor runs it (the environment's scripts on PATH), answers an LSP client;
+    the extra the README installs is the package's."""
+    import asyncio
+
+    from lsp_client import start, stop
+
+    commands = _editor_commands()
+    assert set(map(tuple, commands.values())) == {("xcomlint", "server")}
+    assert 'pip install "xcomlint[server]"' in README["Language server"]
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    extras = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert sorted(extras["server"]) == ["lsprotocol>=2025.0.0", "pygls>=2.1,<3"]
+
+    scripts = os.path.dirname(sys.executable)
+    env = dict(os.environ, PATH=scripts + os.pathsep + os.environ.get("PATH", ""))
+    executable = shutil.which("xcomlint", path=env["PATH"])
+    assert executable is not None, "the xcomlint script is installed next to this Python"
+
+    async def handshake() -> str:
+        session = await start(tmp_path, [executable, "server"], env)
+        try:
+            offered = session.capabilities
+            assert offered is not None
+            assert offered.hover_provider and offered.definition_provider and offered.references_provider
+            return str(offered.code_action_provider)
+        finally:
+            await stop(session)
+
+    assert "source.fixAll.xcomlint" in asyncio.run(handshake())
