@@ -20,7 +20,7 @@ from conftest import settings_for
 
 import xcomlint.cache as cache_module
 import xcomlint.engine as engine
-from xcomlint.cache import DATABASE_NAME, ENTRY_FORMAT, ResultCache
+from xcomlint.cache import DATABASE_NAME, ENTRY_FORMAT, ResultCache, code_digest
 from xcomlint.cli import main
 from xcomlint.engine import lint_paths
 
@@ -524,3 +524,26 @@ def test_a_database_of_another_layout_is_replaced(tmp_path: Path) -> None:
     cache.write([cache.entry("b", model, [])])
     assert sorted(cache.load_many(["a", "b"])) == ["b"]
     assert list(_seen(directory)) == ["b"]
+
+
+CODE = b'"""Helpers."""\n\n\ndef load(ti):\n    if ti:\n        return ti.xcom_pull(task_ids="extract")\n'
+
+
+@pytest.mark.parametrize("other, same", [
+    (CODE.replace(b"def load(ti):", b"def load(ti):  # the loader"), True),
+    (CODE + b"# the end\n\n\n", True),
+    (CODE.replace(b'"""Helpers."""\n', b'"""Helpers."""\n# more\n', 1).replace(b"\n\n\ndef", b"\n\ndef"), True),
+    (CODE.replace(b"Helpers.", b"Helpers!"), False),  # a docstring is code
+    (CODE.replace(b"\n    if ti:", b"\n\n    if ti:"), False),  # lines below move
+    (CODE.replace(b'"extract"', b"'extract'"), False),
+    (CODE.replace(b"        return", b"    return").replace(b"    if ti:\n", b"    if ti: pass\n"), False),
+    (CODE + b"X = 1\n", False),
+], ids=["inline comment", "appended comment", "comment replacing a blank line", "docstring", "blank line",
+        "quotes", "indentation", "code appended"])
+def test_code_digest_ignores_comments_and_blank_lines_only(other: bytes, same: bool) -> None:
+    assert (code_digest(CODE) == code_digest(other)) is same
+
+
+def test_code_digest_of_text_that_does_not_tokenize_is_none() -> None:
+    assert code_digest(b"def f(:\n    '''never closed\n") is None
+    assert code_digest(b"\xff\xfe not utf-8 \x81") is None

@@ -293,6 +293,50 @@ def test_a_warm_run_relints_a_dag_file_whose_helper_changed(project: Path, tmp_p
     assert found(run(["dags/etl.py"], cache=cache, progress=linted)) == [] and linted == []
 
 
+@pytest.mark.parametrize("edited, relinted", [
+    (HELPER.replace("def load(ti):", "def load(ti):  # reads what extract wrote"), False),
+    (HELPER + "\n\n# edited at the end\n", False),
+    (HELPER.replace('"extarct")', '"extarct")  # noqa: XCL103'), False),  # read where the finding ends up
+    ("# a line at the top moves every line below\n" + HELPER, True),
+    (HELPER + "\nVERSION = 2\n", True),
+    (HELPER.replace('"s3://bucket/orders.json"', "'s3://bucket/orders.json'"), True),  # a token's text
+], ids=["inline comment", "comment appended", "noqa comment", "comment line inserted", "code appended", "quotes"])
+def test_a_warm_run_keeps_dag_files_whose_helper_changed_only_in_comments(
+        project: Path, tmp_path_factory, edited: str, relinted: bool) -> None:
+    """The cache keeps the bytes of each module a model read: when they
+    change, the DAG files that import the module are linted again only if its
+    code did (the tokens and where they stand)."""
+    cache = ResultCache(str(tmp_path_factory.mktemp("cache")), "namespace")
+    assert found(run(["dags/etl.py"], cache=cache)) == [AT_ETL]
+    (project / "include/tasks.py").write_text(edited, encoding="utf-8")
+    linted: List[Tuple[int, int]] = []
+    after = run(["dags/etl.py"], cache=cache, progress=linted)
+    assert (linted == [(1, 1)]) is relinted
+    expected = [AT_ETL]
+    if "insert" in edited or "at the top" in edited:
+        expected = found(run(["dags/etl.py"]))  # the place the uncached run gives
+    assert found(after) == expected
+    if "noqa" in edited:
+        # in CI the helper is linted too, and its noqa comment is read
+        assert not [f for f in run(["."], cache=cache).findings if f.path == "include/tasks.py"]
+
+
+def test_a_warm_run_relints_when_the_cache_lost_a_module_s_bytes(project: Path, tmp_path_factory) -> None:
+    directory = str(tmp_path_factory.mktemp("cache"))
+    cache = ResultCache(directory, "namespace")
+    run(["dags/etl.py"], cache=cache)
+    import sqlite3
+
+    connection = sqlite3.connect(cache.database)
+    with connection:
+        assert connection.execute("SELECT count(*) FROM sources").fetchone()[0] == 1  # include/tasks.py
+        connection.execute("DELETE FROM sources")
+    connection.close()
+    (project / "include/tasks.py").write_text(HELPER + "# a comment\n", encoding="utf-8")
+    linted: List[Tuple[int, int]] = []
+    assert found(run(["dags/etl.py"], cache=cache, progress=linted)) == [AT_ETL] and linted == [(1, 1)]
+
+
 def test_a_warm_run_of_the_helper_alone_relints_its_context(project: Path, tmp_path_factory) -> None:
     cache = ResultCache(str(tmp_path_factory.mktemp("cache")), "namespace")
     assert found(run(["include/tasks.py"], cache=cache)) == [AT_HELPER]

@@ -16,6 +16,12 @@ decides them:
 Whole-run rules (XCL204, XCL3xx) are not cached: they read every model and run
 again on each run, warm or cold.
 
+A DAG file's model may read project modules (SPEC section 7): its entry lists
+them with the digests of their bytes, and is used only while each still holds
+the code it read. The cache keeps those bytes too, so a module whose bytes
+changed but whose code did not (a comment, blank lines at its end) leaves
+the DAG files that import it cached (``code_digest``).
+
 The entries live in one SQLite database in the cache directory. A cold run
 writes all its entries in a few transactions, which costs a fraction of what a
 file per entry did (creating hundreds of files and directories is system calls
@@ -53,6 +59,7 @@ import pickle
 import sqlite3
 import sys
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -82,6 +89,30 @@ class CachedResult:
     # what XCL002 needs of the file (empty unless it is selected)
     directives: Tuple[NoqaDirective, ...] = ()
     noqa_used: FrozenSet[Tuple[int, str]] = frozenset()
+
+
+def code_digest(data: bytes) -> Optional[str]:
+    """A digest of a module's code as a model reads it: each token and where it
+    stands, but no comment and no blank line. Where a line ends (after any
+    comment) and where the file ends (the dedents closing its last block stand
+    there) are not part of it either. Two sources with one digest
+    give the same model and findings at the same places; noqa comments are
+    read from the file itself when findings are placed. None when the bytes do
+    not tokenize (compared as changed)."""
+    import tokenize
+
+    hasher = hashlib.sha256()
+    skipped = (tokenize.COMMENT, tokenize.NL)
+    unplaced = (tokenize.NEWLINE, tokenize.DEDENT, tokenize.ENDMARKER)
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            if token.type in skipped:
+                continue
+            place = "" if token.type in unplaced else f"{token.start}{token.end}"
+            hasher.update(f"{token.type}\0{place}\0{token.string}\0".encode("utf-8", "surrogateescape"))
+    except (SyntaxError, tokenize.TokenError, UnicodeDecodeError, ValueError):
+        return None
+    return hasher.hexdigest()
 
 
 def content_digest(data: bytes) -> str:
@@ -178,9 +209,15 @@ _SCHEMA = (
     # the day a run last wrote or read each entry: a table of its own, since
     # SQLite rewrites a whole row (the pickled bytes too) to change one column
     "CREATE TABLE used (key TEXT PRIMARY KEY, day INTEGER NOT NULL) WITHOUT ROWID",
+    # the bytes of project modules that models read, by content digest (see
+    # ``ResultCache.write_sources``); their days are in ``used`` too
+    "CREATE TABLE sources (key TEXT PRIMARY KEY, source BLOB NOT NULL) WITHOUT ROWID",
 )
+_TABLES = ("entries", "used", "sources")
 # the layout of the database (SQLite's ``user_version``): bump when ``_SCHEMA`` changes
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# a module's bytes are kept under this prefix and its content digest
+_SOURCE_KEY = "source:"
 # entries no run has written or read for this many days are dropped by the next run that writes
 MAX_UNUSED_DAYS = 30
 
@@ -324,23 +361,52 @@ class ResultCache:
     def _insert(self, batch: List[Entry]) -> None:
         self._prepare()
         with self._write_transaction() as connection:
-            if _schema_version(connection) != SCHEMA_VERSION:
-                # new, or made by another layout of this cache: start afresh
-                for table in ("entries", "used"):
-                    connection.execute(f"DROP TABLE IF EXISTS {table}")
-                for statement in _SCHEMA:
-                    connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _ensure_schema(connection)
             today = _today()
             connection.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", batch)
             _mark_used(connection, [key for key, _ in batch], today)
             if not self._pruned:
                 # and entries without a day: written by an older xcomlint sharing the directory
                 cutoff = (today - MAX_UNUSED_DAYS,)
-                connection.execute("DELETE FROM entries WHERE key IN (SELECT key FROM used WHERE day < ?)"
-                                   " OR key NOT IN (SELECT key FROM used)", cutoff)
+                for table in ("entries", "sources"):
+                    connection.execute(f"DELETE FROM {table} WHERE key IN (SELECT key FROM used WHERE day < ?)"
+                                       " OR key NOT IN (SELECT key FROM used)", cutoff)
                 connection.execute("DELETE FROM used WHERE day < ?", cutoff)
         self._pruned = True
+
+    def write_sources(self, sources: Iterable[Tuple[str, bytes]]) -> None:
+        """Keep the bytes of project modules that models read, by content
+        digest. When a module changes, a warm run compares its new code with the
+        code the cached models read (``code_digest``): a change to comments or
+        blank lines at its end leaves the DAG files that import it cached. A
+        cache that cannot be written is no error: such a change re-lints them."""
+        rows = {_SOURCE_KEY + digest: zlib.compress(data) for digest, data in sources}
+        if not rows:
+            return
+        try:
+            self._prepare()
+            with self._write_transaction() as connection:
+                _ensure_schema(connection)
+                connection.executemany("INSERT OR IGNORE INTO sources (key, source) VALUES (?, ?)", rows.items())
+                _mark_used(connection, list(rows), _today())
+        except (sqlite3.Error, OSError):
+            return
+
+    def load_source(self, digest: str) -> Optional[bytes]:
+        """The bytes of a module kept by ``write_sources``, or None."""
+        if not os.path.isfile(self.database):
+            return None
+        try:
+            connection = sqlite3.connect(self.database, timeout=LOCK_TIMEOUT_SECONDS)
+            try:
+                if _schema_version(connection) != SCHEMA_VERSION:
+                    return None
+                row = connection.execute("SELECT source FROM sources WHERE key = ?", (_SOURCE_KEY + digest,)).fetchone()
+            finally:
+                connection.close()
+            return zlib.decompress(row[0]) if row is not None else None
+        except (sqlite3.Error, zlib.error):
+            return None
 
     def _prepare(self) -> None:
         """The directory and its markers, made again if it was deleted."""
@@ -365,6 +431,16 @@ class ResultCache:
 def _today() -> int:
     """Days since the epoch: how entries remember when a run last used them."""
     return int(time.time() // 86400)
+
+
+def _ensure_schema(connection: sqlite3.Connection) -> None:
+    """Make the tables in a new database, or in one of another layout of this cache (start afresh)."""
+    if _schema_version(connection) != SCHEMA_VERSION:
+        for table in _TABLES:
+            connection.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _SCHEMA:
+            connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _mark_used(connection: sqlite3.Connection, keys: Sequence[str], today: int) -> None:

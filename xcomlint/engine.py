@@ -334,10 +334,10 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
     with collector.lasting_records():
         entries = cache.load_many([key for key in keys if key is not None])
     results: List[Optional[FileResult]] = []
-    current: Dict[str, Optional[str]] = {}
+    modules = _ModuleStates(cache)
     for path, key, digest in zip(paths, keys, digests):
         entry = entries.get(key) if key is not None else None
-        if entry is not None and not _dependencies_unchanged(entry.model, current):
+        if entry is not None and not all(modules.unchanged(module, read) for module, read in entry.model.dependencies):
             entry = None
         results.append(None if entry is None else FileResult(path, entry.model, list(entry.findings),
                                                              directives=entry.directives, noqa_used=entry.noqa_used,
@@ -345,16 +345,48 @@ def _cached_results(paths: Sequence[str], cache: ResultCache) -> List[Optional[F
     return results
 
 
-def _dependencies_unchanged(model: FileModel, current: Dict[str, Optional[str]]) -> bool:
-    """Whether every project module the model read still holds the same bytes
-    (``current`` remembers each module's digest for the run)."""
-    for path, digest in model.dependencies:
-        if path not in current:
-            data = _read(path)
-            current[path] = None if isinstance(data, FileResult) else content_digest(data)
-        if current[path] != digest:
+class _ModuleStates:
+    """Whether each project module still holds the code a cached model read,
+    read once per run. Bytes that changed may hold the same code (a comment
+    edited, lines appended at the end that hold none): the cache keeps the
+    bytes the model read, and their code digests are compared."""
+
+    def __init__(self, cache: ResultCache) -> None:
+        self.cache = cache
+        self.current: Dict[str, Optional[bytes]] = {}
+        self.same: Dict[Tuple[str, str], bool] = {}
+
+    def unchanged(self, path: str, read: str) -> bool:
+        if path not in self.current:
+            found = _read(path)
+            self.current[path] = None if isinstance(found, FileResult) else found
+        data = self.current[path]
+        if data is None:
+            return read == ""  # unreadable then and now
+        if (path, read) not in self.same:
+            self.same[(path, read)] = content_digest(data) == read or self._same_code(read, data)
+        return self.same[(path, read)]
+
+    def _same_code(self, read: str, data: bytes) -> bool:
+        from .cache import code_digest
+
+        before = self.cache.load_source(read)
+        if before is None:
             return False
-    return True
+        then = code_digest(before)
+        return then is not None and then == code_digest(data)
+
+
+def _keep_module_sources(results: Sequence[FileResult], cache: ResultCache) -> None:
+    """Hand the cache the bytes of the project modules fresh models read
+    (see ``_ModuleStates``), each module once."""
+    read = {pair for result in results if result.model is not None for pair in result.model.dependencies}
+    sources: List[Tuple[str, bytes]] = []
+    for path, digest in sorted(read):
+        data = _read(path)
+        if not isinstance(data, FileResult) and digest and content_digest(data) == digest:
+            sources.append((digest, data))
+    cache.write_sources(sources)
 
 
 # worker processes receive the run's settings once, through the pool initializer,
@@ -485,6 +517,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int = 1,
         results[index] = result
     if cache is not None:
         cache.write(result.entry for result in fresh if result.entry is not None)
+        _keep_module_sources(fresh, cache)
         for result in fresh:
             result.entry = None  # the models stay for the whole-run rules; the bytes need not
     done = [result for result in results[:len(files)] if result is not None]
