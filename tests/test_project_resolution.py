@@ -439,6 +439,7 @@ IMPORT_TEXTS = [
      {"include/tasks.py"}),
     ("relative module", "from .helpers import clean\n", {"dags/helpers.py"}),
     ("relative package", "from . import helpers\n", {"dags/helpers.py"}),
+    ("relative, spaced", "from  .   import helpers\n", {"dags/helpers.py"}),
     ("two levels up", "from ..include import tasks\n", {"include/__init__.py", "include/tasks.py"}),
     ("trailing comment", "from include.tasks import load  # the loader\n", {"include/tasks.py"}),
     ("third party and stdlib", "import os, json\nfrom requests import get\nfrom airflow import DAG\n", set()),
@@ -535,3 +536,14 @@ def test_project_for_adds_the_config_folder_airflow_puts_on_sys_path(tmp_path: P
     assert project.roots == (str(tmp_path), str(tmp_path / "config"))
     found = project.find("settings_keys", str(tmp_path / "dags/etl.py"))
     assert found is not None and found.path == str(tmp_path / "config/settings_keys.py")
+
+
+@pytest.mark.parametrize("statement", ["from . import VALUE", "from  .\timport VALUE"])
+def test_importers_of_a_package_reads_files_importing_it_by_dots_alone(tmp_path: Path, statement: str) -> None:
+    """``from . import x`` inside a package imports its ``__init__`` without
+    naming it: such a file is read whatever words it holds."""
+    make(tmp_path, {"pyproject.toml": "", "pipeline/__init__.py": "VALUE = 'key'\n",
+                    "pipeline/etl.py": f"from airflow import DAG\n{statement}\n"})
+    project = Project(str(tmp_path), [str(tmp_path)])
+    found = importers_of([str(tmp_path / "pipeline/__init__.py")], project, set())
+    assert [rel(path, tmp_path) for path in found] == ["pipeline/etl.py"]

@@ -32,6 +32,7 @@ _IMPORT = re.compile(
     re.MULTILINE,
 )
 _COMMENT = re.compile(r"#[^\n]*")
+_RELATIVE = re.compile(rb"from[ \t]+\.")
 _CONTINUATION = re.compile(r"\\\r?\n")
 
 
@@ -90,11 +91,11 @@ def importers_of(targets: Sequence[str], project: Project, skipped: Set[str], ex
     files = project.module_files(exclude)
     if all(path in skipped_abs for path in files):
         return []  # the whole project is linted (a CI run): no file is left to be context
-    texts: Dict[str, str] = {}
+    contents: Dict[str, bytes] = {}
     for path in files:
         try:
             with open(path, "rb") as handle:
-                texts[path] = handle.read().decode("utf-8", "replace")
+                contents[path] = handle.read()
         except OSError:
             continue
     imports: Dict[str, Set[str]] = {}  # read only for files that may import a target
@@ -102,16 +103,16 @@ def importers_of(targets: Sequence[str], project: Project, skipped: Set[str], ex
     todo = list(wanted)
     while todo:
         current = todo.pop()
-        word = _module_word(current)
-        for path, text in texts.items():
-            if path in found or path in wanted or (word not in text and "from ." not in text):
+        word = _module_word(current).encode("utf-8", "surrogateescape")
+        for path, data in contents.items():
+            if path in found or path in wanted or (word not in data and not _RELATIVE.search(data)):
                 continue
             if path not in imports:
-                imports[path] = imported_files(text, path, project)
+                imports[path] = imported_files(data.decode("utf-8", "replace"), path, project)
             if current in imports[path]:
                 found.add(path)
                 todo.append(path)
-    return sorted(p for p in found if p not in skipped_abs and "airflow" in texts.get(p, "").lower())
+    return sorted(p for p in found if p not in skipped_abs and b"airflow" in contents.get(p, b"").lower())
 
 
 def _module_word(path: str) -> str:
