@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Tuple
 
 
-def closest(word: str, candidates: Iterable[str]) -> Optional[str]:
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> Optional[str]:
+    """``difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)``, the
+    same answer for less: the full ratio (the costly part: a generated DAG has
+    hundreds of long ids alike) is computed from the most promising candidate
+    down, and the search stops when no candidate left can beat the best found
+    (``quick_ratio`` bounds ``ratio`` from above)."""
     import difflib  # loaded by the first suggestion: most runs make none
 
-    found = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return found[0] if found else None
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    bounded = []
+    for candidate in set(candidates):
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= cutoff:
+            bound = matcher.quick_ratio()
+            if bound >= cutoff:
+                bounded.append((bound, candidate))
+    best: Optional[Tuple[float, str]] = None
+    for bound, candidate in sorted(bounded, reverse=True):
+        if best is not None and bound < best[0]:
+            break
+        matcher.set_seq1(candidate)
+        score = matcher.ratio()
+        if score >= cutoff and (best is None or (score, candidate) > best):
+            best = (score, candidate)
+    return best[1] if best is not None else None
 
 
 def grouped_id(bare: str, task_ids: Iterable[str]) -> Optional[str]:
