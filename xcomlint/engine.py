@@ -19,6 +19,7 @@ from .noqa import directives as noqa_directives
 from .noqa import is_suppressed, parse_noqa, suppressing_lines
 from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
 from .project.importers import imports_project_code
+from .readable import readable
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, NOQA_SCOPE, RUN_SCOPE, Report, Rule, all_rules
 from .settings import Settings, matches_any
@@ -96,7 +97,7 @@ def _finding(rule: Rule, report: Report, path: str, dag_id: Optional[str]) -> Fi
         end_column=span.end_column,
         code=rule.code,
         name=rule.name,
-        message=report.message,
+        message=readable(report.message),
         severity=report.severity or rule.severity,
         dag_id=report.dag_id or dag_id,
         task_id=report.task_id,

@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from ..findings import Finding
 from ..model.records import ABSENT, Dag, FileModel, Pull, _json_value
+from ..readable import readable
 
 GRAPH_FORMATS = ("json", "mermaid", "dot", "html")
 
@@ -70,7 +71,7 @@ def render_graph(output_format: str, models: Sequence[FileModel], findings: Sequ
         # a project: an index of its DAGs, one graph at a time
         from .project_page import render_project_html, unparsed_files
 
-        return render_project_html(views, unparsed_files(models))
+        return readable(render_project_html(views, unparsed_files(models)))
 
     renderers: Dict[str, Callable[[Sequence[Any]], str]] = {
         "mermaid": render_mermaid,
@@ -79,4 +80,5 @@ def render_graph(output_format: str, models: Sequence[FileModel], findings: Sequ
     }
     if output_format not in renderers:
         raise ValueError(f"unknown graph format {output_format!r}; choose from {', '.join(GRAPH_FORMATS)}")
-    return renderers[output_format](views)
+    # keys and ids as the code writes them, any character included
+    return readable(renderers[output_format](views))

@@ -15,6 +15,7 @@ import libcst as cst
 from ..lines import line_starts
 from .builder import Builder
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
+from .literals import id_parts
 from .pending import Loc, PendingMisuse, PendingPull, PendingPush, PendingUntemplated, pull_arguments
 from .positions import point_in_text, resolve_positions
 from .project_values import ModuleContext
@@ -225,6 +226,7 @@ class Finisher:
             }
             positional_count = pending.positional_count
             star = pending.has_star_args
+            parts = pending.task_ids_parts
         if star:
             bound = {name: (UNKNOWN if value is ABSENT else value) for name, value in bound.items()}
         return Pull(
@@ -253,8 +255,7 @@ class Finisher:
         value = self.pure_eval(written, scope)
         if not isinstance(value, StrVal) or value.known:
             return None
-        parts = tuple(value.text.split("\x00"))
-        return parts if sum(len(part) for part in parts) >= 3 else None
+        return id_parts(value.text)
 
     def push(self, pending: PendingPush) -> Push:
         self.finishing(pending.task, pending.entry)

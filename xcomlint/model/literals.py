@@ -7,8 +7,19 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .records import UNKNOWN, TaskId, parts_pattern
-from .values import ConstVal, DictVal, EnumMemberVal, FilePathVal, ListVal, StrPiece, StrVal, XComArgRef, unknown_str
+from .records import UNKNOWN, ArgValue, TaskId, parts_pattern
+from .values import (
+    HOLE,
+    ConstVal,
+    DictVal,
+    EnumMemberVal,
+    FilePathVal,
+    ListVal,
+    StrPiece,
+    StrVal,
+    XComArgRef,
+    unknown_str,
+)
 
 MAX_UNROLL = 64  # literal loops longer than this are not unrolled
 SUFFIX = re.compile(r"__\d+$")
@@ -28,8 +39,25 @@ def id_regex(value: Any) -> str:
     if isinstance(value, EnumMemberVal):
         value = value.as_string
     if isinstance(value, StrVal):
-        return parts_pattern(value.text.split("\x00"))
+        return parts_pattern(value.text.split(HOLE))
     return ".*"
+
+
+def id_parts(text: str) -> Optional[Tuple[str, ...]]:
+    """The known parts of an id with unknown ones (``"load_\\x00"`` gives
+    ``("load_", "")``), when they say enough (three characters or more) to rule ids out."""
+    parts = tuple(text.split(HOLE))
+    return parts if sum(len(part) for part in parts) >= 3 else None
+
+
+def without_holes(value: ArgValue) -> ArgValue:
+    """An argument read from a template's text, UNKNOWN where an f-string hole
+    made it unknown (``key="row_{table}"``): what a Python pull of that value is."""
+    if isinstance(value, str) and HOLE in value:
+        return UNKNOWN
+    if isinstance(value, tuple):
+        return tuple(without_holes(item) for item in value)
+    return value
 
 
 # str methods whose result the model works out for a known string and known arguments
@@ -118,7 +146,7 @@ def xcomarg_string(value: XComArgRef, how: str, node: cst.CSTNode) -> StrVal:
     writes. Rendered only in a templated field, and it creates no dependency."""
     text = xcomarg_template(value)
     if text is None:
-        return StrVal("\x00", (), known=False, embedded=((value, how, node),))
+        return StrVal(HOLE, (), known=False, embedded=((value, how, node),))
     return StrVal(text, (StrPiece(0, len(text), node, None),), embedded=((value, how, node),))
 
 
@@ -254,7 +282,7 @@ def _json_text(value: Any, depth: int) -> StrVal:
         return unknown_str()
     if isinstance(value, StrVal):
         # NUL characters stand for the parts of a string that are not known (holes)
-        if not _JSON_PLAIN.fullmatch(value.text if value.known else value.text.replace("\x00", "")):
+        if not _JSON_PLAIN.fullmatch(value.text if value.known else value.text.replace(HOLE, "")):
             return unknown_str()
         return StrVal('"') + value + StrVal('"')
     if isinstance(value, ConstVal):

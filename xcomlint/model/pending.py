@@ -42,6 +42,8 @@ class PendingPull:
     # a template's arguments: (parameter, value's place, whole argument's place, keyword)
     argument_locs: Tuple[Tuple[str, "Loc", "Loc", bool], ...] = ()
     discarded: bool = False
+    # a template's task_ids of known and unknown parts (see ``literals.id_parts``)
+    task_ids_parts: Optional[Tuple[str, ...]] = None
     # the call of the linted file's code that leads into a helper of another
     # module holding the pull (None: the task's own, see finish.entry_node)
     entry: Optional[cst.CSTNode] = None

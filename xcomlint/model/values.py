@@ -209,6 +209,11 @@ class StrPiece:
     raw: Optional[Sequence[int]]
 
 
+# what stands for an unknown part of a string value (an f-string hole): never
+# shown, and never part of a key or an id the model records (see ``without_holes``)
+HOLE = "\x00"
+
+
 @dataclass(eq=False)
 class StrVal:
     """A string value; ``known`` is False when parts of it are not static
@@ -230,7 +235,7 @@ class StrVal:
             raw = piece.raw[low - piece.start: high - piece.start] if piece.raw is not None else None
             pieces.append(StrPiece(low - start, high - low, piece.node, raw))
         part = self.text[start:end]
-        return StrVal(part, tuple(pieces), self.known or "\x00" not in part)
+        return StrVal(part, tuple(pieces), self.known or HOLE not in part)
 
     def __add__(self, other: "StrVal") -> "StrVal":
         shift = len(self.text)
@@ -506,4 +511,4 @@ def fstring_text_value(node: cst.FormattedStringText, is_raw: bool) -> StrVal:
 
 
 def unknown_str() -> StrVal:
-    return StrVal("\x00", (), known=False)
+    return StrVal(HOLE, (), known=False)

@@ -14,6 +14,7 @@ import libcst as cst
 
 from .callables import CallableSummary
 from .instances import InstanceVal
+from .literals import id_parts, without_holes
 from .pending import LabelVal, Loc, PendingMisuse, PendingPull, PendingUntemplated, Star, pull_arguments
 from .records import ABSENT, UNKNOWN
 from .templates import TemplateCall, find_template_calls
@@ -179,7 +180,7 @@ class Wiring:
             loc, string_node = found
             self.template_nodes.add(id(string_node))
             if pull.method == "xcom_push":
-                key = pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN)
+                key = without_holes(pull.keywords.get("key", pull.positional[0] if pull.positional else UNKNOWN))
                 self.add_push(task, key if isinstance(key, str) and not pull.has_star_args else UNKNOWN, "template", loc)
                 continue
             if type(string_node) in _LITERALS and id(string_node) not in self.foreign_strings:
@@ -300,6 +301,9 @@ def template_pull(task: Optional[TaskState], value: StrVal, pull: "TemplateCall"
         if value_loc is not None and whole_loc is not None:
             places.append((name, value_loc[0], whole_loc[0], value_at != whole_at))
     bound = pull_arguments(pull.positional, pull.keywords)
+    written_ids = bound["task_ids"]
+    parts = id_parts(written_ids) if isinstance(written_ids, str) and not pull.has_star_args else None
+    bound = {name: without_holes(value) for name, value in bound.items()}
     dag = task.dag if task is not None else None
     if dag is not None and isinstance(dag.dag_id, str) and bound["dag_id"] == dag.dag_id:
         bound["dag_id"] = ABSENT  # naming its own DAG, as str(xcomarg) does
@@ -316,6 +320,7 @@ def template_pull(task: Optional[TaskState], value: StrVal, pull: "TemplateCall"
         has_star_args=pull.has_star_args,
         string_node=string_node,
         argument_locs=tuple(places),
+        task_ids_parts=parts if bound["task_ids"] is UNKNOWN else None,
     )
 
 

@@ -49,5 +49,5 @@ def pull_from_silent_task(dag: Dag, context: RuleContext) -> Iterator[Report]:
             continue
         yield pull_report(
             pull,
-            f"task '{producer}' {why} ({pull_effect(pull)})",
+            f"task '{producer}' {why} ({pull_effect(pull, task)})",
         )

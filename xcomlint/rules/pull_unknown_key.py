@@ -35,7 +35,7 @@ def pull_unknown_key(dag: Dag, context: RuleContext) -> Iterator[Report]:
             fix = single_fix(f"Replace '{key}' with '{typo}'", UNSAFE, literal_replacement(pull.argument("key"), key, typo))
         yield pull_report(
             pull,
-            f"task '{producer}' never pushes key '{key}'{hint} ({pull_effect(pull)})",
+            f"task '{producer}' never pushes key '{key}'{hint} ({pull_effect(pull, task)})",
             at="key",
             fix=fix,
         )

@@ -52,12 +52,23 @@ def pull_report(pull: Pull, message: str, severity: Optional[str] = None, at: Op
     )
 
 
-def pull_effect(pull: Pull) -> str:
-    """What a pull that finds nothing does at runtime, for messages."""
+def pull_effect(pull: Pull, producer: Task) -> str:
+    """What a pull of ``producer`` that finds nothing does at runtime, for messages.
+
+    An XComArg of another key than ``return_value`` resolves through
+    ``xcom_pull(default=NOTSET)`` and raises ``XComNotFound`` when nothing is
+    found, on Airflow 2 and 3 alike, unless the producer has ``multiple_outputs``
+    (``PlainXComArg.resolve`` in ``airflow/models/xcom_arg.py`` and in the task
+    SDK's ``definitions/xcom_arg.py``). A mapped producer gives a lazy sequence
+    instead, whose values are not claimed here."""
     if pull.via == "xcomarg":
         if pull.effective_key == "return_value":
             return "the XComArg resolves to None"
-        return "resolving the XComArg fails with XComNotFound on Airflow 2 and gives None on Airflow 3"
+        if producer.mapped:
+            return "the XComArg finds no value"
+        if producer.multiple_outputs:
+            return "the XComArg resolves to None, as its producer has multiple_outputs"
+        return "resolving the XComArg raises XComNotFound and the consuming task fails"
     if pull.via == "template":
         return "the template renders 'None'"
     return "the pull returns None"

@@ -56,6 +56,8 @@ def _broken_readers(models: Sequence[FileModel], airflow_version: int) -> Dict[T
     (XCL101; on Airflow 3 it reads the calling task). Such a push is unread only
     because of that bug: one bug, one finding (SPEC section 1)."""
     broken: Dict[Tuple[object, str], Set[str]] = {}
+    # XCL101's pulls by key, which may read another DAG (``dag_id=``)
+    bare: Dict[str, List[Tuple[Dag, Pull]]] = {}
     for model in models:
         for dag in model.dags:
             task_ids = set(dag.task_ids)
@@ -68,15 +70,14 @@ def _broken_readers(models: Sequence[FileModel], airflow_version: int) -> Dict[T
                 key = pull.effective_key
                 if not isinstance(key, str) or pull.has_star_args:
                     continue
-                meant_any = False
                 if pull.task_ids in (ABSENT, None):
                     # XCL101's finding (not a deliberate read of the task's own value)
                     own = isinstance(pull.consumer, str) and reads_own_push(dag, pull, pull.consumer, key)
-                    meant_any = airflow_version >= 3 and pull.include_prior_dates is not True and not own
-                else:
-                    # XCL103's finding: a typo in the id; the key says which task was meant
-                    meant_any = next(missing_producers(dag, pull, task_ids), None) is not None
-                if meant_any:
+                    if airflow_version >= 3 and pull.include_prior_dates is not True and not own:
+                        bare.setdefault(key, []).append((dag, pull))
+                    continue
+                # XCL103's finding: a typo in the id; the key says which task was meant
+                if next(missing_producers(dag, pull, task_ids), None) is not None:
                     for task_id, keys in pushed.items():
                         if key in keys:
                             broken.setdefault((dag.dag_id, task_id), set()).add(key)
@@ -86,6 +87,14 @@ def _broken_readers(models: Sequence[FileModel], airflow_version: int) -> Dict[T
                         meant = closest(key, pushed.get(producer, ()))
                         if meant is not None:
                             broken.setdefault((dag.dag_id, producer), set()).add(meant)
+    # a bare pull was meant for a task that pushes its key: the one it reads on
+    # Airflow 2, where it names any task, in its own DAG or the one ``dag_id=`` names
+    for model in models:
+        for dag in model.dags:
+            for push in dag.pushes:
+                if isinstance(push.task_id, str) and isinstance(push.key, str) and any(
+                        _may_read(pull, pull_dag, dag, push, 2) for pull_dag, pull in bare.get(push.key, ())):
+                    broken.setdefault((dag.dag_id, push.task_id), set()).add(push.key)
     return broken
 
 
