@@ -279,9 +279,9 @@ with DAG(dag_id="etl", schedule=None):
 
 def test_rule_options_reach_the_rule(project: Path) -> None:
     (project / "dag.py").write_text(UNUSED)
-    assert "XCL204" in run("check", "dag.py").stdout
+    assert "XCL204" in run("check", "dag.py", "--extend-select", "XCL204").stdout
     (project / "pyproject.toml").write_text('[tool.xcomlint.rule-options.XCL204]\nignore-keys = ["run_manifest"]\n')
-    assert run("check", "dag.py").exit_code == 0
+    assert run("check", "dag.py", "--extend-select", "XCL204").exit_code == 0
 
 
 @pytest.mark.parametrize(

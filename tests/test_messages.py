@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Optional, Tuple
+
 import pytest
-from conftest import lint
+from conftest import lint, settings_for
+
+from xcomlint.engine import lint_paths
 
 XCOMARG_KEYS = """\
 from airflow.sdk import DAG, task
@@ -57,8 +62,49 @@ with DAG("writer", schedule=None):
 """
 
 
-def test_a_bare_pull_of_another_dag_is_one_finding_not_also_an_unread_push() -> None:
+def test_a_bare_pull_of_another_dag_is_one_finding_not_also_an_unread_push(tmp_path: Path) -> None:
+    (tmp_path / "dags.py").write_text(CROSS_DAG_BARE_PULL)
     # the pull was meant for 'produce': XCL101 says so; the push is not unread
-    assert [(f.code, f.line) for f in lint(CROSS_DAG_BARE_PULL)] == [("XCL101", 6)]
+    assert _run(tmp_path, select=["XCL101", "XCL204"]) == [("XCL101", 6)]
     # on Airflow 2 the pull reads any task of 'writer', the push included
-    assert [(f.code, f.line) for f in lint(CROSS_DAG_BARE_PULL, airflow_version=2)] == [("XCL101", 6)]
+    assert _run(tmp_path, select=["XCL101", "XCL204"], airflow_version=2) == [("XCL101", 6)]
+
+
+# the shape of the example DAG a new Astro project starts with: a count pushed
+# for the UI (and for a DAG of another project to read), a list returned and mapped
+DISPLAY_PUSH = """\
+from airflow.sdk import dag, task
+
+
+@dag(schedule="@daily")
+def crew_report():
+    @task
+    def fetch_crew(ti=None) -> list:
+        crew = [{"name": "a", "craft": "b"}]
+        ti.xcom_push(key="crew_size", value=len(crew))
+        return crew
+
+    @task
+    def greet(greeting: str, member: dict) -> None:
+        print(member["name"], greeting)
+
+    greet.partial(greeting="hello").expand(member=fetch_crew())
+
+
+crew_report()
+"""
+
+
+def _run(folder: Path, select: Optional[List[str]] = None, airflow_version: int = 3) -> List[Tuple[str, int]]:
+    """The findings of a whole run over ``folder`` (XCL204 looks at every file together)."""
+    run = lint_paths([str(folder)], settings_for(select, airflow_version))
+    assert not run.errors
+    return [(f.code, f.line) for f in run.findings]
+
+
+def test_a_push_kept_for_display_gets_no_finding_by_default(tmp_path: Path) -> None:
+    (tmp_path / "crew.py").write_text(DISPLAY_PUSH)
+    assert _run(tmp_path) == []
+    assert _run(tmp_path, airflow_version=2) == []
+    # XCL204 reports it when asked for
+    assert _run(tmp_path, select=["XCL204"]) == [("XCL204", 9)]

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
+from ..readable import HOLE  # never part of a key or an id the model records (``literals.without_holes``)
 from .records import ABSENT, UNKNOWN, TaskId, _Sentinel
 
 
@@ -207,11 +208,6 @@ class StrPiece:
     length: int
     node: cst.CSTNode
     raw: Optional[Sequence[int]]
-
-
-# what stands for an unknown part of a string value (an f-string hole): never
-# shown, and never part of a key or an id the model records (see ``without_holes``)
-HOLE = "\x00"
 
 
 @dataclass(eq=False)

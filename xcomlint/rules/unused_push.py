@@ -109,6 +109,9 @@ def _dag_is_open(dag: Dag) -> bool:
     "An explicit xcom_push of a key that no pull in the linted files can read.",
     scope=RUN_SCOPE,
     severity="warning",
+    # off by default: most unread pushes on real repositories are kept on purpose
+    # (values shown in the UI, read by another repository or the API); rules/XCL204.md
+    default=False,
     options=(RuleOption("ignore-keys", list, [], "keys read outside the linted files (other repositories, the API)"),),
 )
 def unused_push(models: Sequence[FileModel], context: RuleContext) -> Iterator[Report]:
