@@ -1,9 +1,12 @@
 """SARIF 2.1.0, the format GitHub code scanning and other result viewers import.
 
-One run with the whole rule catalog in ``tool.driver.rules`` (so a viewer can show
-a rule's documentation even for rules that found nothing) and one result per
-finding. The catalog is passed in as plain data so that the output depends only
-on its inputs; ``report`` fills it from the registered rules and their documents.
+One run with one result per finding, and in ``tool.driver.rules`` a descriptor for
+each rule the results reference (as SARIF's guidance for producers advises: a log
+of five findings does not carry the whole catalog). A descriptor holds the rule's
+summary, the "What it does" section of its document once, a short help that
+links to the whole document, and ``helpUri``. The catalog is passed in as plain
+data so that the output depends only on its inputs; ``report`` fills it from the
+registered rules and their documents.
 """
 
 from __future__ import annotations
@@ -60,9 +63,11 @@ def rule_descriptor(rule: RuleInfo) -> Dict[str, Any]:
         "shortDescription": {"text": rule.summary},
     }
     if rule.document:
-        what_it_does = _section(rule.document, "What it does") or rule.summary
-        descriptor["fullDescription"] = {"text": what_it_does, "markdown": what_it_does}
-        descriptor["help"] = {"text": rule.document, "markdown": rule.document}
+        descriptor["fullDescription"] = {"text": _section(rule.document, "What it does") or rule.summary}
+    descriptor["help"] = {
+        "text": f"{rule.summary} Documentation: {rule.help_uri}",
+        "markdown": f"{rule.summary} [{rule.code} {rule.name}]({rule.help_uri})",
+    }
     descriptor["helpUri"] = rule.help_uri
     # rules that are off by default are still described, marked as not enabled
     descriptor["defaultConfiguration"] = {"enabled": rule.default, "level": sarif_level(rule.severity)}
@@ -144,7 +149,10 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool: Tool
     """``source_root`` is the folder relative paths are relative to: declared as
     ``%SRCROOT%`` in ``originalUriBaseIds`` so that any viewer can resolve them
     (GitHub code scanning resolves them against the checkout either way).
-    ``properties`` is the run's property bag (what the run could not check)."""
+    ``properties`` is the run's property bag (what the run could not check).
+    Only the rules the findings reference are described."""
+    used = {finding.code for finding in findings}
+    rules = [rule for rule in rules if rule.code in used]
     index = {rule.code: position for position, rule in enumerate(rules)}
     run: Dict[str, Any] = {
         "tool": {
@@ -168,7 +176,7 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[RuleInfo], tool: Tool
 
 
 def rule_catalog() -> List[RuleInfo]:
-    """Every registered rule, enabled or not, with its document."""
+    """Every registered rule, enabled or not, with its document (``sarif_log`` keeps those it needs)."""
     return [
         RuleInfo(r.code, r.name, r.summary, r.default, r.severity, document(r.code), document_url(r.code))
         for r in all_rules()
