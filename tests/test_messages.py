@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 import pytest
-from conftest import lint, settings_for
+from conftest import invoke_in, lint, settings_for
 
 from xcomlint.engine import lint_paths
 
@@ -108,3 +108,56 @@ def test_a_push_kept_for_display_gets_no_finding_by_default(tmp_path: Path) -> N
     assert _run(tmp_path, airflow_version=2) == []
     # XCL204 reports it when asked for
     assert _run(tmp_path, select=["XCL204"]) == [("XCL204", 9)]
+
+
+PAYMENTS = """\
+from airflow.sdk import DAG, task
+
+with DAG("payments", schedule=None):
+    @task
+    def charge(ti=None):
+        ti.xcom_push(key="receipt", value="r-1")
+
+    @task
+    def report(ti=None):
+        return ti.xcom_pull(task_ids="charge", key="receipt")
+
+    @task
+    def audit(ti=None):
+        return ti.xcom_pull(task_ids="charge", key="receipt")
+
+    charge() >> [report(), audit()]
+"""
+
+
+@pytest.mark.parametrize("entry,advice", [
+    # an entry lets 'charge' push the key: the reader goes into its 'to'
+    ("from: charge\n        key: receipt\n        to: [report]",
+     "(only 'report' may read it in DAG 'payments'); add 'audit' to that entry's 'to' if the flow is intended"),
+    # the entry's 'from' is a typo: there is no entry to add 'audit' to
+    ("from: chrage\n        key: receipt\n        to: [report, audit]",
+     "(no task may read it in DAG 'payments'); no entry lets 'charge' push it: the entry for key 'receipt' has "
+     "from: 'chrage', a typo of 'charge'?"),
+    # no entry for the key at all
+    ("from: refund\n        key: receipt\n        to: [report]",
+     "(no task may read it in DAG 'payments'); no entry lets 'charge' push it: add one with from: 'charge', "
+     "key: 'receipt' and 'audit' in its 'to' if the flow is intended"),
+])
+def test_key_leak_advice_names_the_entry_to_change(tmp_path: Path, entry: str, advice: str) -> None:
+    (tmp_path / "payments.py").write_text(PAYMENTS)
+    allowlist = tmp_path / "allow.yaml"
+    allowlist.write_text(f"version: 1\ndags:\n  payments:\n    xcoms:\n      - {entry}\n")
+    settings = settings_for(["XCL301"], allowlist=str(allowlist))
+    messages = [f.message for f in lint_paths([str(tmp_path / "payments.py")], settings).findings]
+    assert [m for m in messages if "'audit' reads" in m] == [
+        f"'audit' reads key 'receipt' of 'charge', which the allow-list does not permit {advice}"]
+
+
+def test_a_missing_allow_list_is_named_where_it_was_looked_for(tmp_path: Path) -> None:
+    # the configuration's path is relative to its folder, not to where xcomlint runs
+    (tmp_path / "pyproject.toml").write_text('[tool.xcomlint]\nallowlist = "conf/allow.yaml"\n')
+    (tmp_path / "dags").mkdir()
+    (tmp_path / "dags" / "payments.py").write_text(PAYMENTS)
+    result = invoke_in(tmp_path / "dags", "check", "payments.py")
+    assert result.exit_code == 2
+    assert f"allow-list file not found (looked for {tmp_path / 'conf' / 'allow.yaml'})" in result.stderr

@@ -7,6 +7,7 @@ the first error stops the load.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -224,7 +225,8 @@ def load_allowlist(path: str) -> AllowList:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise AllowListError(path, 1, 1, "", "allow-list file not found") from None
+        # the path may be the configuration's, relative to its folder: say where it was looked for
+        raise AllowListError(path, 1, 1, "", f"allow-list file not found (looked for {os.path.abspath(path)})") from None
     except (OSError, UnicodeDecodeError) as error:
         raise AllowListError(path, 1, 1, "", f"cannot read the allow-list: {error}") from None
     return parse_allowlist(text, path)

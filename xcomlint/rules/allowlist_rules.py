@@ -71,14 +71,28 @@ def key_leak(models: Sequence[FileModel], context: RuleContext) -> Iterator[Repo
                 continue
             if any(r.allows(flow.producer, flow.key, flow.consumer) for r in rules.xcoms):
                 continue
-            allowed = sorted({c for r in rules.xcoms if r.allows_push(flow.producer, flow.key) for c in r.consumers})
+            entries = [r for r in rules.xcoms if r.allows_push(flow.producer, flow.key)]
+            allowed = sorted({c for r in entries for c in r.consumers})
             hint = f"only {', '.join(repr(a) for a in allowed)} may" if allowed else "no task may"
             yield _report(
                 flow,
                 f"'{flow.consumer}' reads key '{flow.key}' of '{flow.producer}', which the allow-list does not "
-                f"permit ({hint} read it in DAG '{flow.dag_id}'); add '{flow.consumer}' to that entry's 'to' "
-                f"if the flow is intended",
+                f"permit ({hint} read it in DAG '{flow.dag_id}'); {_key_leak_advice(flow, rules, bool(entries))}",
             )
+
+
+def _key_leak_advice(flow: Flow, rules: DagRules, has_entry: bool) -> str:
+    """What to change in the allow-list: the entry's ``to`` when one lets the
+    producer push the key; else the entry for the key whose ``from`` is a typo
+    of the producer, or an entry to add."""
+    if has_entry:
+        return f"add '{flow.consumer}' to that entry's 'to' if the flow is intended"
+    typo = closest(flow.producer, [r.producer for r in rules.xcoms if r.key == flow.key])
+    if typo is not None:
+        return (f"no entry lets '{flow.producer}' push it: the entry for key '{flow.key}' has from: '{typo}', "
+                f"a typo of '{flow.producer}'?")
+    return (f"no entry lets '{flow.producer}' push it: add one with from: '{flow.producer}', key: '{flow.key}' "
+            f"and '{flow.consumer}' in its 'to' if the flow is intended")
 
 
 @rule("XCL302", "undeclared-push", "An explicit xcom_push of a key the allow-list does not declare.", scope=RUN_SCOPE)
