@@ -15,6 +15,7 @@ import pytest
 import test_cache
 from conftest import invoke
 from graph_project import BROKEN_FILE, BROKEN_POSITION, WIDE_DAG, generate
+from test_text_output import many_files, on_terminal
 
 from xcomlint.cache import DATABASE_NAME
 from xcomlint.graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
@@ -22,6 +23,7 @@ from xcomlint.graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
 ROOT = Path(__file__).parent.parent
 # the fixture of the cache's tests: the paths whose model was parsed, not served by the cache
 parsed = test_cache.parsed
+__all__ = ["many_files"]  # a fixture of the progress tests, shared
 GOOD = (ROOT / "examples" / "dags" / "orders_taskflow.py").read_text(encoding="utf-8")
 
 
@@ -128,3 +130,38 @@ def test_one_dag_is_the_single_page_and_several_are_the_project_page(small: Path
     # each graph waits in an inert template until its DAG is opened
     assert both.count('<svg class="graph"') == 2 == len(re.findall(r"<template data-anchor=\"[^\"]+\"", both))
     assert not re.search(r"<svg class=\"graph\"", both.split("<template", 1)[0])
+
+
+# ------------------------------------------------ what a person at a terminal sees
+def test_a_missing_path_is_an_error_and_nothing_is_drawn(small: Path) -> None:
+    for output_format in ("json", "mermaid"):
+        result = invoke("graph", "--no-cache", "--format", output_format, "dags", "nope")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert "xcomlint: error: nope: " in result.stderr
+
+
+def test_writing_a_file_says_so(small: Path) -> None:
+    result = invoke("graph", "--no-cache", "--format", "dot", "-o", "graph.dot", "dags")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr.splitlines()[-1] == "xcomlint: wrote graph.dot"
+    assert (small / "graph.dot").read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_html_is_never_printed_on_a_terminal(small: Path) -> None:
+    code, terminal, _ = on_terminal(small, ("graph", "--no-cache", "--format", "html", "dags"), "stdout")
+    assert code == 2 and terminal == ""
+    # to a pipe or a file it is written as asked
+    piped = invoke("graph", "--no-cache", "--format", "html", "dags")
+    assert piped.exit_code == 0 and piped.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_html_on_a_terminal_says_how_to_write_it(small: Path) -> None:
+    code, _, stderr = on_terminal(small, ("graph", "--no-cache", "--format", "html", "dags"), "stdout")
+    assert code == 2 and "give -o FILE (for example -o xcom-graph.html)" in stderr
+
+
+def test_a_long_run_shows_progress_on_a_terminal(many_files: Path) -> None:
+    code, terminal, stdout = on_terminal(many_files, ("graph", "--no-cache", "-j1", "--format", "mermaid", "dags"),
+                                         "stderr")
+    assert code == 0 and stdout.startswith("flowchart")
+    assert "xcomlint: checked 60/60 files" in terminal and terminal.endswith("\r\x1b[2K")

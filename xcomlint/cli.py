@@ -18,7 +18,7 @@ from .docs import document
 from .engine import RunResult, content_digest, decode_source, default_jobs, lint_paths, lint_source, project_of_run
 from .findings import Finding
 from .model.records import FileModel
-from .progress import Progress
+from .progress import Progress, is_terminal
 from .progress import wanted as progress_wanted
 from .reporters import FORMATS, MACHINE_READABLE, reporter
 from .reporters.style import COLOR_CHOICES, use_color
@@ -515,12 +515,18 @@ def graph(
     configured rules. The html page of several DAGs opens on an index of them,
     with search and a filter for the DAGs with findings. A file that does not
     parse is named on stderr and left out; Mermaid output longer than
-    Mermaid's limit (50,000 characters) gets a warning. The exit code is 0
-    whatever the findings, 2 on an error (a missing path, an unknown --dag).
+    Mermaid's limit (50,000 characters) gets a warning. The html page is not
+    printed on a terminal: give -o FILE. The exit code is 0 whatever the
+    findings, 2 on an error (a missing path, an unknown --dag), and then
+    nothing is drawn.
     """
     from .graphs import render_graph
     from .graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
 
+    if output_format == "html" and output_path is None and is_terminal(sys.stdout):
+        raise _fail("--format html writes a whole web page: give -o FILE (for example -o xcom-graph.html) "
+                    "and open it in a browser")
+    bar = Progress(sys.stderr) if progress_wanted(sys.stderr, False, False) else None
     try:
         targets = list(paths) or ["."]
         settings = replace(
@@ -528,11 +534,16 @@ def graph(
             full_model=True,
         )
         cache = None if no_cache else ResultCache.for_settings(settings)
-        run = lint_paths(targets, settings, jobs or default_jobs(), cache)
+        run = lint_paths(targets, settings, jobs or default_jobs(), cache, bar.update if bar else None)
     except (ConfigError, AllowListError) as problem:
         raise _fail(str(problem))
+    finally:
+        if bar is not None:
+            bar.close()
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
+    if run.path_errors:
+        sys.exit(EXIT_ERROR)  # a graph without the files asked for would pass for theirs
     for internal in run.errors:
         rule = f" in rule {internal.rule}" if internal.rule else ""
         click.echo(f"xcomlint: internal error{rule} on {internal.path}: {internal.message}", err=True)
@@ -558,7 +569,8 @@ def graph(
                 handle.write(text)
         except OSError as error:
             raise _fail(f"cannot write {output_path}: {error.strerror or error}")
-    if run.path_errors or run.errors:
+        click.echo(f"xcomlint: wrote {output_path}", err=True)
+    if run.errors:
         sys.exit(EXIT_ERROR)
 
 

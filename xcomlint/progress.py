@@ -22,6 +22,11 @@ def wanted(stream: TextIO, machine_readable: bool, quiet: bool, environ: Optiona
     environ = os.environ if environ is None else environ
     if machine_readable or quiet or environ.get("CI"):
         return False
+    return is_terminal(stream)
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether a person is watching ``stream``: a terminal (a closed stream is not)."""
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())
