@@ -133,9 +133,10 @@ def test_one_dag_is_the_single_page_and_several_are_the_project_page(small: Path
 
 
 # ------------------------------------------------ what a person at a terminal sees
-def test_a_missing_path_is_an_error_and_nothing_is_drawn(small: Path) -> None:
+def test_a_path_that_does_not_exist_is_an_error_and_nothing_is_drawn(small: Path) -> None:
+    # the rest of the paths is drawn (and the exit code is 2) when some exist: test_graph_formats
     for output_format in ("json", "mermaid"):
-        result = invoke("graph", "--no-cache", "--format", output_format, "dags", "nope")
+        result = invoke("graph", "--no-cache", "--format", output_format, "nope")
         assert result.exit_code == 2 and result.stdout == ""
         assert "xcomlint: error: nope: " in result.stderr
 

@@ -517,8 +517,8 @@ def graph(
     parse is named on stderr and left out; Mermaid output longer than
     Mermaid's limit (50,000 characters) gets a warning. The html page is not
     printed on a terminal: give -o FILE. The exit code is 0 whatever the
-    findings, 2 on an error (a missing path, an unknown --dag), and then
-    nothing is drawn.
+    findings, 2 on an error (a missing path, an unknown --dag); when no path
+    exists, nothing is drawn.
     """
     from .graphs import render_graph
     from .graphs.mermaid import MERMAID_MAX_TEXT_SIZE, mermaid_text_size
@@ -542,8 +542,8 @@ def graph(
             bar.close()
     for error in run.path_errors:
         click.echo(f"xcomlint: error: {error.path}: {error.message}", err=True)
-    if run.path_errors:
-        sys.exit(EXIT_ERROR)  # a graph without the files asked for would pass for theirs
+    if run.path_errors and not run.files:
+        sys.exit(EXIT_ERROR)  # nothing to draw: an empty graph would pass for the picture of the paths
     for internal in run.errors:
         rule = f" in rule {internal.rule}" if internal.rule else ""
         click.echo(f"xcomlint: internal error{rule} on {internal.path}: {internal.message}", err=True)
@@ -570,7 +570,7 @@ def graph(
         except OSError as error:
             raise _fail(f"cannot write {output_path}: {error.strerror or error}")
         click.echo(f"xcomlint: wrote {output_path}", err=True)
-    if run.errors:
+    if run.path_errors or run.errors:
         sys.exit(EXIT_ERROR)
 
 
