@@ -401,7 +401,8 @@ PROJECT_DAG = textwrap.dedent('''\
 
 
     def check(ti):
-        return ti.xcom_pull(task_ids="extract_orders", key="orders_pth")
+        return ti.xcom_pull(task_ids="extract_orders", key="orders_pth"), ti.xcom_pull(
+            task_ids="extract_orders", key="orders_path")
 
 
     with DAG("orders_etl") as dag:
@@ -430,7 +431,16 @@ def test_navigation_across_the_modules_of_a_project(tmp_path: Path) -> None:
         [task] = await definition(session, dag, PROJECT_DAG, '"extract_orders", key')
         assert _range_text(PROJECT_DAG, task).startswith('PythonOperator(task_id="extract_orders"')
         readers = await references(session, dag, PROJECT_DAG, 'PythonOperator(task_id="extract_orders"')
-        assert sorted((r.uri, r.range.start.line) for r in readers) == [(dag, 7), (helpers, 5)]
+        assert sorted((r.uri, r.range.start.line) for r in readers) == [(dag, 7), (dag, 8), (helpers, 5)]
+        # the push of a key the DAG file pulls is made in the helper
+        [push] = await definition(session, dag, PROJECT_DAG, '"orders_path")', 3)
+        assert (push.uri, push.range.start.line) == (helpers, 1)
+        assert _range_text(HELPERS, push).startswith('ti.xcom_push(key="orders_path"')
+        # from a pull: every pull that reads the same key of the same task, this one included
+        same = await references(session, dag, PROJECT_DAG, '"orders_path")', 3)
+        assert sorted((r.uri, r.range.start.line) for r in same) == [(dag, 8), (helpers, 5)]
+        text = await hover(session, dag, PROJECT_DAG, '"orders_pth"')
+        assert "- `extract_orders` (PythonOperator): pushes `orders_path` (xcom_push); upstream of `check_orders`" in text
         assert [_range_text(HELPERS, r) for r in readers if r.uri == helpers] == ['"extract_orders"']
         text = await hover(session, dag, PROJECT_DAG, 'PythonOperator(task_id="extract_orders"')
         assert "pushes `orders_path` (xcom_push)" in text and "- read by `load_orders`: key `orders_path`" in text
@@ -444,7 +454,7 @@ def test_navigation_across_the_modules_of_a_project(tmp_path: Path) -> None:
         assert _range_text(HELPERS, push).startswith('ti.xcom_push(key="orders_path"')
         text = await hover(session, helpers, HELPERS, 'ti.xcom_pull')
         assert "in DAG `orders_etl`, by `load_orders`" in text and "upstream of `load_orders`" in text
-        [reader] = await references(session, helpers, HELPERS, 'ti.xcom_push')
-        assert (reader.uri, reader.range.start.line) == (helpers, 5)
+        readers = await references(session, helpers, HELPERS, 'ti.xcom_push')
+        assert sorted((r.uri, r.range.start.line) for r in readers) == [(dag, 8), (helpers, 5)]
 
     run(tmp_path, scenario)
