@@ -458,3 +458,33 @@ def test_navigation_across_the_modules_of_a_project(tmp_path: Path) -> None:
         assert sorted((r.uri, r.range.start.line) for r in readers) == [(dag, 8), (helpers, 5)]
 
     run(tmp_path, scenario)
+
+
+def test_incremental_edits_and_utf16_columns(tmp_path: Path) -> None:
+    """Editors send the changed range only; positions count UTF-16 code units (LSP's default),
+    so a character outside the Basic Multilingual Plane counts twice."""
+    root = project(tmp_path)
+    wide = ETL.replace('path = ti.xcom_pull(task_ids="extract_orders", key="orders_pth")',
+                       'path = "🙂" and ti.xcom_pull(task_ids="extract_orders", key="orders_pth")')
+
+    async def scenario(session: Session) -> None:
+        uri = session.open("dags/etl.py", wide)
+        found = await session.diagnostics(uri, lambda d: len(d) > 0)
+        typo = next(d for d in found if d.code == "XCL104")
+        line = wide.splitlines()[typo.range.start.line]
+        in_code_points = line.index('"orders_pth"')
+        assert typo.range.start.character == in_code_points + 1  # the emoji is two UTF-16 units
+        assert typo.range.end.character == in_code_points + 1 + len('"orders_pth"')
+        # the editor replaces the key's text, given in the same units
+        session.versions[uri] += 1
+        session.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=session.versions[uri]),
+            content_changes=[types.TextDocumentContentChangePartial(range=typo.range, text='"orders_path"')]))
+        await session.diagnostics(uri, lambda d: codes(d) == ["XCL107"])
+        # and asks for the hover of that pull at the same units
+        place = types.Position(line=typo.range.start.line, character=typo.range.start.character + 2)
+        shown = await session.client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=place))
+        assert shown is not None and "of key `orders_path`" in shown.contents.value
+
+    run(root, scenario)
