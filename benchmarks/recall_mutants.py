@@ -16,16 +16,19 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from recall_scan import (
+    LOOPS,
     Edge,
     FileScan,
     Pull,
     Task,
     TaskRefs,
     chain_operands,
+    dotted,
     function_pushes,
     function_returns,
     has_splat,
     keyword,
+    str_value,
     task_decorator,
 )
 
@@ -44,6 +47,9 @@ EXPECTED: Dict[str, str] = {
     "returns_datetime": "XCL201",
     "do_xcom_push_false": "XCL106",
     "pull_from_silent_operator": "XCL106",
+    "push_in_data_loop": "XCL207",
+    "pull_self_read": "XCL208",
+    "producer_mapped": "XCL209",
 }
 KINDS: Tuple[str, ...] = tuple(EXPECTED)
 
@@ -640,6 +646,173 @@ def sites_pull_from_silent(scan: FileScan, rng: random.Random) -> List[Mutant]:
     return out
 
 
+# -- XCL207, XCL208, XCL209: the Don'ts of XCom
+
+
+def _in_loop(scan: FileScan, node: ast.AST, function: ast.AST) -> bool:
+    current = scan.parents.get(id(node))
+    while current is not None and current is not function:
+        if isinstance(current, LOOPS):
+            return True
+        current = scan.parents.get(id(current))
+    return False
+
+
+def _literal_bound(function: ast.AST, name: str) -> bool:
+    """Whether ``name`` is given, in the function, a value that is no data: a
+    literal, a literal collection, a comprehension or ``range()``."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = node.value
+            if isinstance(value, (ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.JoinedStr)):
+                return True
+    return False
+
+
+def _data_value(scan: FileScan, function: ast.AST, value: ast.AST) -> bool:
+    """A pushed value that holds data at runtime: a call, an attribute, a
+    subscript, or a name that is neither a module constant nor a literal."""
+    if isinstance(value, ast.Call):
+        return dotted(value.func) not in ("list", "tuple", "set", "dict", "range", "sorted", "str", "len",
+                                               "int", "float", "bool")
+    if isinstance(value, (ast.Attribute, ast.Subscript)):
+        return True
+    if isinstance(value, ast.Name):
+        module_names = {t.id for n in scan.tree.body if isinstance(n, ast.Assign)
+                        for t in n.targets if isinstance(t, ast.Name)}
+        return value.id not in module_names and not _literal_bound(function, value.id)
+    return False
+
+
+def sites_push_in_data_loop(scan: FileScan, rng: random.Random) -> List[Mutant]:
+    """A push of a literal key, written alone on its line, wrapped in a loop over
+    its value with a key computed per item: ``for _item in rows:
+    ti.xcom_push(key=f"rows_{_item}", value=_item)``."""
+    out = []
+    for function, task, called in _callables(scan):
+        if not called:
+            continue
+        for node in ast.walk(function):
+            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+                continue
+            call = node.value
+            if not (isinstance(call.func, ast.Attribute) and call.func.attr == "xcom_push") or has_splat(call):
+                continue
+            if node.lineno != node.end_lineno or scan.enclosing_function(node) is not function:
+                continue
+            if _in_loop(scan, node, function) or not _statement_lines_free(scan, node):
+                continue
+            key_kw, value_kw = keyword(call, "key"), keyword(call, "value")
+            if key_kw is None or value_kw is None or call.args or len(call.keywords) != 2:
+                continue
+            key = str_value(key_kw.value)
+            if key is None or not key or any(ch in key for ch in "{}'\\\"\n"):
+                continue
+            if not _data_value(scan, function, value_kw.value):
+                continue
+            start, end = scan.span(node)
+            receiver = scan.source[slice(*scan.span(call.func.value))]
+            data = scan.source[slice(*scan.span(value_kw.value))]
+            new = f'for _item in {data}: {receiver}.xcom_push(key=f"{key}_{{_item}}", value=_item)'
+            site = (start, end)
+            mutant = _mutant(scan, "push_in_data_loop", start, end, new, [site],
+                             # the task no longer pushes the literal key: a pull of it finds no push
+                             # (XCL104), and a bare pull of it by the task is no longer a self-read (XCL101)
+                             explained=[("XCL104", None, f"'{key}'"), ("XCL101", None, f"key '{key}'")],
+                             detail={"task": task.task_id, "key": key, "over": data})
+            if mutant:
+                out.append(mutant)
+    return out
+
+
+def sites_pull_self_read(scan: FileScan, rng: random.Random) -> List[Mutant]:
+    """A Python pull of another task's value, in the callable of exactly one
+    task T that pushes the same key itself (returns a value, or pushes the key
+    with ``xcom_push`` after the pull), retargeted to T itself."""
+    out = []
+    callables: Dict[int, List[Task]] = {}
+    for task in scan.tasks:
+        function = _task_function(scan, task) if _is_python_task(task) else None
+        if function is not None:
+            callables.setdefault(id(function), []).append(task)
+    for pull in _literal_pulls(scan):
+        if pull.jinja or pull.include_prior_dates or pull.function is None or isinstance(pull.function, ast.Lambda):
+            continue
+        runners = callables.get(id(pull.function), [])
+        if len(runners) != 1 or len(scan.tasks_by_id().get(runners[0].task_id, [])) != 1:
+            continue
+        task = runners[0]
+        target = _single_target(scan, pull)
+        if target is None or target is task or not pull.key_literal or _pushes_nothing(task):
+            continue
+        if "'" in task.task_id or '"' in task.task_id or _multiple_outputs(scan, task):
+            continue
+        function = pull.function
+        if _reads_return_value(pull):
+            if not function_returns(function):
+                continue
+        else:
+            pushes = _push_lines(function, pull.key or "")
+            if not pushes or min(pushes) <= pull.line:
+                continue  # a push written before the pull: read back in the same try
+        span = pull.task_ids[0][1]
+        mutant = _mutant(scan, "pull_self_read", span[0], span[1], _quoted(scan, span, task.task_id), [pull.span],
+                         explained=[("XCL204", None, f"pushed by task '{target.task_id}'")],
+                         detail={"was": target.task_id, "now": task.task_id, "key": pull.key or "return_value",
+                                 "pull_line": pull.line})
+        if mutant:
+            out.append(mutant)
+    return out
+
+
+def _push_lines(function: ast.AST, key: str) -> List[int]:
+    return [node.lineno for node in ast.walk(function)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "xcom_push"
+            and str_value((keyword(node, "key").value if keyword(node, "key") else (node.args[0] if node.args else None))) == key]
+
+
+def sites_producer_mapped(scan: FileScan, rng: random.Random) -> List[Mutant]:
+    """A PythonOperator made mapped (``PythonOperator.partial(...).expand(op_args=[[1], [2]])``)
+    and a pull of it, without map_indexes, read as one value (``xcom_pull(...)["value"]``):
+    one edit from the first change to the last."""
+    out = []
+    for pull in _literal_pulls(scan):
+        producer = _single_target(scan, pull)
+        if producer is None or producer.kind != "operator" or producer.call is None or producer.operator != "PythonOperator":
+            continue
+        if pull.consumer is None or pull.consumer is producer or not scan.same_dag(pull.consumer, producer):
+            continue
+        if not _reads_return_value(pull) or (pull.call is not None and keyword(pull.call, "map_indexes") is not None):
+            continue
+        call = producer.call
+        if has_splat(call) or not isinstance(call.func, (ast.Name, ast.Attribute)):
+            continue
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "partial":
+            continue  # mapped already: ``PythonOperator.partial(...).expand(...)``
+        func_end = scan.span(call.func)[1]
+        call_end = scan.span(call)[1]
+        pull_end = pull.span[1]
+        quote = scan.source[pull.task_ids[0][1][0]]
+        if quote not in "'\"":
+            continue
+        if func_end <= pull.span[0] < call_end or func_end < pull_end <= call_end:
+            continue  # the pull is written inside the producer's call
+        inserts = sorted([(func_end, ".partial"), (call_end, ".expand(op_args=[[1], [2]])"),
+                          (pull_end, f"[{quote}value{quote}]")])
+        start, end = inserts[0][0], inserts[-1][0]
+        new, at = "", start
+        for offset, text in inserts:
+            new += scan.source[at:offset] + text
+            at = offset
+        mutant = _mutant(scan, "producer_mapped", start, end, new, [pull.span],
+                         explained=[("XCL209", None, f"'{producer.task_id}'")],
+                         detail={"producer": producer.task_id, "pull_line": pull.line, "jinja": pull.jinja,
+                                 "consumer": pull.consumer.task_id})
+        if mutant:
+            out.append(mutant)
+    return out
+
+
 # --------------------------------------------------------------------------- all kinds
 
 GENERATORS: Dict[str, Callable[[FileScan, random.Random], List[Mutant]]] = {
@@ -654,6 +827,9 @@ GENERATORS: Dict[str, Callable[[FileScan, random.Random], List[Mutant]]] = {
     "returns_datetime": lambda s, r: sites_returns(s, r, "returns_datetime"),
     "do_xcom_push_false": sites_do_xcom_push_false,
     "pull_from_silent_operator": sites_pull_from_silent,
+    "push_in_data_loop": sites_push_in_data_loop,
+    "pull_self_read": sites_pull_self_read,
+    "producer_mapped": sites_producer_mapped,
 }
 
 

@@ -73,6 +73,37 @@ with DAG("grouped", start_date=datetime(2024, 1, 1)) as dag:
 '''
 
 
+DONTS = '''\
+from datetime import datetime
+
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+
+def fetch_rows():
+    return [{"id": 1}]
+
+
+def export(ti):
+    rows = fetch_rows()
+    ti.xcom_push(key="rows", value=rows)
+    return "s3://bucket/rows.json"
+
+
+def report(ti):
+    path = ti.xcom_pull(task_ids="export")
+    rows = ti.xcom_pull(task_ids="export", key="rows")
+    print(path, rows)
+    return path
+
+
+with DAG("donts", start_date=datetime(2024, 1, 1)) as dag:
+    made = PythonOperator(task_id="export", python_callable=export)
+    told = PythonOperator(task_id="report", python_callable=report)
+    made >> told
+'''
+
+
 def by_kind(source: str, name: str = "dag.py", per_file: int = 10) -> Dict[str, List[Mutant]]:
     scan = scan_file(name, source)
     assert scan is not None
@@ -114,10 +145,15 @@ def test_scan_reads_tasks_pulls_consumers_and_graph():
 
 def test_every_kind_makes_a_valid_mutant_of_the_same_length():
     found = {**by_kind(ETL, "etl.py"), **by_kind(GROUPED, "grouped.py")}
+    for kind, mutants in by_kind(DONTS, "donts.py").items():
+        found.setdefault(kind, []).extend(mutants)
     assert set(found) == set(KINDS)
     for kind, mutants in found.items():
         for mutant in mutants:
-            original = ETL if "extract" in mutant.source or "make_bucket" in mutant.source else GROUPED
+            if "fetch_rows" in mutant.source:
+                original = DONTS
+            else:
+                original = ETL if "extract" in mutant.source or "make_bucket" in mutant.source else GROUPED
             assert mutant.source.count("\n") == original.count("\n"), kind
             ast.parse(mutant.source)
             assert mutant.source != original
@@ -391,3 +427,20 @@ def test_whole_repository_run_lints_each_mutant_in_both_modes(tmp_path):
         else:  # detected once xcomlint reads the helper in the context of the DAG
             assert outcome.status in ("detected", "missed"), outcome
     assert (root / "include/helpers.py").read_text(encoding="utf-8") == HELPERS  # the checkout is never touched
+
+
+def test_the_donts_of_xcom_as_mutants_and_their_findings():
+    found = by_kind(DONTS, "donts.py")
+    (loop,) = found["push_in_data_loop"]
+    assert loop.after == 'for _item in rows: ti.xcom_push(key=f"rows_{_item}", value=_item)'
+    (self_read,) = found["pull_self_read"]
+    assert self_read.after == 'path = ti.xcom_pull(task_ids="report")'  # report returns a value: its own XCom
+    (mapped,) = found["producer_mapped"]
+    assert 'path = ti.xcom_pull(task_ids="export")["value"]' in mapped.source
+    assert 'PythonOperator.partial(task_id="export", python_callable=export).expand(op_args=[[1], [2]])' in mapped.source
+    linter = recall.Linter(3)
+    original, errors = linter.lint("donts.py", DONTS)
+    assert errors == []
+    for mutant in (loop, self_read, mapped):
+        outcome = recall.judge("synthetic", "donts.py", 3, mutant, original, recall.Positions(DONTS), linter)
+        assert outcome.status == "detected" and outcome.collateral == [], (mutant.kind, outcome)

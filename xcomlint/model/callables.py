@@ -8,12 +8,14 @@ task(s) that run the callable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union, cast
 
 import libcst as cst
 
 from ..knowledge import GET_CURRENT_CONTEXT, TI_NAMES
 from .imports import dotted_name
+from .loops import COMPREHENSIONS, bound_names, is_literal_collection, loop_bindings, names_read
+from .pull_use import pull_uses
 from .syntax import branch_list
 
 # callees that may receive the task instance or context without pushing for it
@@ -32,6 +34,8 @@ class PullSite:
     keywords: Dict[str, cst.BaseExpression]
     has_star_args: bool
     skips_context: bool = False  # ``self.xcom_pull(context, ...)``: the first argument is the context
+    # how the code uses the pulled value (``pull_use.ONE_VALUE_USES``, ``SEQUENCE_USE``)
+    uses: Tuple[str, ...] = ()
 
     def argument_nodes(self) -> List[Tuple[str, cst.Arg]]:
         """Each argument with the parameter it binds (``#n`` past the named ones)."""
@@ -60,6 +64,9 @@ class PushSite:
     has_star_args: bool
     block: int = 0  # id() of the statement block holding the call
     in_loop: bool = False
+    # the loops that repeat the call (``for``, ``while``, comprehensions), outermost
+    # first, each with whether the key reads a name the loop gives a new value
+    loops: Tuple[Tuple[cst.CSTNode, bool], ...] = ()
 
 
 @dataclass
@@ -82,6 +89,9 @@ class CallableSummary:
     # locals changed in place (``ids[c] = v``, ``ids.update(...)``): what a single
     # assignment gave them is not all they hold
     mutated_names: Set[str] = field(default_factory=set)
+    # locals only ever assigned short literal collections, never changed in place:
+    # a loop over one of them is bounded (``result = {"a": 1}`` ... ``for k in result``)
+    literal_collections: Set[str] = field(default_factory=set)
 
 
 def _is_static_form(receiver: cst.BaseExpression) -> bool:
@@ -123,31 +133,53 @@ class _BodyScanner:
         self.assign_counts: Dict[str, int] = {}
         self.block = 0
         self.loops = 0
+        # every loop around the node in its function, outermost first; the first
+        # ``loops`` of them repeat it (a ``break`` ends the innermost's repetition)
+        self.enclosing: Tuple[cst.CSTNode, ...] = ()
+        self.loop_names: Dict[int, FrozenSet[str]] = {}
+        # for each name assigned a value: whether every assignment was a short literal collection
+        self.literal_assignments: Dict[str, bool] = {}
 
     def scan(self, root: cst.CSTNode) -> None:
         # node types are compared with ``is`` (see Builder.evaluate: libcst's
         # isinstance is slow, and concrete libcst classes have no subclasses);
         # ``loops`` counts the enclosing loops whose bodies repeat the node
-        stack = [(root, 0, id(root), 0)]
+        empty: Tuple[cst.CSTNode, ...] = ()
+        stack = [(root, 0, id(root), 0, empty)]
         while stack:
-            node, depth, block, loops = stack.pop()
-            self.block, self.loops = block, loops
+            node, depth, block, loops, enclosing = stack.pop()
+            self.block, self.loops, self.enclosing = block, loops, enclosing
             kind = type(node)
             if kind in _VISITED:
                 self.visit(node, kind, depth)
             if kind is cst.FunctionDef or kind is cst.Lambda:
-                depth, loops = depth + 1, 0
+                depth, loops, enclosing = depth + 1, 0, empty
             elif kind is cst.IndentedBlock or kind is cst.SimpleStatementSuite:
                 block = id(node)
                 if loops:
                     suite = cast(cst.BaseSuite, node)
                     for child, child_loops in reversed(_loops_left(suite.body, loops)):
-                        stack.append((child, depth, block, child_loops))
+                        stack.append((child, depth, block, child_loops, enclosing))
                     continue
-            body = cast("Union[cst.For, cst.While]", node).body if kind is cst.For or kind is cst.While else None
-            for child in reversed(branch_list(node)):
-                # a loop's body repeats; its ``else:`` runs at most once
-                stack.append((child, depth, block, loops + (child is body)))
+            if kind is cst.For or kind is cst.While:
+                body = cast("Union[cst.For, cst.While]", node).body
+                for child in reversed(branch_list(node)):
+                    # a loop's body repeats; its ``else:`` runs at most once
+                    if child is body:
+                        stack.append((child, depth, block, loops + 1, enclosing + (node,)))
+                    else:
+                        stack.append((child, depth, block, loops, enclosing))
+            elif kind in _COMPREHENSIONS:
+                # the element repeats once per item; the first iterable is read once
+                first = cast("cst.ListComp", node).for_in
+                for child in reversed(branch_list(node)):
+                    if child is first:
+                        stack.append((child, depth, block, loops, enclosing))
+                    else:
+                        stack.append((child, depth, block, loops + 1, enclosing + (node,)))
+            else:
+                for child in reversed(branch_list(node)):
+                    stack.append((child, depth, block, loops, enclosing))
 
     def visit(self, node: cst.CSTNode, kind: type, depth: int) -> None:
         # ``kind`` is ``type(node)``, which the type checker does not narrow
@@ -170,30 +202,45 @@ class _BodyScanner:
                 if type(target.target) is cst.Name:
                     name = target.target.value
                     self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
+                    self.literal_assignments[name] = (self.literal_assignments.get(name, True)
+                                                      and is_literal_collection(assign.value))
                     self.summary.single_assignments[name] = assign.value
                     if _reaches_context(assign.value, self.context_names):
                         self.context_names.add(name)
                 else:
-                    for name in _names_in(target.target):
+                    for name in bound_names(target.target):
                         self.assign_counts[name] = 2
+                        self.literal_assignments[name] = False
         elif kind is cst.AugAssign or kind is cst.AnnAssign:
             changed = cast("Union[cst.AugAssign, cst.AnnAssign]", node).target
-            for name in _names_in(changed):
+            for name in bound_names(changed):
                 self.assign_counts[name] = 2
+                self.literal_assignments[name] = False
             if type(changed) is cst.Subscript and type(changed.value) is cst.Name:
                 self.summary.mutated_names.add(changed.value.value)
         elif kind is cst.For or kind is cst.CompFor:
-            for name in _names_in(cast("Union[cst.For, cst.CompFor]", node).target):
+            for name in bound_names(cast("Union[cst.For, cst.CompFor]", node).target):
                 self.assign_counts[name] = 2
+                self.literal_assignments[name] = False
         elif kind is cst.AsName:
-            for name in _names_in(cast(cst.AsName, node).name):
+            for name in bound_names(cast(cst.AsName, node).name):
                 self.assign_counts[name] = 2
+                self.literal_assignments[name] = False
         elif kind is cst.WithItem:
             item = cast(cst.WithItem, node)
             call = item.item
             if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "open":
                 if item.asname is not None and isinstance(item.asname.name, cst.Name):
                     self.summary.file_names.add(item.asname.name.value)
+
+    def repeating_loops(self, key: Optional[cst.BaseExpression]) -> Tuple[Tuple[cst.CSTNode, bool], ...]:
+        """The loops that repeat the current node, each with whether ``key`` reads
+        a name it rebinds each iteration (its target, or a name its body assigns)."""
+        if not self.loops:
+            return ()
+        read = names_read(key) if key is not None and type(key) is not cst.SimpleString else frozenset()
+        return tuple((loop, bool(read & loop_bindings(loop, self.loop_names)))
+                     for loop in self.enclosing[: self.loops])
 
     def visit_call(self, node: cst.Call) -> None:
         func = node.func
@@ -207,7 +254,8 @@ class _BodyScanner:
             else:
                 key = keywords.get("key", positional[0] if positional else None)
                 value = keywords.get("value", positional[1] if len(positional) > 1 else None)
-                self.summary.pushes.append(PushSite(node, key, value, star, self.block, self.loops > 0))
+                self.summary.pushes.append(PushSite(node, key, value, star, self.block, self.loops > 0,
+                                                    self.repeating_loops(key)))
             return
         if isinstance(func, cst.Name):
             self.summary.called_names.add(func.value)
@@ -229,6 +277,8 @@ class _BodyScanner:
 # methods that change a dict or list in place
 IN_PLACE_METHODS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
                        "__setitem__", "__delitem__"})
+
+_COMPREHENSIONS = frozenset(COMPREHENSIONS)
 
 # the node types ``_BodyScanner.visit`` reads (most of a body is names and literals)
 _VISITED = frozenset({cst.Call, cst.Return, cst.Yield, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For,
@@ -260,14 +310,6 @@ def _exit_kind(statement: cst.CSTNode) -> Optional[type]:
         if type(item) in (cst.Break, cst.Return, cst.Raise):
             return type(item)
     return None
-
-
-def _names_in(node: cst.CSTNode) -> List[str]:
-    if isinstance(node, cst.Name):
-        return [node.value]
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return [n for el in node.elements for n in _names_in(el.value)]
-    return []
 
 
 def _reaches_context(node: cst.BaseExpression, context_names: Set[str]) -> bool:
@@ -324,6 +366,13 @@ def summarize_callable(function: "cst.FunctionDef | cst.Lambda") -> CallableSumm
         # a lambda returns its body's value: one return statement, made up
         summary.returns.append(cst.Return(value=function.body))
     summary.local_names = set(visitor.assign_counts)
+    summary.literal_collections = {name for name, literal in visitor.literal_assignments.items()
+                                   if literal and name not in summary.mutated_names and name not in summary.params}
+    if summary.pulls:
+        once = {name for name, count in visitor.assign_counts.items() if count == 1 and name not in summary.params}
+        uses = pull_uses(function.body, [site.call for site in summary.pulls], once)
+        for site in summary.pulls:
+            site.uses = uses.get(id(site.call), ())
     summary.single_assignments = {
         name: expr
         for name, expr in summary.single_assignments.items()

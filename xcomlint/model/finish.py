@@ -16,6 +16,7 @@ from ..lines import line_starts
 from .builder import Builder
 from .callables import CallableSummary, PullSite, _is_static_form, _split_args
 from .literals import id_parts
+from .loops import data_loop_text
 from .pending import Loc, PendingMisuse, PendingPull, PendingPush, PendingUntemplated, pull_arguments
 from .positions import point_in_text, resolve_positions
 from .project_values import ModuleContext
@@ -244,6 +245,7 @@ class Finisher:
             arguments=self.arguments(pending),
             discarded=pending.discarded,
             task_ids_parts=parts,
+            uses=pending.site.uses if pending.site is not None else pending.uses,
         )
 
     def id_parts(self, site: PullSite, scope: Scope) -> Optional[Tuple[str, ...]]:
@@ -271,8 +273,29 @@ class Finisher:
         if pending.block is not None:
             block = self.blocks.setdefault(pending.block, len(self.blocks) + 1)
         value_span = self.span(Loc(pending.value)) if pending.value is not None else UNRESOLVED
+        loop_over, per_item = self.data_loop(pending)
         return Push(pending.task.task_id, key, pending.via, self.span(pending.loc), value, block, pending.in_loop,
-                    value_span)
+                    value_span, loop_over, per_item)
+
+    def data_loop(self, pending: PendingPush) -> Tuple[Optional[str], bool]:
+        """What the loops repeating a push run over when one of them is not a
+        short literal collection (the innermost such loop whose rebound names the
+        key reads, else the innermost such loop), and whether the key reads them."""
+        if not pending.loops:
+            return None, False
+        scope = self.local_scope(pending.function, pending.summary)
+        literal_names = pending.summary.literal_collections if pending.summary is not None else set()
+        changed_names = pending.summary.mutated_names if pending.summary is not None else set()
+        found: Optional[str] = None
+        for loop, key_reads in reversed(pending.loops):
+            over = data_loop_text(loop, lambda expression: self.pure_eval(expression, scope), literal_names,
+                                  changed_names)
+            if over is None:
+                continue
+            if key_reads:
+                return over, True
+            found = found or over
+        return found, False
 
     def untemplated(self, pending: PendingUntemplated) -> UntemplatedPull:
         task = pending.consumer

@@ -41,6 +41,7 @@ class PendingPull:
     summary: Optional[CallableSummary] = None
     # a template's arguments: (parameter, value's place, whole argument's place, keyword)
     argument_locs: Tuple[Tuple[str, "Loc", "Loc", bool], ...] = ()
+    uses: Tuple[str, ...] = ()  # a template's: how it uses the value (Python's are ``site.uses``)
     discarded: bool = False
     # a template's task_ids of known and unknown parts (see ``literals.id_parts``)
     task_ids_parts: Optional[Tuple[str, ...]] = None
@@ -62,6 +63,7 @@ class PendingPush:
     block: Optional[int] = None
     in_loop: bool = False
     entry: Optional[cst.CSTNode] = None  # as PendingPull.entry
+    loops: Tuple[Tuple[cst.CSTNode, bool], ...] = ()  # as PushSite.loops
 
 
 @dataclass(eq=False)

@@ -189,6 +189,12 @@ class Push:
     # where the pushed expression stands: ``span`` itself for a return value,
     # the value argument of an ``xcom_push`` call (UNRESOLVED when not known)
     value_span: Span = UNRESOLVED
+    # a push repeated by a loop over data (not only short literal collections):
+    # what the loop runs over, as written (``rows``, ``a while loop``); None otherwise
+    loop_over: Optional[str] = None
+    # the key reads a name that such a loop gives a new value each iteration
+    # (``key=f"row_{row['id']}"``): one XCom per item
+    key_per_item: bool = False
 
     @property
     def explicit(self) -> bool:
@@ -243,6 +249,16 @@ class Pull:
     # ``task_ids`` built from known text and unknown parts (``f"extract_{table}"``):
     # the known parts, in order (("extract_", "")); None otherwise
     task_ids_parts: Optional[Tuple[str, ...]] = None
+    # how the code uses the pulled value, where it stands or through the local name
+    # it is assigned to once: "key" (``value["path"]``), "attribute" (``value.path``),
+    # "scalar" (``int(value)``, ``open(value)``), "sequence" (iterated, ``len()``,
+    # indexed by a number); empty when none of these is seen
+    uses: Tuple[str, ...] = ()
+
+    @property
+    def used_as_one_value(self) -> bool:
+        """Read only as one value (a key, an attribute, a scalar argument), never as a sequence."""
+        return bool(self.uses) and "sequence" not in self.uses
 
     @property
     def extent(self) -> Span:

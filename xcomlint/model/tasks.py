@@ -414,7 +414,7 @@ class TaskBuilding:
                     continue
                 self.add_push(task, site.key, "xcom_push", Loc(site.call), current, summary,
                               value=site.value, block=site.block if current is function or current.node is function.node else None,
-                              in_loop=site.in_loop, entry=entries.get(id(current.node)))
+                              in_loop=site.in_loop, entry=entries.get(id(current.node)), loops=site.loops)
         task.pushes_known = known
 
     def infers_multiple_outputs(self, function: FunctionVal) -> bool:

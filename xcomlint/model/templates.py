@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple
 
 from ..knowledge import TI_NAMES
 from ..lines import line_starts
@@ -33,6 +33,8 @@ class TemplateCall:
     has_star_args: bool
     # where each argument stands in the template text (see ``ArgumentPlace``)
     arguments: Tuple["ArgumentPlace", ...] = ()
+    # how the template uses the pulled value (the uses of ``pull_use``)
+    uses: Tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -327,6 +329,7 @@ def _parsed_calls(text: str, scan: _Scan) -> Tuple[TemplateCall, ...]:
     calls = [call for call in tree.find_all(nodes.Call) if _is_xcom_call(call)]
     if len(scan.calls) != len(calls):
         return ()
+    uses = _template_uses(tree, calls)
     pulls = []
     for call, (offset, _, arguments) in zip(calls, scan.calls):
         pulls.append(
@@ -337,6 +340,63 @@ def _parsed_calls(text: str, scan: _Scan) -> Tuple[TemplateCall, ...]:
                 positional=tuple(_const(arg) for arg in call.args),
                 keywords=MappingProxyType({kw.key: _const(kw.value) for kw in call.kwargs}),
                 has_star_args=call.dyn_args is not None or call.dyn_kwargs is not None,
+                uses=uses[id(call)],
             )
         )
     return tuple(pulls)
+
+
+# filters that read a value as a collection
+_SEQUENCE_FILTERS = frozenset({"length", "count", "first", "last", "join", "list", "sort", "sum", "max", "min",
+                               "unique", "map", "select", "reject", "selectattr", "rejectattr", "batch", "slice",
+                               "random", "reverse", "groupby"})
+
+
+def _template_uses(tree: "nodes.Node", calls: List["nodes.Call"]) -> Dict[int, Tuple[str, ...]]:
+    """How each pull's value is used (see ``pull_use``): where it stands, and
+    through a name it is ``{% set %}`` to once."""
+    from jinja2 import nodes
+
+    from .pull_use import ATTRIBUTE_USE, KEY_USE, SEQUENCE_USE
+
+    parents: Dict[int, "nodes.Node"] = {}
+    names: Dict[str, List["nodes.Name"]] = {}
+    assigned: Dict[str, int] = {}
+    stack: List["nodes.Node"] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in node.iter_child_nodes():
+            parents[id(child)] = node
+            if isinstance(child, nodes.Name):
+                if child.ctx == "load":
+                    names.setdefault(child.name, []).append(child)
+                else:
+                    assigned[child.name] = assigned.get(child.name, 0) + 1
+            stack.append(child)
+
+    def use_at(place: "nodes.Node") -> Optional[str]:
+        parent = parents.get(id(place))
+        if isinstance(parent, nodes.Getitem) and parent.node is place:
+            if isinstance(parent.arg, nodes.Const) and isinstance(parent.arg.value, str):
+                return KEY_USE
+            if isinstance(parent.arg, nodes.Slice) or (
+                    isinstance(parent.arg, nodes.Const) and isinstance(parent.arg.value, int)):
+                return SEQUENCE_USE
+            return None
+        if isinstance(parent, nodes.Getattr) and parent.node is place:
+            return SEQUENCE_USE if parent.attr in ("count", "index") else ATTRIBUTE_USE
+        if isinstance(parent, nodes.Filter) and parent.node is place:
+            return SEQUENCE_USE if parent.name in _SEQUENCE_FILTERS else None
+        if isinstance(parent, nodes.For) and parent.iter is place:
+            return SEQUENCE_USE
+        return None
+
+    found: Dict[int, Tuple[str, ...]] = {}
+    for call in calls:
+        places: List["nodes.Node"] = [call]
+        parent = parents.get(id(call))
+        if isinstance(parent, nodes.Assign) and isinstance(parent.target, nodes.Name):
+            if assigned.get(parent.target.name) == 1:
+                places.extend(names.get(parent.target.name, ()))
+        found[id(call)] = tuple(sorted({use for use in map(use_at, places) if use is not None}))
+    return found

@@ -321,6 +321,7 @@ def template_pull(task: Optional[TaskState], value: StrVal, pull: "TemplateCall"
         string_node=string_node,
         argument_locs=tuple(places),
         task_ids_parts=parts if bound["task_ids"] is UNKNOWN else None,
+        uses=pull.uses,
     )
 
 

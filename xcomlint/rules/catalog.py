@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     empty_key,
     implicit_pull,
     large_value,
+    mapped_pull_as_one_value,
     multiple_outputs_not_mapping,
     non_json_value,
     positional_pull_arguments,
@@ -17,7 +18,9 @@ from . import (  # noqa: F401
     secret_in_xcom,
     syntax_error,
     template_in_non_templated_field,
+    unbounded_pushes,
     unresolved_xcomarg,
     unused_noqa,
     unused_push,
+    xcom_as_retry_state,
 )
