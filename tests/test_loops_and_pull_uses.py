@@ -114,6 +114,10 @@ def test_pull_uses(body: str, expected: Tuple[str, ...]) -> None:
         ("{{ ti.xcom_pull(task_ids='t') | length }}", ("sequence",)),
         ("{% for p in ti.xcom_pull(task_ids='t') %}{{ p }}{% endfor %}", ("sequence",)),
         ("{% set r = ti.xcom_pull(task_ids='t') %}{{ r['path'] }}", ("key",)),
+        # with a tag the parser reads the template; without, the tokens do: the same uses
+        ("{% if 1 %}{{ ti.xcom_pull(task_ids='t')['path'] }}{% endif %}", ("key",)),
+        ("{% if 1 %}{{ ti.xcom_pull(task_ids='t') | length }}{% endif %}", ("sequence",)),
+        ("{{ ti.xcom_pull(task_ids='t').count(1) }}", ("sequence",)),
         ("{% set r = ti.xcom_pull(task_ids='t') %}{{ r['path'] }}{{ r | join(',') }}", ("key", "sequence")),
     ],
 )

@@ -91,6 +91,8 @@ class _Scan:
     # every call is a ``{{ }}`` block's whole expression, but for a plain
     # ending (``['key']``, ``.attr``, ``| filter``): no grammar around it to check
     plain: bool
+    # for each call, how the ending right after it uses the value (see ``_ending_uses``)
+    uses: List[Tuple[str, ...]]
 
 
 def _scan(text: str) -> Optional[_Scan]:
@@ -140,17 +142,15 @@ def _scan(text: str) -> Optional[_Scan]:
                 column += len(value)
     except TemplateSyntaxError:
         return None
-    return _Scan(found, has_tags, all(_plain_block(tokens, start) for start in starts_at))
+    return _Scan(found, has_tags, all(_plain_block(tokens, start) for start in starts_at),
+                 [_ending_uses(tokens, start) for start in starts_at])
 
 
 _PLAIN_ENDINGS = (("[", "string", "]"), ("[", "integer", "]"), (".", "name"), ("|", "name"))
 
 
-def _plain_block(tokens: List[Token], start: int) -> bool:
-    """Whether the call whose ``ti`` is ``tokens[start]`` opens its ``{{ }}``
-    block and is followed only by plain endings up to the block's end."""
-    if start == 0 or tokens[start - 1][0] != "variable_begin":
-        return False
+def _after_call(tokens: List[Token], start: int) -> int:
+    """The index of the first token after the call whose ``ti`` is ``tokens[start]``."""
     depth, index = 0, start + 3  # the call's ``(``
     while index < len(tokens):
         value = tokens[index][1]
@@ -159,6 +159,15 @@ def _plain_block(tokens: List[Token], start: int) -> bool:
         index += 1
         if depth == 0:
             break
+    return index
+
+
+def _plain_block(tokens: List[Token], start: int) -> bool:
+    """Whether the call whose ``ti`` is ``tokens[start]`` opens its ``{{ }}``
+    block and is followed only by plain endings up to the block's end."""
+    if start == 0 or tokens[start - 1][0] != "variable_begin":
+        return False
+    index = _after_call(tokens, start)
     while index < len(tokens) and tokens[index][0] != "variable_end":
         for ending in _PLAIN_ENDINGS:
             part = tokens[index:index + len(ending)]
@@ -168,6 +177,27 @@ def _plain_block(tokens: List[Token], start: int) -> bool:
         else:
             return False
     return index < len(tokens)
+
+
+def _ending_uses(tokens: List[Token], start: int) -> Tuple[str, ...]:
+    """How the tokens right after the call whose ``ti`` is ``tokens[start]`` use
+    its value (the uses of ``pull_use``): ``['key']``, ``[0]``, ``.attr``, ``| filter``.
+    What the parser's tree says of a call that is a block's whole expression."""
+    from .pull_use import ATTRIBUTE_USE, KEY_USE, SEQUENCE_USE
+
+    index = _after_call(tokens, start)
+    after = tokens[index:index + 3]
+    kinds = [kind for kind, _, _ in after]
+    texts = [text for _, text, _ in after]
+    if texts[:1] == ["["] and texts[2:3] == ["]"]:
+        if kinds[1] == "string":
+            return (KEY_USE,)
+        return (SEQUENCE_USE,) if kinds[1] == "integer" else ()
+    if texts[:1] == ["."] and kinds[1:2] == ["name"]:
+        return (SEQUENCE_USE,) if texts[1] in _SEQUENCE_METHODS else (ATTRIBUTE_USE,)
+    if texts[:1] == ["|"] and kinds[1:2] == ["name"]:
+        return (SEQUENCE_USE,) if texts[1] in _SEQUENCE_FILTERS else ()
+    return ()
 
 
 def _read_argument_token(token: Token, open_calls: list, depth: List[int]) -> None:
@@ -250,7 +280,7 @@ def _calls_from_tokens(scan: _Scan) -> Optional[Tuple[TemplateCall, ...]]:
     error in a block without a call is not seen on this path (Airflow would
     fail to render such a template)."""
     calls: List[TemplateCall] = []
-    for offset, method, arguments in scan.calls:
+    for (offset, method, arguments), uses in zip(scan.calls, scan.uses):
         positional: List[ArgValue] = []
         keywords = {}
         for tokens in arguments:
@@ -273,6 +303,7 @@ def _calls_from_tokens(scan: _Scan) -> Optional[Tuple[TemplateCall, ...]]:
             positional=tuple(positional),
             keywords=MappingProxyType(keywords),
             has_star_args=False,
+            uses=uses,
         ))
     return tuple(calls)
 
@@ -346,6 +377,8 @@ def _parsed_calls(text: str, scan: _Scan) -> Tuple[TemplateCall, ...]:
     return tuple(pulls)
 
 
+# methods a sequence has: reading them is no sign of a single value
+_SEQUENCE_METHODS = frozenset({"count", "index"})
 # filters that read a value as a collection
 _SEQUENCE_FILTERS = frozenset({"length", "count", "first", "last", "join", "list", "sort", "sum", "max", "min",
                                "unique", "map", "select", "reject", "selectattr", "rejectattr", "batch", "slice",
@@ -384,7 +417,7 @@ def _template_uses(tree: "nodes.Node", calls: List["nodes.Call"]) -> Dict[int, T
                 return SEQUENCE_USE
             return None
         if isinstance(parent, nodes.Getattr) and parent.node is place:
-            return SEQUENCE_USE if parent.attr in ("count", "index") else ATTRIBUTE_USE
+            return SEQUENCE_USE if parent.attr in _SEQUENCE_METHODS else ATTRIBUTE_USE
         if isinstance(parent, nodes.Filter) and parent.node is place:
             return SEQUENCE_USE if parent.name in _SEQUENCE_FILTERS else None
         if isinstance(parent, nodes.For) and parent.iter is place:
