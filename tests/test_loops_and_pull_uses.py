@@ -238,3 +238,18 @@ def test_a_local_only_ever_assigned_literal_collections_bounds_its_loop() -> Non
 def test_the_dags_params_are_a_bounded_collection(iterable: str) -> None:
     body = f'for k, v in {iterable}:\n    ti.xcom_push(key=k, value=v)'
     assert push_loop(body) == (None, False)
+
+
+def test_xcl208_compares_places_in_the_same_file_only() -> None:
+    """A push in a helper module and a pull in the DAG file: their lines are not
+    comparable, so the pull is not taken for a read-back of this try's push."""
+    from xcomlint.model.records import Dag, Pull, Push, Span
+    from xcomlint.rules.context import RuleContext
+    from xcomlint.rules.xcom_as_retry_state import xcom_as_retry_state
+    from xcomlint.settings import Settings
+
+    pull = Pull(consumer="export", task_ids="export", key="n", via="xcom_pull", span=Span(9, 5, 9, 40))
+    push = Push(task_id="export", key="n", via="xcom_push", span=Span(3, 5, 3, 40, path="lib/helpers.py"))
+    dag = Dag(dag_id="etl", span=Span(1, 1, 1, 1), pushes=(push,), pulls=(pull,))
+    found = list(xcom_as_retry_state(dag, RuleContext(Settings())))
+    assert [report.span.line for report in found] == [9]

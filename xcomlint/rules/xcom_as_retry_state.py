@@ -40,9 +40,9 @@ def _reads_back_a_push_just_made(pull: Pull, own: List[Push]) -> bool:
     try pushed: no state is expected to survive a retry there."""
     if pull.via != "xcom_pull":
         return False  # a template is rendered before the task runs
-    at = (pull.span.path, pull.span.line, pull.span.column)
-    return any(push.explicit and push.span.resolved and (push.span.path, push.span.line, push.span.column) < at
-               for push in own)
+    at = (pull.span.line, pull.span.column)
+    return any(push.explicit and push.span.resolved and push.span.path == pull.span.path
+               and (push.span.line, push.span.column) < at for push in own)
 
 
 def _message(pull: Pull, task: str, key: str, own: List[Push], context: RuleContext) -> str:
