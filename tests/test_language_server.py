@@ -218,8 +218,9 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "xcomlint", "server"], capture_output=True, text=True,
                             env=env, cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=120)
     assert result.returncode == 2
+    # the packages themselves: xcomlint is not on PyPI, so "xcomlint[server]" would not resolve
     assert result.stderr.strip() == ("xcomlint: error: the language server needs the 'pygls' package, which is "
-                                     "not installed: pip install \"xcomlint[server]\"")
+                                     "not installed: pip install \"pygls>=2.1,<3\" \"lsprotocol>=2025.0.0\"")
 
 
 async def actions_at(session: Session, uri: str, text: str, needle: str,

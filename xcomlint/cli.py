@@ -652,14 +652,14 @@ def server() -> None:
     """Run the language server: LSP over standard input and output, for editors.
 
     Diagnostics of the buffer as typed, quick fixes, "add noqa" and fix-all,
-    and navigation between pulls and the tasks and pushes they read. Needs the
-    server extra: pip install "xcomlint[server]".
+    and navigation between pulls and the tasks and pushes they read. Needs
+    pygls and lsprotocol (the server extra).
     """
-    from .server import INSTALL_HINT, missing_dependency
+    from .server import install_hint, missing_dependency
 
     missing = missing_dependency()
     if missing is not None:
-        raise _fail(f"the language server needs the '{missing}' package, which is not installed: {INSTALL_HINT}")
+        raise _fail(f"the language server needs the '{missing}' package, which is not installed: {install_hint()}")
     from .server import serve
 
     serve()

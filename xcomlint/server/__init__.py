@@ -7,15 +7,36 @@ hovers that say both. Everything comes from the engine and the model the
 command line uses (``engine.lint_source`` with the file's settings and
 project); this package only speaks the protocol.
 
-pygls and lsprotocol are the ``server`` extra (``pip install "xcomlint[server]"``):
-the linter itself does not need them.
+pygls and lsprotocol are the ``server`` extra (``pip install -e ".[server]"`` in
+a clone): the linter itself does not need them.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
-INSTALL_HINT = 'pip install "xcomlint[server]"'
+# the server extra's requirements, as pyproject.toml declares them: used when the
+# installed package's metadata cannot say (a source tree on sys.path)
+_SERVER_EXTRA = ["pygls>=2.1,<3", "lsprotocol>=2025.0.0"]
+
+
+def install_hint() -> str:
+    """The command that installs what the server needs, whichever way xcomlint
+    itself was installed (it is not on PyPI: ``xcomlint[server]`` would not resolve)."""
+    return "pip install " + " ".join(f'"{requirement}"' for requirement in server_requirements())
+
+
+def server_requirements() -> List[str]:
+    """The requirements of the installed package's server extra."""
+    from importlib import metadata
+
+    try:
+        declared = metadata.requires("xcomlint") or []
+    except metadata.PackageNotFoundError:
+        return list(_SERVER_EXTRA)
+    found = [requirement.split(";")[0].replace(" ", "") for requirement in declared
+             if 'extra == "server"' in requirement or "extra == 'server'" in requirement]
+    return found or list(_SERVER_EXTRA)
 
 
 def missing_dependency() -> Optional[str]:
@@ -38,4 +59,4 @@ def serve() -> None:
     make_server().start_io()
 
 
-__all__ = ["INSTALL_HINT", "missing_dependency", "serve"]
+__all__ = ["install_hint", "missing_dependency", "serve"]
