@@ -22,6 +22,7 @@ from xcomlint.model import build_file_model
 from xcomlint.model.project_values import MAX_MODULES
 from xcomlint.model.records import RETURN_KEY, UNKNOWN, Dag, FileModel, Pull, Push, Task
 from xcomlint.project import Project
+from xcomlint.project.resolution import ABSENT
 from xcomlint.settings import Settings
 
 HEADER = """\
@@ -687,7 +688,7 @@ with DAG(dag_id="cycle", start_date=datetime(2024, 1, 1)) as dag:
     assert [p.task_ids for p in pulls_of(dag, "x")] == ["extract"]
     assert [p.task_ids for p in pulls_of(dag, "y")] == ["extract"]
     assert not dag.tasks_complete  # the unknown id is said, not invented
-    assert {os.path.basename(path) for path, _ in model.dependencies} == {"a.py", "b.py"}
+    assert {os.path.basename(path) for path, _ in modules_read(model)} == {"a.py", "b.py"}
 
 
 def test_a_module_that_does_not_parse_leaves_its_names_unknown(tmp_path: Path) -> None:
@@ -737,7 +738,7 @@ with DAG(dag_id="etl", start_date=datetime(2024, 1, 1)) as dag:
     }
     model = build(tmp_path, files, "dags/etl.py")
     broken = tmp_path / "include/broken.py"
-    assert model.dependencies == ((str(broken), content_digest(broken.read_bytes())),)
+    assert modules_read(model) == ((str(broken), content_digest(broken.read_bytes())),)
 
 
 def test_third_party_and_standard_library_imports_are_unchanged(tmp_path: Path) -> None:
@@ -764,7 +765,7 @@ with DAG(dag_id="etl", start_date=datetime(2024, 1, 1)) as dag:
     with_project = build(tmp_path, files, "dags/etl.py")
     without = build(tmp_path, files, "dags/etl.py", project=False)
     assert with_project.dags == without.dags and with_project.loose_pulls == without.loose_pulls
-    assert with_project.dependencies == ()
+    assert modules_read(with_project) == ()
     assert [t.operator for t in only_dag(with_project, "etl").tasks] == ["PythonOperator"] * 4
 
 
@@ -798,6 +799,33 @@ with DAG(dag_id="use", start_date=datetime(2024, 1, 1)) as dag:
 # ------------------------------------------------------------------ dependencies
 
 
+def modules_read(model) -> tuple:
+    """The model's dependencies that are modules (not places where none is)."""
+    return tuple(pair for pair in model.dependencies if pair[1] != ABSENT)
+
+
+def test_an_import_of_no_module_remembers_where_one_would_be(tmp_path: Path) -> None:
+    """A cached result must not outlive a helper created after the DAG file that
+    imports it: the model records, as absent, each file and folder that would
+    make the import a module of the project."""
+    files = {
+        "include/__init__.py": "",
+        "dags/etl.py": HEADER + """from include.tasks import load
+from mylib import clean
+
+with DAG(dag_id="etl", start_date=datetime(2024, 1, 1)) as dag:
+    PythonOperator(task_id="load", python_callable=load) >> PythonOperator(task_id="clean", python_callable=clean)
+""",
+    }
+    model = build(tmp_path, files, "dags/etl.py")
+    absent = {os.path.relpath(path, tmp_path) for path, digest in model.dependencies if digest == ABSENT}
+    assert {"include/tasks.py", "include/tasks", "mylib.py", "mylib", "dags/mylib.py", "dags/include.py"} <= absent
+    assert "include" not in absent  # the package is there: read as a module
+    assert [os.path.relpath(path, tmp_path) for path, _ in modules_read(model)] == ["include/__init__.py"]
+    # airflow is never the project's; nor, where Python names it, the standard library
+    assert not any(part in ("airflow", "datetime") for path in absent for part in path.split(os.sep))
+
+
 def test_dependencies_list_each_module_read_with_its_digest(tmp_path: Path) -> None:
     files = {
         "include/__init__.py": "",
@@ -816,7 +844,7 @@ with DAG(dag_id="etl", start_date=datetime(2024, 1, 1)) as dag:
     model = build(tmp_path, files, "dags/etl.py")
     expected = tuple(sorted((str(tmp_path / name), content_digest((tmp_path / name).read_bytes()))
                             for name in ("include/consts.py", "include/tasks.py")))
-    assert model.dependencies == expected
+    assert modules_read(model) == expected
     # a file without imports of the project reads nothing
     assert build(tmp_path, {"dags/alone.py": HEADER + "X = 1\n"}, "dags/alone.py").dependencies == ()
 
@@ -836,12 +864,12 @@ def test_no_more_than_max_modules_are_read(tmp_path: Path) -> None:
         "from chain.m000 import VALUE\n\nwith DAG(dag_id='deep', start_date=datetime(2024, 1, 1)) as dag:\n" \
         "    EmptyOperator(task_id=VALUE)\n"
     many = build(tmp_path, files, "dags/many.py")
-    assert len(many.dependencies) == MAX_MODULES
+    assert len(modules_read(many)) == MAX_MODULES
     ids = [t.task_id for t in only_dag(many, "many").tasks]
     assert ids[:MAX_MODULES] == [f"t{i:03d}" for i in range(MAX_MODULES)]
     assert ids[MAX_MODULES:] == [UNKNOWN] * 6
     deep = build(tmp_path, files, "dags/deep.py")
-    assert len(deep.dependencies) == MAX_MODULES
+    assert len(modules_read(deep)) == MAX_MODULES
     assert [t.task_id for t in only_dag(deep, "deep").tasks] == [UNKNOWN]
 
 

@@ -321,6 +321,15 @@ def test_a_warm_run_keeps_dag_files_whose_helper_changed_only_in_comments(
         assert not [f for f in run(["."], cache=cache).findings if f.path == "include/tasks.py"]
 
 
+def test_a_warm_run_sees_a_helper_created_after_the_dag_file_that_imports_it(project: Path, tmp_path_factory) -> None:
+    (project / "include/tasks.py").unlink()  # imported by the DAG file, not written yet
+    cache = ResultCache(str(tmp_path_factory.mktemp("cache")), "namespace")
+    assert found(run(["dags/etl.py"], cache=cache)) == []
+    (project / "include/tasks.py").write_text(HELPER, encoding="utf-8")
+    linted: List[Tuple[int, int]] = []
+    assert found(run(["dags/etl.py"], cache=cache, progress=linted)) == [AT_ETL] and linted == [(1, 1)]
+
+
 def test_a_warm_run_relints_when_the_cache_lost_a_module_s_bytes(project: Path, tmp_path_factory) -> None:
     directory = str(tmp_path_factory.mktemp("cache"))
     cache = ResultCache(directory, "namespace")

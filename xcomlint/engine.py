@@ -18,7 +18,8 @@ from .model.records import FileModel, NoqaTable, Span
 from .noqa import directives as noqa_directives
 from .noqa import is_suppressed, parse_noqa, suppressing_lines
 from .prefilter import is_valid_python, may_hold_xcom_code, may_hold_xcom_sites
-from .project.importers import imports_project_code
+from .project.importers import imports_project_code, missing_imports
+from .project.resolution import ABSENT
 from .readable import readable
 from .rules.context import RuleContext
 from .rules.registry import DAG_SCOPE, FILE_SCOPE, NOQA_SCOPE, RUN_SCOPE, Report, Rule, all_rules
@@ -280,8 +281,9 @@ def _lint_source(path: str, data: Union[bytes, str], settings: Settings, rules: 
         model = FileModel(path=path, syntax_error=source)
     elif _needs_no_model(source, settings, path, project):
         # see prefilter: nothing in the file can matter to this run, so libcst
-        # is not needed
-        model = FileModel(path=path, noqa=parse_noqa(source))
+        # is not needed (until a module it imports appears in the project)
+        absent = missing_imports(source, path, project) if project is not None and project.root else ()
+        model = FileModel(path=path, noqa=parse_noqa(source), dependencies=absent)
     else:
         try:
             model = _build_model(path, source, settings, rules, project)
@@ -358,6 +360,10 @@ class _ModuleStates:
         self.same: Dict[Tuple[str, str], bool] = {}
 
     def unchanged(self, path: str, read: str) -> bool:
+        if read == ABSENT:  # no module was there
+            if (path, read) not in self.same:
+                self.same[(path, read)] = not os.path.exists(path)
+            return self.same[(path, read)]
         if path not in self.current:
             found = _read(path)
             self.current[path] = None if isinstance(found, FileResult) else found

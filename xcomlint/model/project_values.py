@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 
 import libcst as cst
 
+from ..project.resolution import ABSENT
 from .imports import ImportTable
 from .instances import find_method
 from .records import UNKNOWN
@@ -120,6 +121,9 @@ class ProjectValues:
             else:
                 ref = self.project.find(name, context.path)
             if ref is None:
+                if cut == len(parts):  # no module of that name: remember where one would be
+                    for path in self.project.missing_paths(level, name, context.path):
+                        self.read_modules.setdefault(path, ABSENT)
                 continue
             value: Any = self.module_value(ref)
             for attr in parts[cut:]:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, Iterable, List, Sequence, Set
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
-from .resolution import ModuleRef, Project
+from .resolution import ABSENT, ModuleRef, Project
 
 # a statement starts a line or follows a ``;``; the names run to the end of the
 # line (``\\`` continues it) or, in parentheses, to the closing one past any
@@ -52,6 +52,29 @@ def imports_project_code(source: str, path: str, project: Project) -> bool:
     if "import" not in source:
         return False
     return any(ref.path is not None for match in _IMPORT.finditer(source) for ref in _refs(match, path, project))
+
+
+def missing_imports(source: str, path: str, project: Project) -> Tuple[Tuple[str, str], ...]:
+    """For a file whose imports name no module of the project: where a file or
+    folder would make one of them a module (``Project.missing_paths``), as
+    dependencies of its cached result. Such a file may need no model at all;
+    a helper created later that it imports changes that."""
+    missing: Set[str] = set()
+    for match in _IMPORT.finditer(source):
+        plain = match.group("plain")
+        if plain is not None:
+            for part in _CONTINUATION.sub(" ", plain).split(","):
+                name = part.split(" as ")[0].strip()
+                missing.update(project.missing_paths(0, name, path))
+            continue
+        module = match.group("module") or ""
+        level = len(module) - len(module.lstrip("."))
+        names = _CONTINUATION.sub(" ", _COMMENT.sub("", match.group("names"))).strip().strip("()")
+        for part in names.split(","):
+            name = part.split(" as ")[0].strip()
+            if name.isidentifier():  # ``from a import b``: ``a.b`` may be a module
+                missing.update(project.missing_paths(level, ".".join(p for p in (module[level:], name) if p), path))
+    return tuple(sorted((found, ABSENT) for found in missing))
 
 
 def _refs(match: "re.Match[str]", path: str, project: Project) -> Iterable[ModuleRef]:

@@ -22,6 +22,7 @@ is never the project's. Nothing is imported or run: files are only read.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
@@ -35,6 +36,11 @@ if TYPE_CHECKING:
 # a checkout of Airflow's own repository or an ``airflow/`` folder of config
 # must not hide the real operators
 _NEVER_PROJECT = frozenset({"airflow", "__future__"})
+# the digest a model records for a place where no module is: a cached result
+# holds while nothing appears there (see ``Project.missing_paths``)
+ABSENT = "absent"
+# the standard library is never looked for in the project (Python >= 3.10 names it)
+_STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ()))
 # folders a project never imports from (virtual environments, caches, VCS)
 # folders a project never imports from: those a run never lints, and environments
 _SKIPPED_DIRS = SKIPPED_DIRS | {"env", "site-packages"}
@@ -74,6 +80,7 @@ class Project:
         self._found: Dict[Tuple[str, Tuple[str, ...]], Optional[ModuleRef]] = {}
         self._parsed: Dict[str, Tuple[Tuple[int, int], Optional[ParsedModule]]] = {}
         self._roots_of_folder: Dict[str, Tuple[str, ...]] = {}  # every import of a file asks
+        self._missing: Dict[Tuple[int, str, str], Tuple[str, ...]] = {}
 
     def __getstate__(self) -> dict:
         return {"root": self.root, "roots": self.roots}
@@ -134,6 +141,45 @@ class Project:
             init = os.path.join(directory, "__init__.py")
             return ModuleRef("." * level, init if os.path.isfile(init) else None, directory)
         return _find_in(name.split("."), (directory,))
+
+    def missing_paths(self, level: int, name: str, importer: str) -> Tuple[str, ...]:
+        """Where a file or folder would make ``name`` (imported by ``importer``,
+        ``level`` dots before it) a module of the project, when it is none now:
+        for each part of the name and each folder it is looked for in, the
+        ``part.py`` and ``part/`` that do not exist. A model that found no
+        module learnt nothing from one, and its cached result holds only while
+        none appears (a helper created after the DAG file that imports it)."""
+        key = (level, name, os.path.dirname(os.path.abspath(importer)))
+        if key not in self._missing:
+            self._missing[key] = self._missing_paths(level, name, importer)
+        return self._missing[key]
+
+    def _missing_paths(self, level: int, name: str, importer: str) -> Tuple[str, ...]:
+        parts = name.split(".") if name else []
+        if not parts or not all(part.isidentifier() for part in parts):
+            return ()
+        if level:
+            directory = os.path.dirname(os.path.abspath(importer))
+            for _ in range(level - 1):
+                directory = os.path.dirname(directory)
+            search: Tuple[str, ...] = (directory,)
+        elif parts[0] in _NEVER_PROJECT or parts[0] in _STANDARD_LIBRARY:
+            return ()
+        else:
+            search = self.roots_for(importer)
+        missing: List[str] = []
+        for part in parts:
+            for directory in search:
+                base = os.path.join(directory, part)
+                if not os.path.exists(base):
+                    missing.append(base)
+                if not os.path.exists(base + ".py"):
+                    missing.append(base + ".py")
+            found = _find_one(part, search)
+            if found is None or not found[1]:
+                break  # nothing further down can be found (a plain module has no submodules)
+            search = found[1]
+        return tuple(missing)
 
     def submodule(self, package: ModuleRef, name: str) -> Optional[ModuleRef]:
         """``package.name`` as a module of its own (a file or folder in the package)."""
