@@ -2,7 +2,7 @@
 
     python benchmarks/lsp_latency.py [--lines N] [--edits E]
 
-Writes a DAG file of about N lines (1,000 by default: 40 PythonOperator tasks,
+Writes a DAG file of at least N lines (1,000 by default: 56 PythonOperator tasks,
 each with a callable that pushes a key, pulls the key of the task before it
 and returns a mapping) into a temporary project, starts ``python -m xcomlint
 server`` there and speaks to it over stdio with pygls's LSP client, as an editor
@@ -66,8 +66,11 @@ def dag_source(lines: int) -> Tuple[str, int]:
 
 def _dag_of(count: int) -> str:
     parts = ["from airflow import DAG\nfrom airflow.operators.python import PythonOperator\n"]
-    parts.append(TASK.format(n=0, p=0, key="rows_0").replace(
-        '        previous = ti.xcom_pull(task_ids="step_0", key="rows_0")\n', "        previous = None\n"))
+    # the first task has no task before it to read from
+    first = TASK.format(n=0, p=0, key="rows_0")
+    without_pull = first.replace('    previous = ti.xcom_pull(task_ids="step_0", key="rows_0")\n', "    previous = None\n")
+    assert without_pull != first
+    parts.append(without_pull)
     for n in range(1, count):
         parts.append(TASK.format(n=n, p=n - 1, key=f"rows_{n - 1}"))
     parts.append('\n\nwith DAG("latency") as dag:\n')
