@@ -4,6 +4,7 @@ process and speaks to it over stdio (tests/lsp_client.py), as an editor does."""
 from __future__ import annotations
 
 import asyncio
+import shlex
 import subprocess
 import sys
 import textwrap
@@ -219,8 +220,14 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
                             env=env, cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=120)
     assert result.returncode == 2
     # the packages themselves: xcomlint is not on PyPI, so "xcomlint[server]" would not resolve
-    assert result.stderr.strip() == ("xcomlint: error: the language server needs the 'pygls' package, which is "
-                                     "not installed: pip install \"pygls>=2.1,<3\" \"lsprotocol>=2025.0.0\"")
+    prefix = "xcomlint: error: the language server needs the 'pygls' package, which is not installed: pip install "
+    message = result.stderr.strip()
+    assert message.startswith(prefix) and "\n" not in message
+    # the server extra's requirements, however the build backend spelled them in the metadata
+    from packaging.requirements import Requirement
+
+    asked = {(r.name, r.specifier) for r in map(Requirement, shlex.split(message[len(prefix):]))}
+    assert asked == {(r.name, r.specifier) for r in map(Requirement, ["pygls>=2.1,<3", "lsprotocol>=2025.0.0"])}
 
 
 async def actions_at(session: Session, uri: str, text: str, needle: str,

@@ -17,7 +17,7 @@ from typing import List, Optional
 
 # the server extra's requirements, as pyproject.toml declares them: used when the
 # installed package's metadata cannot say (a source tree on sys.path)
-_SERVER_EXTRA = ["pygls>=2.1,<3", "lsprotocol>=2025.0.0"]
+_SERVER_EXTRA = ["lsprotocol>=2025.0.0", "pygls>=2.1,<3"]
 
 
 def install_hint() -> str:
@@ -36,7 +36,8 @@ def server_requirements() -> List[str]:
         return list(_SERVER_EXTRA)
     found = [requirement.split(";")[0].replace(" ", "") for requirement in declared
              if 'extra == "server"' in requirement or "extra == 'server'" in requirement]
-    return found or list(_SERVER_EXTRA)
+    # the metadata's order and spelling are the build backend's (``pygls<3,>=2.1``): sorted, the same message
+    return sorted(found) or list(_SERVER_EXTRA)
 
 
 def missing_dependency() -> Optional[str]:
