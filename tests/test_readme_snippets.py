@@ -185,7 +185,7 @@ def test_language_server_snippets_start_the_server(tmp_path: Path) -> None:
     # the extra, from where "Set up" installs xcomlint (it is not on PyPI)
     [install] = blocks("Language server", "sh")
     found = re.fullmatch(r'pip install "xcomlint\[server\] @ (git\+\S+)"', install.strip())
-    assert found is not None and f'pip install "{found.group(1)}"' in blocks("Set up", "sh")[0]
+    assert found is not None and f'pip install "{found.group(1)}"' in README["Set up"]
     if sys.version_info >= (3, 11):
         import tomllib
     else:
