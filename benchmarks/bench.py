@@ -167,6 +167,7 @@ def dag_files_by_dependencies(root: Path) -> List[Path]:
     sys.path.insert(0, str(REPOSITORY))
     from xcomlint.model import build_file_model
     from xcomlint.project import project_for
+    from xcomlint.project.resolution import ABSENT
     from xcomlint.settings import Settings
 
     project = project_for(Settings(), [str(root)])
@@ -179,8 +180,9 @@ def dag_files_by_dependencies(root: Path) -> List[Path]:
             model = build_file_model(str(path), text, project=project)
         except Exception:
             continue
-        if model.real_dags and model.dependencies:
-            found.append((len(model.dependencies), str(path)))
+        modules = [path for path, digest in model.dependencies if digest != ABSENT]  # not where none is
+        if model.real_dags and modules:
+            found.append((len(modules), str(path)))
     return [Path(path) for _, path in sorted(found)]
 
 
