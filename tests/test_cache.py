@@ -532,13 +532,14 @@ CODE = b'"""Helpers."""\n\n\ndef load(ti):\n    if ti:\n        return ti.xcom_p
 @pytest.mark.parametrize("other, same", [
     (CODE.replace(b"def load(ti):", b"def load(ti):  # the loader"), True),
     (CODE + b"# the end\n\n\n", True),
+    (CODE.rstrip(b"\n") + b"  # no line break after this comment", True),
     (CODE.replace(b'"""Helpers."""\n', b'"""Helpers."""\n# more\n', 1).replace(b"\n\n\ndef", b"\n\ndef"), True),
     (CODE.replace(b"Helpers.", b"Helpers!"), False),  # a docstring is code
     (CODE.replace(b"\n    if ti:", b"\n\n    if ti:"), False),  # lines below move
     (CODE.replace(b'"extract"', b"'extract'"), False),
     (CODE.replace(b"        return", b"    return").replace(b"    if ti:\n", b"    if ti: pass\n"), False),
     (CODE + b"X = 1\n", False),
-], ids=["inline comment", "appended comment", "comment replacing a blank line", "docstring", "blank line",
+], ids=["inline comment", "appended comment", "last line without a line break", "comment replacing a blank line", "docstring", "blank line",
         "quotes", "indentation", "code appended"])
 def test_code_digest_ignores_comments_and_blank_lines_only(other: bytes, same: bool) -> None:
     assert (code_digest(CODE) == code_digest(other)) is same

@@ -108,8 +108,10 @@ def code_digest(data: bytes) -> Optional[str]:
         for token in tokenize.tokenize(io.BytesIO(data).readline):
             if token.type in skipped:
                 continue
-            place = "" if token.type in unplaced else f"{token.start}{token.end}"
-            hasher.update(f"{token.type}\0{place}\0{token.string}\0".encode("utf-8", "surrogateescape"))
+            if token.type in unplaced:  # a line's end may be "\n", "\r\n" or "" at the end of the file
+                hasher.update(f"{token.type}\0".encode())
+                continue
+            hasher.update(f"{token.type}\0{token.start}{token.end}\0{token.string}\0".encode("utf-8", "surrogateescape"))
     except (SyntaxError, tokenize.TokenError, UnicodeDecodeError, ValueError):
         return None
     return hasher.hexdigest()
