@@ -70,12 +70,58 @@ KINDS = {
     "return dt.datetime.now().isoformat()": [],
     "return {'a': [1, 2], 'b': 'x'}": [],
     "return compute()": [],
+    # what builtins return: the keyword arguments are not part of the value
+    "return sorted(set(ids), key=lambda x: x.lower())": [],
+    "return list(ids)": [],
+    "return max(items, key=lambda item: item[1])": [],
+    "return min(dt.date.today(), dt.date(2020, 1, 1))": ["datetime"],
+    "return len({1, 2})": [],
+    "return ', '.join(sorted({'a', 'b'}))": [],
+    "return mapping.get('key', [])": [],
+    # date and time arithmetic
+    "return dt.date.today() + dt.timedelta(days=1)": ["datetime"],
+    "return dt.datetime.now() - dt.datetime(2020, 1, 1)": ["timedelta"],
+    "return dt.timedelta(hours=1) * 3": ["timedelta"],
+    "return max_date + dt.timedelta(days=1)": ["temporal"],
+    "return (dt.datetime.now() - started) / dt.timedelta(hours=1)": [],
+    "return dt.datetime.strftime(dt.datetime.now(), '%Y')": [],
 }
 
 
 @pytest.mark.parametrize("body,kinds", KINDS.items(), ids=list(KINDS))
 def test_non_json_kinds(body: str, kinds: List[str]) -> None:
     assert [kind for kind, _ in returned(body).non_json] == kinds
+
+
+DESCRIPTIONS = {
+    "return dt.date.today()": "a date from datetime.date.today()",
+    "return dt.datetime.now().date()": "a date from dt.datetime.now().date()",
+    "return dt.date.today() + dt.timedelta(days=1)": "a date from dt.date.today() + dt.timedelta(days=1)",
+    "return dt.datetime.now() - dt.datetime(2020, 1, 1)": "a timedelta from dt.datetime.now() - dt.datetime(2020, 1, 1)",
+    "return max_date + dt.timedelta(days=1)": "a date, datetime or timedelta from max_date + dt.timedelta(days=1)",
+    "return started - dt.timedelta(days=1)": "a date, datetime or timedelta from started - dt.timedelta(days=1)",
+    "return dt.datetime.now() - started": "a datetime or timedelta from dt.datetime.now() - started",
+    "return dt.datetime.now().utcoffset()": "a timedelta from dt.datetime.now().utcoffset()",
+}
+
+
+@pytest.mark.parametrize("body,description", DESCRIPTIONS.items(), ids=list(DESCRIPTIONS))
+def test_date_and_time_values_are_described_by_their_type(body: str, description: str) -> None:
+    assert [text for _, text in returned(body).non_json] == [description]
+
+
+@pytest.mark.parametrize("value,advice", [
+    ("dt.datetime.now()", "push .isoformat() instead"),
+    ("dt.datetime.now() - dt.datetime(2020, 1, 1)", "push .total_seconds() or str(value) instead"),
+    ("max_date + dt.timedelta(days=1)", ".isoformat() of a date or datetime, .total_seconds() of a timedelta"),
+])
+def test_the_advice_holds_for_the_type(value: str, advice: str) -> None:
+    selected = select_codes({r.code: r.default for r in all_rules()}, select=["XCL201"])
+    result = lint_source("dag.py", MODES.replace("{body}", value), Settings(selected=selected))
+    assert [f.code for f in result.findings] == ["XCL201"]
+    assert advice in result.findings[0].message
+    if "timedelta" in advice:
+        assert ".isoformat() instead" not in result.findings[0].message
 
 
 PAYLOADS = {
@@ -162,3 +208,44 @@ def test_xcl108_severity_follows_the_airflow_version() -> None:
         selected = select_codes({r.code: r.default for r in all_rules()}, select=["XCL108"])
         result = lint_source("dag.py", textwrap.dedent(source), Settings(selected=selected, airflow_version=version))
         assert [(f.code, f.severity) for f in result.findings] == [("XCL108", severity)]
+
+
+FIX_GATE = """\
+from datetime import datetime, timedelta
+from airflow.sdk import DAG, task
+
+
+@task
+def stamp():
+    return datetime.now()
+
+
+@task
+def checked_at(ti=None):
+    ti.xcom_push(key="at", value=datetime.now())
+
+
+@task
+def consume(value, ti=None):
+    at = ti.xcom_pull(task_ids="checked_at", key="at")
+    print({use})
+
+
+with DAG(dag_id="d", schedule=None):
+    consume(stamp()) << checked_at()
+"""
+
+
+@pytest.mark.parametrize("use,unfixable", [
+    ("value, at", []),
+    ("value + timedelta(hours=1), at", ["stamp"]),
+    ("value, at.time()", ["checked_at"]),
+    ("value < at", ["stamp", "checked_at"]),
+])
+def test_no_unsafe_fix_where_a_consumer_operates_on_the_value(use: str, unfixable: List[str]) -> None:
+    """``.isoformat()`` makes the value a string: ``value + threshold`` or
+    ``value.time()`` in the task that pulls it would fail."""
+    selected = select_codes({r.code: r.default for r in all_rules()}, select=["XCL201"])
+    result = lint_source("dag.py", FIX_GATE.replace("{use}", use), Settings(selected=selected))
+    assert sorted(f.task_id for f in result.findings) == ["checked_at", "stamp"]
+    assert sorted(f.task_id for f in result.findings if f.fix is None) == sorted(unfixable)

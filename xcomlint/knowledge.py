@@ -200,8 +200,8 @@ def task_decorators() -> Dict[str, List[str]]:
 # Dataclasses, attrs and pydantic models are pushed but fail on the pull
 # unless allowed_deserialization_classes lists them, so they are never "accepted".
 AIRFLOW_SERIALIZER_ACCEPTS = {
-    2: frozenset({"set", "datetime", "decimal"}),
-    3: frozenset({"set", "datetime", "decimal", "uuid", "tuple_keys"}),
+    2: frozenset({"set", "datetime", "timedelta", "temporal", "decimal"}),
+    3: frozenset({"set", "datetime", "timedelta", "temporal", "decimal", "uuid", "tuple_keys"}),
 }
 
 # how to turn each kind of value into something JSON can carry
@@ -210,6 +210,10 @@ JSON_FIXES = {
     "bytes": "decode it to text (or base64) first",
     "complex": "push its real and imaginary parts",
     "datetime": "push .isoformat() instead",
+    # a timedelta has no isoformat()
+    "timedelta": "push .total_seconds() or str(value) instead",
+    # a date, datetime or timedelta, which one is not known
+    "temporal": "push a string or number instead (.isoformat() of a date or datetime, .total_seconds() of a timedelta)",
     "decimal": "push str(value) instead",
     "uuid": "push str(value) instead",
     "generator": "materialise it with list(...) first",

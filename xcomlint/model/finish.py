@@ -41,6 +41,7 @@ from .records import (
 )
 from .syntax import STRING_NODES, child_list
 from .value_analysis import ValueAnalyzer
+from .value_uses import uses_of_call
 from .values import ConstVal, EnumMemberVal, FunctionVal, ListVal, Scope, StrVal, TaskRef, TaskState
 
 _ANCHOR = (1, 0)
@@ -230,6 +231,11 @@ class Finisher:
             parts = pending.task_ids_parts
         if star:
             bound = {name: (UNKNOWN if value is ABSENT else value) for name, value in bound.items()}
+        value_uses = pending.value_uses
+        if pending.site is not None and pending.function is not None:
+            summary = pending.summary
+            reassigned = tuple(summary.local_names - set(summary.single_assignments)) if summary is not None else ()
+            value_uses = uses_of_call(pending.site.call, pending.function.node, reassigned)
         return Pull(
             consumer=pending.consumer.task_id if pending.consumer is not None else UNKNOWN,
             task_ids=bound["task_ids"],
@@ -246,6 +252,7 @@ class Finisher:
             discarded=pending.discarded,
             task_ids_parts=parts,
             uses=pending.site.uses if pending.site is not None else pending.uses,
+            value_uses=value_uses,
         )
 
     def id_parts(self, site: PullSite, scope: Scope) -> Optional[Tuple[str, ...]]:

@@ -48,6 +48,9 @@ class PendingPull:
     # the call of the linted file's code that leads into a helper of another
     # module holding the pull (None: the task's own, see finish.entry_node)
     entry: Optional[cst.CSTNode] = None
+    # what the consumer's code does with the value (see value_uses), when not
+    # worked out from ``site``: a TaskFlow parameter's operations
+    value_uses: Tuple[str, ...] = ()
 
 
 @dataclass(eq=False)

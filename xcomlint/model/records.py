@@ -120,6 +120,9 @@ class ValueInfo:
     # that a fix can convert: "set" (``sorted(...)`` makes it a list) or
     # "datetime" (a date, time or datetime, written so that ``.isoformat()`` can follow it)
     whole: Optional[str] = None
+    # for a date or time value: "date", "datetime", "time" or "timedelta", the
+    # type the value is known to have (date/time arithmetic needs it)
+    moment: Optional[str] = None
 
 
 UNKNOWN_VALUE = ValueInfo()
@@ -254,6 +257,9 @@ class Pull:
     # "scalar" (``int(value)``, ``open(value)``), "sequence" (iterated, ``len()``,
     # indexed by a number); empty when none of these is seen
     uses: Tuple[str, ...] = ()
+    # what the consumer's code does with the pulled value: attributes (".time"),
+    # operators ("+") and orderings ("<") applied to it (model.value_uses)
+    value_uses: Tuple[str, ...] = ()
 
     @property
     def used_as_one_value(self) -> bool:

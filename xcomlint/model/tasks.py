@@ -19,6 +19,7 @@ from .literals import SUFFIX, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
 from .records import ABSENT, CONTEXT_DAG, HIDDEN_CODE, RETURN_KEY, UNKNOWN
 from .syntax import walk
+from .value_uses import summarize_params, uses_of_parameter
 from .values import (
     ClassVal,
     ConstVal,
@@ -280,6 +281,10 @@ class TaskBuilding:
                 # ``def load(_ready)``: a value passed only to order the tasks, never read
                 for pull in task.pending_pulls[before:]:
                     pull.discarded = True
+            elif isinstance(value, XComArgRef) and name in summarize_params(function_node):
+                # the parameter is the pulled value: what the function does with it
+                for pull in task.pending_pulls[before:]:
+                    pull.value_uses = uses_of_parameter(name, function_node)
         if expand_input is not None:  # .expand_kwargs(value): each mapped task reads its arguments there
             self.scan_value(task, expand_input, 0, self.node_of(expand_input))
         # the decorator's own arguments go to the operator it makes (@task.docker's

@@ -17,6 +17,7 @@ import libcst as cst
 from ..knowledge import airflow_name
 from .callables import CallableSummary
 from .imports import dotted_name
+from .moments import DATETIME, TIMEDELTA, arithmetic, describe_types, moment_types, moment_value, one_moment
 from .records import UNKNOWN_VALUE, ValueInfo
 from .values import ClassVal, FunctionVal, ImportedVal, StrVal
 
@@ -31,10 +32,18 @@ _SECRET_NAME = re.compile(
     r"access_?token|api_?key|authori[sz]ation|passphrase|passw(or)?d|pwd|private_?key|secret|token|credential|keyfile|service_account",
     re.IGNORECASE,
 )
-_DATETIME_CALLS = frozenset(
-    {"datetime", "date", "time", "timedelta", "now", "utcnow", "today", "fromtimestamp", "utcfromtimestamp",
-     "fromisoformat", "strptime", "combine", "parse", "yesterday", "tomorrow", "instance", "duration"}
+# the types of the ``datetime`` module, and the functions of ``datetime.X`` and
+# of ``pendulum`` that make a value of type X (``datetime.date.today()``)
+_DATETIME_TYPES = frozenset({"datetime", "date", "time", "timedelta"})
+_DATETIME_CONSTRUCTORS = frozenset(
+    {"now", "utcnow", "today", "fromtimestamp", "utcfromtimestamp", "fromisoformat", "strptime", "combine",
+     "fromordinal", "fromisocalendar"}
 )
+_PENDULUM_CALLS = {
+    "datetime": DATETIME, "now": DATETIME, "today": DATETIME, "yesterday": DATETIME, "tomorrow": DATETIME,
+    "parse": DATETIME, "instance": DATETIME, "from_timestamp": DATETIME, "from_format": DATETIME,
+    "local": DATETIME, "naive": DATETIME, "date": "date", "time": "time", "duration": TIMEDELTA,
+}
 _CLIENT_CALLS = {
     "boto3.client": "a boto3 client", "boto3.resource": "a boto3 resource", "boto3.Session": "a boto3 session",
     "boto3.session.Session": "a boto3 session", "psycopg2.connect": "a database connection",
@@ -44,11 +53,21 @@ _CLIENT_CALLS = {
     "redis.Redis": "a Redis client", "pymongo.MongoClient": "a MongoDB client", "socket.socket": "a socket",
     "threading.Lock": "a lock", "threading.Thread": "a thread", "paramiko.SSHClient": "an SSH client",
 }
-# methods of datetime, date, pendulum and pandas Timestamp values that return another such value
-_DATETIME_METHODS = frozenset(
-    {"date", "time", "timetz", "replace", "astimezone", "start_of", "end_of", "add", "subtract", "in_timezone",
-     "in_tz", "naive", "next", "previous", "first_of", "last_of", "nth_of", "average", "normalize", "floor",
-     "ceil", "round", "tz_localize", "tz_convert", "utcoffset", "to_pydatetime", "date_time"}
+# methods of datetime, date, pendulum and pandas Timestamp values that return
+# another such value: of the type named here, or (None) of the receiver's type
+_DATETIME_METHODS = {
+    "date": "date", "time": "time", "timetz": "time", "utcoffset": TIMEDELTA, "dst": TIMEDELTA,
+    "to_pydatetime": DATETIME, "date_time": DATETIME,
+    **dict.fromkeys(("replace", "astimezone", "start_of", "end_of", "add", "subtract", "in_timezone", "in_tz",
+                     "naive", "next", "previous", "first_of", "last_of", "nth_of", "average", "normalize",
+                     "floor", "ceil", "round", "tz_localize", "tz_convert")),
+}
+_SIGNS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/", cst.FloorDivide: "//",
+          cst.Modulo: "%"}
+# builtins whose result is a str, a number or a bool whatever they are given
+_SCALAR_BUILTINS = frozenset(
+    {"str", "repr", "ascii", "int", "float", "bool", "len", "round", "sum", "hash", "id", "ord", "chr", "hex",
+     "oct", "bin", "format", "isinstance", "issubclass", "callable", "any", "all", "hasattr"}
 )
 _HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 _ITERATORS = {"range": "a range object", "map": "a map iterator", "filter": "a filter iterator",
@@ -178,10 +197,11 @@ class ValueAnalyzer:
             return sub(expr.expression)
         if isinstance(expr, cst.BinaryOperation):
             left, right = sub(expr.left), sub(expr.right)
-            if isinstance(expr.operator, (cst.Add, cst.Subtract)):
-                moment = _datetime_part(left) or _datetime_part(right)
+            sign = _SIGNS.get(type(expr.operator))
+            if sign is not None and (left.moment or right.moment):
+                moment = arithmetic(sign, left, right, self.builder.module.code_for_node(expr))
                 if moment is not None:
-                    return _kind("datetime", moment)
+                    return moment
             if isinstance(expr.operator, (cst.Add, cst.Modulo)):
                 known = left.known and right.known and not left.non_json and not right.non_json
                 return ValueInfo(known=known, mapping=False if known else None,
@@ -276,6 +296,8 @@ class ValueAnalyzer:
     def _call(self, expr: cst.Call, function, summary, depth) -> ValueInfo:
         func = expr.func
         args = [a.value for a in expr.args if not a.star]
+        # what a builtin makes of its values: ``sorted(ids, key=lambda x: ...)`` sorts ``ids``
+        positional = [a.value for a in expr.args if not a.star and a.keyword is None]
         sub = lambda e: self._sub(e, function, summary, depth)  # noqa: E731
         if isinstance(func, cst.Attribute):
             method = func.attr.value
@@ -296,12 +318,12 @@ class ValueAnalyzer:
             if method == "encode":
                 return _kind("bytes", "bytes from .encode()")
             if method in _DATETIME_METHODS:
-                received = sub(receiver)
-                moment = _datetime_part(received)
-                if moment is not None:
-                    # utcoffset() gives a timedelta, which has no isoformat()
-                    whole = "datetime" if received.whole == "datetime" and method != "utcoffset" else None
-                    return replace(_kind("datetime", f"{moment}, then .{method}()"), whole=whole)
+                received = moment_types(sub(receiver))
+                if received is not None:
+                    made = _DATETIME_METHODS[method]
+                    types = frozenset({made}) if made is not None else received
+                    text = " ".join(self.builder.module.code_for_node(expr).split())
+                    return moment_value(types, f"{describe_types(types)} from {text}")
             if method in ("isoformat", "strftime", "hexdigest", "decode", "lower", "upper", "strip", "join", "format", "replace"):
                 holes = [sub(a) for a in args] + [sub(receiver)]
                 return ValueInfo(known=True, mapping=False, secret=next((h.secret for h in holes if h.secret), None))
@@ -314,7 +336,7 @@ class ValueAnalyzer:
                     return ValueInfo(dataframe=True, payload=inner_receiver.payload)
         qualified = self._qualified(func, function)
         if qualified is None and isinstance(func, cst.Name):
-            return self._builtin_or_local(func.value, args, function, summary, depth)
+            return self._builtin_or_local(func.value, args, positional, function, summary, depth)
         if qualified is None:
             return UNKNOWN_VALUE
         return self._library_call(qualified, expr, args, function, summary, depth)
@@ -322,7 +344,7 @@ class ValueAnalyzer:
     def _is_file_name(self, receiver: cst.BaseExpression, summary: Optional[CallableSummary]) -> bool:
         return isinstance(receiver, cst.Name) and summary is not None and receiver.value in summary.file_names
 
-    def _builtin_or_local(self, name: str, args, function, summary, depth) -> ValueInfo:
+    def _builtin_or_local(self, name: str, args, positional, function, summary, depth) -> ValueInfo:
         sub = lambda e: self._sub(e, function, summary, depth)  # noqa: E731
         local = function.scope.lookup(name) if function is not None else self.builder.module_scope.lookup(name)
         if summary is not None and (name in summary.params or name in summary.local_names):
@@ -341,7 +363,7 @@ class ValueAnalyzer:
         if local is not None:
             return UNKNOWN_VALUE
         if name in ("set", "frozenset"):
-            info = merge([_materialised(sub(a)) for a in args] + [_kind("set", f"a {name}")], True, False)
+            info = merge([_materialised(sub(a)) for a in positional] + [_kind("set", f"a {name}")], True, False)
             return replace(info, whole="set")
         if name in ("bytes", "bytearray"):
             return _kind("bytes", f"a {name} object")
@@ -354,8 +376,20 @@ class ValueAnalyzer:
         if name == "dict":
             return merge([_materialised(sub(a)) for a in args], False, True)
         if name in ("list", "tuple", "sorted"):
-            return merge([_materialised(sub(a), ("generator", "set")) for a in args], False, False)
-        if name in ("str", "repr", "int", "float", "bool", "len", "round", "abs", "sum", "min", "max"):
+            # the items of the iterable; ``key=`` and ``reverse=`` are not part of the value
+            return merge([_materialised(sub(a), ("generator", "set")) for a in positional[:1]], False, False)
+        if name in ("min", "max") and positional:
+            # one of the arguments, or one item of a single iterable
+            items = [_materialised(sub(a), ("generator", "set")) for a in positional]
+            if len(positional) == 1:
+                return replace(merge(items, False, None), whole=None)
+            return _one_of(items)
+        if name == "abs" and len(positional) == 1:
+            value = sub(positional[0])
+            if moment_types(value) == {TIMEDELTA}:
+                return one_moment(TIMEDELTA, "a timedelta from abs()")
+            return ValueInfo(known=True, mapping=False, secret=value.secret)
+        if name in _SCALAR_BUILTINS:
             holes = [sub(a) for a in args]
             return ValueInfo(known=True, mapping=False, secret=next((h.secret for h in holes if h.secret), None))
         return UNKNOWN_VALUE
@@ -363,14 +397,15 @@ class ValueAnalyzer:
     def _library_call(self, qualified: str, expr: cst.Call, args, function, summary, depth) -> ValueInfo:
         parts = qualified.split(".")
         root, last = parts[0], parts[-1]
-        if root == "datetime" and (last in _DATETIME_CALLS or (len(parts) > 2 and parts[-2] in _DATETIME_CALLS)):
-            info = _kind("datetime", f"a {last if last in ('date', 'timedelta', 'time') else 'datetime'} from {qualified}()")
-            return replace(info, whole=None if "timedelta" in parts else "datetime")
-        if root == "pendulum" and last in _DATETIME_CALLS:
-            info = _kind("datetime", f"a pendulum value from {qualified}()")
-            return replace(info, whole=None if last == "duration" else "datetime")
+        if root == "datetime" and len(parts) >= 2 and parts[1] in _DATETIME_TYPES and (
+            len(parts) == 2 or (len(parts) == 3 and last in _DATETIME_CONSTRUCTORS)
+        ):
+            return one_moment(parts[1], f"{describe_types(frozenset({parts[1]}))} from {qualified}()")
+        if root == "pendulum" and last in _PENDULUM_CALLS:
+            made = _PENDULUM_CALLS[last]
+            return one_moment(made, f"a pendulum {'duration' if made == TIMEDELTA else made} from {qualified}()")
         if airflow_name(qualified) == "utcnow":
-            return replace(_kind("datetime", "a datetime from timezone.utcnow()"), whole="datetime")
+            return one_moment(DATETIME, "a datetime from timezone.utcnow()")
         if qualified in ("decimal.Decimal",):
             return _kind("decimal", "a Decimal")
         if root == "uuid" and last in ("uuid1", "uuid3", "uuid4", "uuid5", "UUID"):
@@ -409,9 +444,14 @@ def _takes_a_method(expr: cst.BaseExpression) -> bool:
     return bool(getattr(expr, "lpar", ())) or isinstance(expr, (cst.Name, cst.Call, cst.Attribute, cst.Subscript))
 
 
-def _datetime_part(info: ValueInfo) -> Optional[str]:
-    """The description of a date or time value, when ``info`` is one."""
-    return next((description for kind, description in info.non_json if kind == "datetime"), None)
+def _one_of(items: List[ValueInfo]) -> ValueInfo:
+    """``max(a, b)``: one of the values, so what all of them are."""
+    merged = merge(items, True, None)
+    types = [moment_types(item) for item in items]
+    if all(t is not None for t in types):
+        union = frozenset().union(*types)  # type: ignore[arg-type]
+        return moment_value(union, f"{describe_types(union)} from max() or min()")
+    return replace(merged, mapping=items[0].mapping if all(i.mapping == items[0].mapping for i in items) else None)
 
 
 def _connection(conn_id: str) -> str:

@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 from ..findings import Fix
 from ..knowledge import AIRFLOW_SERIALIZER_ACCEPTS, JSON_FIXES
-from ..model.records import Dag, Push
+from ..model.records import UNKNOWN, Dag, Push
 from .context import RuleContext
 from .fixes import UNSAFE, insertion, single_fix
 from .pushes import describe, value_pushes
@@ -36,7 +36,7 @@ def non_json_value(dag: Dag, context: RuleContext) -> Iterator[Report]:
             else:
                 why = "it is not JSON-serializable (Airflow's serializer rejects it or changes it by version)"
             yield Report(push.span, f"{task} {verb} {description}: {why}; {fix}", task_id=_task(push),
-                         fix=_fix(push, kind))
+                         fix=None if operated_on(dag, push) else _fix(push, kind))
             break
 
 
@@ -54,6 +54,21 @@ def _fix(push: Push, kind: str) -> Optional[Fix]:
         return single_fix("Call .isoformat(): an ISO 8601 string", UNSAFE,
                           insertion(span.end_line, span.end_column, ".isoformat()"))
     return None
+
+
+def operated_on(dag: Dag, push: Push) -> bool:
+    """Whether a pull of the DAG that may read the push applies an operation to
+    the value (``value + threshold``, ``value.time()``, ``value < cutoff``): a
+    list or an ISO string in place of the set or datetime would break it."""
+    for pull in dag.pulls:
+        if not pull.value_uses:
+            continue
+        key = pull.effective_key
+        producers = pull.producers
+        if (key == push.key or not isinstance(key, str)) and (push.task_id in producers or not producers
+                                                              or UNKNOWN in producers):
+            return True
+    return False
 
 
 def _task(push):
