@@ -64,6 +64,56 @@ def test_a_plain_enum_member_is_not_its_value() -> None:
     assert dag.task_ids == () and not dag.tasks_complete
 
 
+ENUM_PREFIX = """\
+from enum import Enum, StrEnum
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.sdk import DAG, TaskGroup
+
+
+class Step(str, Enum):
+    CHECK = "check"
+
+
+class Stage(StrEnum):
+    CHECK = "check"
+
+
+with DAG(dag_id="steps", schedule=None):
+    with TaskGroup(group_id={group}):
+        inner = EmptyOperator(task_id={label})
+    reader = BashOperator(task_id="reader", bash_command="echo {{{{ ti.xcom_pull(task_ids='{pulled}') }}}}")
+    inner >> reader
+"""
+
+
+@pytest.mark.parametrize("group,label,pulled,task_id", [
+    # Airflow writes a grouped task's id as f"{group_id}.{label}": a (str, Enum)
+    # member formats as its value up to Python 3.10, as "Step.CHECK" from 3.11 on
+    ("Step.CHECK", '"inner"', "check.inner", None),
+    ("Step.CHECK", '"inner"', "Step.CHECK.inner", None),
+    ('"check"', "Step.CHECK", "check.check", None),
+    ('"check"', "Step.CHECK", "check.Step.CHECK", None),
+    # a StrEnum member formats as its value on every version
+    ("Stage.CHECK", '"inner"', "check.inner", "check.inner"),
+    ('"check"', "Stage.CHECK", "check.check", "check.check"),
+])
+def test_an_enum_member_formatted_into_an_id_depends_on_the_python(group: str, label: str, pulled: str,
+                                                                    task_id: Any) -> None:
+    source = ENUM_PREFIX.format(group=group, label=label, pulled=pulled)
+    dag = model_of(source).dags[0]
+    if task_id is None:
+        assert "reader" in dag.task_ids and not dag.tasks_complete
+        assert found_codes(source) == []
+    else:
+        assert sorted(dag.task_ids) == sorted([task_id, "reader"])
+        assert found_codes(source.replace(pulled, pulled + "x")) == ["XCL103"]
+
+
+def found_codes(source: str) -> list:
+    return [f.code for f in lint(source, select=["XCL103"])]
+
+
 @pytest.mark.parametrize(
     "expression",
     [

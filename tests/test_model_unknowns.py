@@ -477,3 +477,34 @@ def test_a_dag_the_model_cannot_follow_is_located_at_the_call_that_made_it() -> 
     unknown = next(dag for dag in model.dags if dag.kind == CONTEXT_DAG)
     assert unknown.span is not None and (unknown.span.line, unknown.span.column) == (12, 58)
     assert [(task.task_id, task.span.line) for task in unknown.tasks] == [("b", 12)]
+
+
+def test_a_conditional_making_tasks_of_one_id_is_that_task() -> None:
+    """``x = A(task_id="copy") if dry_run else B(task_id="copy")``: whichever
+    branch runs, the DAG has one task ``copy`` with the edges written for ``x``
+    (tests/model_cases/either_branch_task.py has Airflow's word on the graph)."""
+    source = """\
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG
+
+DRY_RUN = False
+
+
+def copy_rows(ti):
+    return {"rows": ti.xcom_pull(task_ids="{producer}")}
+
+
+with DAG(dag_id="either", schedule=None):
+    extract = PythonOperator(task_id="extract", python_callable=lambda: 10)
+    copy = EmptyOperator(task_id="copy") if DRY_RUN else PythonOperator(task_id="copy", python_callable=copy_rows)
+    report = BashOperator(task_id="report", bash_command="echo {{ ti.xcom_pull(task_ids='copy') }}")
+    extract >> copy >> report
+"""
+    dag = model_of(source.replace("{producer}", "extract")).dags[0]
+    assert dag.task_ids == ("extract", "copy", "report") and dag.edges_complete
+    assert [(e.upstream, e.downstream) for e in dag.edges] == [("extract", "copy"), ("copy", "report")]
+    assert found(source.replace("{producer}", "extract"), ["XCL1", "XCL2"]) == []
+    # the pull in the second branch's callable is checked against the graph
+    assert found(source.replace("{producer}", "report"), ["XCL102"]) == [("XCL102", 10)]

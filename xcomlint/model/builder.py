@@ -28,9 +28,11 @@ from .literals import (
     PATH_FUNCTIONS,
     SUFFIX,
     call_builtin,
+    child_task_id,
     file_path_attribute,
     format_call,
     format_value,
+    formatted_id,
     id_text,
     json_dumps,
     path_function,
@@ -752,7 +754,10 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
             if_exp = cast(cst.IfExp, node)
             self.evaluate(if_exp.test, scope)
             body, orelse = self.evaluate(if_exp.body, scope), self.evaluate(if_exp.orelse, scope)
-            return body if same_value(body, orelse) else UNKNOWN
+            if same_value(body, orelse):
+                return body
+            either = None if self.pure else self.either_task(body, orelse)
+            return either if either is not None else UNKNOWN
         if kind is cst.BooleanOperation:
             boolean = cast(cst.BooleanOperation, node)
             self.evaluate(boolean.left, scope)
@@ -1178,7 +1183,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
                 self.lose_edges(owner.dag)
             return ConstVal(None)
         if isinstance(owner, GroupRef) and name == "child_id" and len(args) == 1:
-            child = owner.group.child_id(id_text(args[0]))
+            child = child_task_id(owner.group, args[0])
             return StrVal(child) if isinstance(child, str) else UNKNOWN
         if touches_graph(args, kwargs):
             return self.opaque([owner] + list(args), kwargs, creates_tasks=False, node=node)
@@ -1313,9 +1318,12 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
 
     # ------------------------------------------------------------------- groups
     def create_group(self, node: cst.CSTNode, args: List[Any], kwargs: Dict[str, Any], suffix_on_collision: bool) -> Any:
-        own = id_text(kwargs.get("group_id", args[0] if args else UNKNOWN))
+        own_value = kwargs.get("group_id", args[0] if args else UNKNOWN)
         parent_value = kwargs.get("parent_group")
         parent = parent_value.group if isinstance(parent_value, GroupRef) else self.current_group
+        # the group's id prefixes its children's (``f"{group_id}.{label}"``), so
+        # it is formatted whether or not a parent prefixes it
+        own = formatted_id(own_value)
         dag_value = kwargs.get("dag")
         dag = dag_value.dag if isinstance(dag_value, DagRef) else self.current_dag
         prefix_value = kwargs.get("prefix_group_id", ConstVal(True))

@@ -33,11 +33,33 @@ def id_text(value: Any) -> TaskId:
     return UNKNOWN
 
 
+def formatted_id(value: Any) -> TaskId:
+    """An id Airflow formats into a string: ``TaskGroup.child_id`` writes
+    ``f"{group_id}.{label}"``. A member of a ``(str, Enum)`` formats as its value
+    up to Python 3.10 and as ``Cls.NAME`` from 3.11 on (a ``StrEnum`` member as
+    its value on every version): which one depends on the Python that runs the
+    DAG, so the id is not known."""
+    if isinstance(value, EnumMemberVal) and value.owner.enum == "str":
+        return UNKNOWN
+    return id_text(value)
+
+
+def child_task_id(group: Any, value: Any) -> TaskId:
+    """The id of a task or group labelled ``value`` in ``group`` (a GroupState or None)."""
+    if group is None:
+        return id_text(value)
+    return group.child_id(formatted_id(value) if group.prefix else id_text(value))
+
+
 def id_regex(value: Any) -> str:
     """A regular expression the id made from ``value`` matches: the known parts
     of an f-string id (``f"load_{table}"`` gives ``load_.*``), else anything."""
     if isinstance(value, EnumMemberVal):
-        value = value.as_string
+        text = value.as_string
+        if value.owner.enum == "str" and isinstance(text, StrVal) and text.known:
+            # formatted by one Python or another (formatted_id): either form
+            return f"(?:{re.escape(text.text)}|{re.escape(value.owner.name)}\\.{re.escape(value.name)})"
+        value = text
     if isinstance(value, StrVal):
         return parts_pattern(value.text.split(HOLE))
     return ".*"

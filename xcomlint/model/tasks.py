@@ -15,7 +15,7 @@ from .. import knowledge as kb
 from .callables import CallableSummary, summarize_callable
 from .imports import dotted_name
 from .instances import find_method
-from .literals import SUFFIX, id_regex, id_text
+from .literals import SUFFIX, child_task_id, formatted_id, id_regex, id_text
 from .pending import Loc, PendingPull, PendingPush
 from .records import ABSENT, CONTEXT_DAG, HIDDEN_CODE, RETURN_KEY, UNKNOWN
 from .syntax import walk
@@ -122,6 +122,50 @@ class TaskBuilding:
         if task.dag is not None:
             self.adopt(task, task.dag)
 
+    def either_task(self, first: Any, second: Any) -> Any:
+        """``A(task_id="copy") if dry_run else B(task_id="copy")``: one task of
+        that id exists at runtime, whichever branch made it. The model evaluated
+        both branches; the second task is folded into the first, which then
+        pulls, pushes and is wired as either may (its pushes are known only when
+        both are). None when the branches are not two new tasks of one known id."""
+        if not (isinstance(first, TaskRef) and isinstance(second, TaskRef)):
+            return None
+        kept, folded = first.task, second.task
+        if (kept is folded or not isinstance(kept.task_id, str) or kept.task_id != folded.task_id
+                or kept.dag is not folded.dag or kept.groups != folded.groups):
+            return None
+        for pull in folded.pending_pulls:
+            pull.consumer = kept
+        for push in folded.pending_pushes:
+            push.task = kept
+        kept.pending_pulls.extend(folded.pending_pulls)
+        kept.pending_pushes.extend(folded.pending_pushes)
+        kept.untemplated.extend(folded.untemplated)
+        kept.opaque_strings += folded.opaque_strings
+        kept.pushes_known = kept.pushes_known and folded.pushes_known
+        kept.pushes_nothing = kept.pushes_nothing and folded.pushes_nothing
+        kept.multiple_outputs = kept.multiple_outputs or folded.multiple_outputs
+        kept.mapped = kept.mapped or folded.mapped
+        if kept.silent_reason != folded.silent_reason:
+            kept.silent_reason = None
+        if kept.callable_name != folded.callable_name:
+            kept.callable_name = None
+        if kept.operator != folded.operator:
+            kept.operator = f"{kept.operator} or {folded.operator}"
+        for group in folded.groups:
+            group.members[:] = [t for t in group.members if t is not folded]
+        self.created_tasks[:] = [t for t in self.created_tasks if t is not folded]
+        dag = folded.dag
+        if dag is not None:
+            dag.tasks[:] = [t for t in dag.tasks if t is not folded]
+            edges: Dict[Tuple[Any, Any], str] = {}
+            for (up, down), via in dag.edges.items():
+                up, down = (kept if up is folded else up), (kept if down is folded else down)
+                if up is not down:
+                    edges.setdefault((up, down), via)
+            dag.edges = edges
+        return first
+
     def adopt(self, task: TaskState, dag: DagState) -> None:
         """Attach a task to a DAG. Airflow also does this when a task created
         without ``dag=`` is wired to one that has a DAG (``_set_relatives``)."""
@@ -149,8 +193,7 @@ class TaskBuilding:
         is what ``.expand_kwargs()`` maps over."""
         dag, group = self.place(kwargs)  # no DAG yet: it may be adopted through an edge
         label_value = kwargs.get("task_id", UNKNOWN)
-        label = id_text(label_value)
-        task_id = group.child_id(label) if group is not None else label
+        task_id = child_task_id(group, label_value)
         if "task_group" in kwargs and not isinstance(kwargs["task_group"], (GroupRef, ConstVal)):
             task_id = UNKNOWN  # in a TaskGroup the model cannot see: its id has a prefix
         task = TaskState(task_id, operator, node, dag, mapped=mapped)
@@ -240,7 +283,7 @@ class TaskBuilding:
         if dag is None:
             return UNKNOWN
         core_value = options.get("task_id", StrVal(taskflow.function.name))
-        core = id_text(core_value)
+        core = formatted_id(core_value) if group is not None and group.prefix else id_text(core_value)
         if isinstance(core, str):
             core = unique_task_id(dag, group, core)
         task_id = group.child_id(core) if group is not None else core

@@ -325,8 +325,10 @@ class ClassVal:
     template_fields: Optional[frozenset] = None
     # the class body's plain assignments (constants, Enum members)
     attributes: Dict[str, Any] = field(default_factory=dict)
-    # "str" for an Enum whose members are strings (``class T(str, Enum)``,
-    # ``StrEnum``), "plain" for another Enum, None for a class that is no Enum
+    # "str" for an Enum whose members are strings (``class T(str, Enum)``),
+    # "strenum" for a ``StrEnum`` (formatted as their value on every Python,
+    # which a ``(str, Enum)`` member is not: literals.formatted_id), "plain"
+    # for another Enum, None for a class that is no Enum
     enum: Optional[str] = None
 
     @property
@@ -365,7 +367,7 @@ class EnumMemberVal:
     @property
     def as_string(self) -> Any:
         """The member used where a string goes (a task id), else UNKNOWN."""
-        if self.owner.enum == "str" and isinstance(self.value, StrVal):
+        if self.owner.enum in ("str", "strenum") and isinstance(self.value, StrVal):
             return self.value
         return UNKNOWN
 
@@ -376,11 +378,13 @@ def enum_kind(bases: Tuple[Any, ...], str_mixin: bool) -> Optional[str]:
     kinds = set()
     for base in bases:
         if isinstance(base, ImportedVal) and base.qualified.startswith("enum."):
-            kinds.add("str" if base.qualified == "enum.StrEnum" else "plain")
+            kinds.add("strenum" if base.qualified == "enum.StrEnum" else "plain")
         elif isinstance(base, ClassVal) and base.enum is not None:
             kinds.add(base.enum)
     if not kinds:
         return None
+    if "strenum" in kinds:
+        return "strenum"
     return "str" if str_mixin or "str" in kinds else "plain"
 
 
