@@ -508,3 +508,45 @@ with DAG(dag_id="either", schedule=None):
     assert found(source.replace("{producer}", "extract"), ["XCL1", "XCL2"]) == []
     # the pull in the second branch's callable is checked against the graph
     assert found(source.replace("{producer}", "report"), ["XCL102"]) == [("XCL102", 10)]
+
+
+CONDITIONAL_TASK = """\
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG, Variable
+
+
+def check_queue(ti):
+    ti.xcom_push(key="run_id_cleaned", value=ti.run_id.replace(":", "_"))
+
+
+def cleanup(ti):
+    print(ti.xcom_pull(task_ids="check_queue", key="run_id_cleaned"))
+
+
+def build(dag_id, on_demand):
+    with DAG(dag_id=dag_id, schedule=None) as dag:
+        if on_demand:
+            if Variable.get("mode") == "strict":
+                check = PythonOperator(task_id="check_queue", python_callable=check_queue, retries=3)
+            else:
+                check = PythonOperator(task_id="check_queue", python_callable=check_queue)
+            check >> PythonOperator(task_id="cleanup", python_callable=cleanup)
+    return dag
+
+
+daily = build("daily", on_demand=False)
+adhoc = build("adhoc", on_demand=True)
+"""
+
+
+def test_a_task_made_under_a_condition_exists_where_it_holds_and_pushes_once() -> None:
+    """``if on_demand:`` with the factory's argument known runs its branch for
+    the DAG it holds for only; a task of one id made in both branches of an
+    ``if`` whose test is not known is one task, whose one push is no duplicate
+    (tests/model_cases/factory_conditions.py has Airflow's word on the graphs)."""
+    model = model_of(CONDITIONAL_TASK)
+    assert {dag.dag_id: dag.task_ids for dag in model.dags} == {"daily": (), "adhoc": ("check_queue", "cleanup")}
+    adhoc = model.dags[1]
+    assert [(e.upstream, e.downstream) for e in adhoc.edges] == [("check_queue", "cleanup")]
+    assert [(p.task_id, p.key) for p in adhoc.pushes] == [("check_queue", "run_id_cleaned")]
+    assert found(CONDITIONAL_TASK, ["XCL1", "XCL2"]) == []

@@ -39,6 +39,7 @@ from .literals import (
     percent_format,
     same_value,
     string_method,
+    truth,
     xcomarg_string,
 )
 from .pending import BoundMethod, LabelVal, Star
@@ -413,16 +414,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         elif isinstance(statement, cst.For):
             self.exec_for(statement, scope)
         elif isinstance(statement, cst.If):
-            self.evaluate(statement.test, scope)
-            self.exec_suite(statement.body, scope)
-            orelse = statement.orelse
-            while orelse is not None:
-                if isinstance(orelse, cst.If):
-                    self.exec_suite(orelse.body, scope)
-                    orelse = orelse.orelse
-                else:
-                    self.exec_suite(orelse.body, scope)
-                    orelse = None
+            self.exec_if(statement, scope)
         elif isinstance(statement, cst.Try):
             self.exec_suite(statement.body, scope)
             for handler in statement.handlers:
@@ -438,6 +430,38 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         elif hasattr(cst, "Match") and isinstance(statement, getattr(cst, "Match")):
             for case in statement.cases:
                 self.exec_suite(case.body, scope)
+
+    def exec_if(self, statement: cst.If, scope: Scope) -> None:
+        """``if``/``elif``/``else``: a test whose value is known (a constant, a
+        factory's argument: ``if on_demand:``) runs its branch alone, as Python
+        would; otherwise every branch that may run is run. Tasks of one id made in
+        two branches that exclude each other are one task at runtime."""
+        branches: List[List[TaskState]] = []
+        current: Optional[Union[cst.If, cst.Else]] = statement
+        while current is not None:
+            taken = True if isinstance(current, cst.Else) else truth(self.evaluate(current.test, scope))
+            if taken is not False:
+                before = len(self.created_tasks)
+                self.exec_suite(current.body, scope)
+                branches.append(self.created_tasks[before:])
+                if taken is True:
+                    break
+            current = current.orelse if isinstance(current, cst.If) else None
+        if len(branches) > 1:
+            self.fold_branches(branches, scope)
+
+    def fold_branches(self, branches: List[List[TaskState]], scope: Scope) -> None:
+        """Fold each task of a later branch into the task of the same id an
+        earlier branch made; names bound to the folded task name the kept one."""
+        for index, made in enumerate(branches[1:], 1):
+            for task in made:
+                earlier = next((t for branch in branches[:index] for t in branch
+                                if t.task_id == task.task_id and t in self.created_tasks), None)
+                if earlier is None or self.either_task(TaskRef(earlier), TaskRef(task)) is None:
+                    continue
+                for name, value in list(scope.names.items()):
+                    if isinstance(value, TaskRef) and value.task is task:
+                        scope.names[name] = TaskRef(earlier)
 
     def exec_suite(self, suite: Union[cst.BaseSuite, cst.BaseExpression], scope: Scope) -> None:
         # a lambda's body is an expression: no statements (lambdas are not inlined)
@@ -773,12 +797,29 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
             operand = self.evaluate(unary.expression, scope)
             if isinstance(unary.operator, cst.Minus) and isinstance(operand, ConstVal) and isinstance(operand.value, int):
                 return ConstVal(-operand.value)
+            if isinstance(unary.operator, cst.Not) and truth(operand) is not None:
+                return ConstVal(not truth(operand))
             return UNKNOWN
+        if kind is cst.Comparison:
+            return self.eval_comparison(cast(cst.Comparison, node), scope)
         if kind is cst.Await:
             return self.evaluate(cast(cst.Await, node).expression, scope)
         if kind is cst.Lambda:
             return LambdaVal(FunctionVal(cast(cst.Lambda, node), scope))
         return UNKNOWN
+
+    def eval_comparison(self, node: cst.Comparison, scope: Scope) -> Any:
+        """``name == "adhoc"``, ``mode != "dry"``: known when both sides are known
+        strings or constants; nothing else is worked out (nor evaluated, as before)."""
+        if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.Equal, cst.NotEqual)):
+            return UNKNOWN
+        sides = [self.pure_evaluate(node.left, scope), self.pure_evaluate(node.comparisons[0].comparator, scope)]
+        plain = [side.text if isinstance(side, StrVal) and side.known else
+                 side.value if isinstance(side, ConstVal) else UNKNOWN for side in sides]
+        if any(value is UNKNOWN for value in plain):
+            return UNKNOWN
+        equal = type(plain[0]) is type(plain[1]) and plain[0] == plain[1]
+        return ConstVal(equal if isinstance(node.comparisons[0].operator, cst.Equal) else not equal)
 
     def eval_name(self, name: str, scope: Scope) -> Any:
         if name in ("True", "False", "None"):

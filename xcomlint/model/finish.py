@@ -332,8 +332,15 @@ class Finisher:
         result = []
         for state in self.builder.dags:
             pending_pushes = [p for task in state.tasks for p in task.pending_pushes]
-            pushes = tuple(self.push(p) for p in pending_pushes)
-            unknown_push_tasks = {id(p.task) for p, rec in zip(pending_pushes, pushes) if rec.key is UNKNOWN}
+            records = [self.push(p) for p in pending_pushes]
+            unknown_push_tasks = {id(p.task) for p, rec in zip(pending_pushes, records) if rec.key is UNKNOWN}
+            # one push written once is one push, however many tasks of its id the
+            # model made (a task in two branches, one callable attached twice)
+            seen: Dict[Tuple[Any, ...], Push] = {}
+            for pending, record in zip(pending_pushes, records):
+                place = (record.task_id, record.key, id(pending.loc.node), pending.loc.raw_offset, id(pending.entry))
+                seen.setdefault(place, record)
+            pushes = tuple(seen.values())
             pushed_tasks = {id(p.task) for p in pending_pushes}
             tasks = []
             for task in state.tasks:

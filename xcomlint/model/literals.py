@@ -157,6 +157,15 @@ def file_path_attribute(path: FilePathVal, attr: str) -> Any:
     return StrVal(values[attr]) if attr in values else UNKNOWN
 
 
+def truth(value: Any) -> Optional[bool]:
+    """Whether a value is true in an ``if``, when that is known."""
+    if isinstance(value, ConstVal):
+        return bool(value.value)
+    if isinstance(value, StrVal) and value.known:
+        return bool(value.text)
+    return None
+
+
 def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, StrVal) and isinstance(b, StrVal):
         return a.known and b.known and a.text == b.text
