@@ -161,3 +161,17 @@ def test_recursion_limit_is_restored() -> None:
     limit = sys.getrecursionlimit()
     assert_survives(PATHOLOGICAL["deep parentheses"])
     assert sys.getrecursionlimit() == limit
+
+
+def test_a_file_that_uses_up_its_evaluation_steps_survives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The builder stops a file at MAX_STEPS; the Jinja pulls in strings no task
+    renders are read after that, and must not raise the budget's exception."""
+    from xcomlint.model import builder
+
+    monkeypatch.setattr(builder, "MAX_STEPS", 40)
+    source = "from airflow.sdk import DAG\n" + "x = 1 + 2 + 3\n" * 30 + (
+        "TEMPLATE = '{{ ti.xcom_pull(task_ids=\"a\") }}'\n"
+        "def f(ti):\n    return ti.xcom_pull(task_ids='a')\n"
+        "with DAG('d'):\n    pass\n"
+    )
+    assert_survives(source)

@@ -164,3 +164,37 @@ def test_edit_distance_with_a_limit_agrees_with_the_full_distance() -> None:
         assert edit_distance(a, b, limit) == min(edit_distance(a, b), limit + 1)
 
     agree()
+
+
+def test_one_bug_in_code_several_dags_run_is_one_finding_naming_them() -> None:
+    """A factory's callable run by two DAGs: the typo is one bug, reported once,
+    naming both DAGs; a bug of one DAG only names that DAG."""
+    source = """\
+    from airflow.providers.standard.operators.python import PythonOperator
+    from airflow.sdk import DAG
+
+
+    def cleanup(ti):
+        print(ti.xcom_pull(task_ids="check_queu", key="run_id_cleaned"))
+
+
+    def build(dag_id, with_check):
+        with DAG(dag_id=dag_id, schedule=None) as dag:
+            if with_check:
+                PythonOperator(task_id="check_queue", python_callable=lambda: 1)
+            PythonOperator(task_id="cleanup", python_callable=cleanup)
+        return dag
+
+
+    daily = build("daily", True)
+    adhoc = build("adhoc", True)
+    {third}
+    """
+    found = lint(source.replace("{third}", ""), select=["XCL103"])
+    assert [(f.code, f.line) for f in found] == [("XCL103", 6)]
+    assert "does not exist in DAGs 'daily' and 'adhoc'; did you mean 'check_queue'?" in found[0].message
+    # a third DAG without the near miss says another thing: a finding of its own
+    found = lint(source.replace("{third}", 'weekly = build("weekly", False)'), select=["XCL103"])
+    assert len(found) == 2
+    assert sum("in DAGs 'daily' and 'adhoc'" in f.message for f in found) == 1
+    assert sum("in DAG 'weekly'" in f.message for f in found) == 1

@@ -6,7 +6,7 @@ import io
 import os
 import sys
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 from . import collector
@@ -123,6 +123,8 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
     result = FileResult(model.path, model)
     ignored = _ignored_codes(model.path, settings)
     seen = set()
+    # one bug of code several DAGs run (a factory's callable): one finding naming them all
+    copies: Dict[Tuple[object, ...], Tuple[Optional[int], List[str]]] = {}
     used: Set[Tuple[int, str]] = set()
     for rule in rules:
         if rule.scope in (RUN_SCOPE, NOQA_SCOPE) or matches_any(rule.code, ignored):
@@ -147,15 +149,45 @@ def check_model(model: FileModel, settings: Settings, rules: Sequence[Rule]) -> 
             if finding.sort_key in seen:
                 continue  # a callable run by several tasks reports once per place
             seen.add(finding.sort_key)
-            if finding.entry is not None:
-                result.findings.append(finding)  # its noqa is read where it is placed
+            place = _place_in_any_dag(finding, dag_id)
+            if place in copies and dag_id is not None:
+                index, dag_ids = copies[place]
+                dag_ids.append(dag_id)
+                if index is not None:
+                    kept = result.findings[index]
+                    result.findings[index] = replace(kept, message=_naming_dags(str(place[-1]), dag_ids))
                 continue
-            lines = (finding.line,) + finding.noqa_lines
-            used.update((line, finding.code) for line in suppressing_lines(finding.code, lines, model.noqa))
-            if not is_suppressed(finding.code, lines, model.noqa):
-                result.findings.append(finding)
+            appended = None
+            if finding.entry is not None:
+                appended = len(result.findings)
+                result.findings.append(finding)  # its noqa is read where it is placed
+            else:
+                lines = (finding.line,) + finding.noqa_lines
+                used.update((line, finding.code) for line in suppressing_lines(finding.code, lines, model.noqa))
+                if not is_suppressed(finding.code, lines, model.noqa):
+                    appended = len(result.findings)
+                    result.findings.append(finding)
+            if dag_id is not None:
+                copies[place] = (appended, [dag_id])
     result.noqa_used = frozenset(used)
     return result
+
+
+_A_DAG = "DAG \x00"  # where a message named its DAG
+
+
+def _place_in_any_dag(finding: Finding, dag_id: Optional[str]) -> Tuple[object, ...]:
+    """The finding's place and message with its DAG's name left out: equal for
+    the copies of one finding that the DAGs running the same code report."""
+    message = finding.message.replace(f"DAG '{dag_id}'", _A_DAG) if dag_id is not None else finding.message
+    return (finding.line, finding.column, finding.code, finding.entry, message)
+
+
+def _naming_dags(message: str, dag_ids: List[str]) -> str:
+    """``... in DAG \x00 ...`` naming each DAG: ``in DAGs 'daily' and 'adhoc'``."""
+    names = [f"'{dag_id}'" for dag_id in dag_ids]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return message.replace(_A_DAG, ("DAG " if len(names) == 1 else "DAGs ") + listed)
 
 
 def _rules_run_on(model: FileModel, settings: Settings, rules: Sequence[Rule], whole_run: bool) -> FrozenSet[str]:

@@ -100,6 +100,10 @@ _PURE_BUILTINS = frozenset(
 )
 
 
+# what ``eval_comparison`` evaluates on each side of ``==``: names, attributes, literals
+_COMPARED = (cst.Name, cst.Attribute, cst.SimpleString, cst.Integer)
+
+
 class _Budget(Exception):
     """Raised when a file takes more evaluation steps than MAX_STEPS."""
 
@@ -813,7 +817,10 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         strings or constants; nothing else is worked out (nor evaluated, as before)."""
         if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.Equal, cst.NotEqual)):
             return UNKNOWN
-        sides = [self.pure_evaluate(node.left, scope), self.pure_evaluate(node.comparisons[0].comparator, scope)]
+        written = (node.left, node.comparisons[0].comparator)
+        if not all(isinstance(side, _COMPARED) for side in written):
+            return UNKNOWN  # a call or an index: not worth the steps (test files compare thousands of those)
+        sides = [self.pure_evaluate(side, scope) for side in written]
         plain = [side.text if isinstance(side, StrVal) and side.known else
                  side.value if isinstance(side, ConstVal) else UNKNOWN for side in sides]
         if any(value is UNKNOWN for value in plain):

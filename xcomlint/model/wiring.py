@@ -192,13 +192,18 @@ class Wiring:
         """Jinja pulls in string literals no task of the file is known to
         render: a template kept in a constant, built for a task made elsewhere.
         They run in some task of some DAG; the rules that need neither check them."""
+        from .builder import _Budget  # the builder's own module imports this one
+
         pending: List[PendingPull] = []
         saved, self.pure = self.pure, True
         try:
             for node in strings:
                 if id(node) in self.template_nodes:
                     continue  # a template some task renders: its pulls are that task's
-                value = self.evaluate(node, Scope())  # a function's names are not known here
+                try:
+                    value = self.evaluate(node, Scope())  # a function's names are not known here
+                except _Budget:
+                    break  # a file that used up its steps: the pulls read so far
                 if not isinstance(value, StrVal):
                     continue
                 for pull in find_template_calls(value.text):
