@@ -550,3 +550,21 @@ def test_a_task_made_under_a_condition_exists_where_it_holds_and_pushes_once() -
     assert [(e.upstream, e.downstream) for e in adhoc.edges] == [("check_queue", "cleanup")]
     assert [(p.task_id, p.key) for p in adhoc.pushes] == [("check_queue", "run_id_cleaned")]
     assert found(CONDITIONAL_TASK, ["XCL1", "XCL2"]) == []
+
+
+@pytest.mark.parametrize("binding", [
+    # Airflow's own example: the DAG exists where the import works
+    "try:\n    from kubernetes.client import models as k8s\nexcept ImportError:\n    k8s = None\n",
+    "if Variable.get('mode') == 'k8s':\n    k8s = True\nelse:\n    k8s = None\n",
+])
+def test_an_if_on_a_name_bound_on_a_path_that_may_not_run_runs_its_branch(binding: str) -> None:
+    source = f"""\
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG, Variable
+
+{binding}
+if k8s:
+    with DAG(dag_id="pods", schedule=None):
+        PythonOperator(task_id="local", python_callable=lambda: 1)
+"""
+    assert [dag.task_ids for dag in model_of(source).dags] == [("local",)]

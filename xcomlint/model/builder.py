@@ -45,7 +45,7 @@ from .literals import (
 from .pending import BoundMethod, LabelVal, Star
 from .project_values import ModuleContext, ProjectValues
 from .records import CONTEXT_DAG, HIDDEN_CODE, REAL_DAG, RETURN_KEY, UNKNOWN, UNKNOWN_DAGS, UNKNOWN_ID
-from .syntax import STRING_NODES, branch_list
+from .syntax import STRING_NODES, branch_list, walk
 from .tasks import TaskBuilding, unique_task_id
 from .text_gate import TextGate
 from .values import (
@@ -144,6 +144,10 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         self.used_functions: set = set()
         self.steps = 0
         self.pure = False  # evaluate without effects: no tasks, no edges
+        # names bound on a path that may not run (an ``except`` handler, a branch
+        # of an ``if`` whose test is not known): what they hold last is not certain,
+        # so an ``if`` testing one runs every branch
+        self.uncertain_names: Set[str] = set()
         # id(value) -> the argument expression it came from, so that an XComArg
         # passed by name is located where it is passed, not where it was made
         self.arg_nodes: Dict[int, Tuple[Any, cst.CSTNode]] = {}
@@ -422,7 +426,7 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         elif isinstance(statement, cst.Try):
             self.exec_suite(statement.body, scope)
             for handler in statement.handlers:
-                self.exec_suite(handler.body, scope)
+                self.exec_uncertain(handler.body, scope)
             if statement.orelse is not None:
                 self.exec_suite(statement.orelse.body, scope)
             if statement.finalbody is not None:
@@ -442,17 +446,35 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
         two branches that exclude each other are one task at runtime."""
         branches: List[List[TaskState]] = []
         current: Optional[Union[cst.If, cst.Else]] = statement
+        certain = True  # every test so far was known
         while current is not None:
-            taken = True if isinstance(current, cst.Else) else truth(self.evaluate(current.test, scope))
+            if isinstance(current, cst.Else):
+                taken: Optional[bool] = True if certain else None
+            else:
+                value = self.evaluate(current.test, scope)
+                taken = None if self.mentions_uncertain(current.test) else truth(value)
             if taken is not False:
                 before = len(self.created_tasks)
-                self.exec_suite(current.body, scope)
+                if taken is True:
+                    self.exec_suite(current.body, scope)
+                else:
+                    self.exec_uncertain(current.body, scope)
                 branches.append(self.created_tasks[before:])
                 if taken is True:
                     break
+            certain = certain and taken is not None
             current = current.orelse if isinstance(current, cst.If) else None
         if len(branches) > 1:
             self.fold_branches(branches, scope)
+
+    def exec_uncertain(self, suite: Union[cst.BaseSuite, cst.BaseExpression], scope: Scope) -> None:
+        """A block that may not run: the names it binds become uncertain."""
+        before = dict(scope.names)
+        self.exec_suite(suite, scope)
+        self.uncertain_names.update(name for name, value in scope.names.items() if before.get(name) is not value)
+
+    def mentions_uncertain(self, test: cst.BaseExpression) -> bool:
+        return any(type(node) is cst.Name and cast(cst.Name, node).value in self.uncertain_names for node in walk(test))
 
     def fold_branches(self, branches: List[List[TaskState]], scope: Scope) -> None:
         """Fold each task of a later branch into the task of the same id an

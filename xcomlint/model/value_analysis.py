@@ -397,10 +397,12 @@ class ValueAnalyzer:
     def _library_call(self, qualified: str, expr: cst.Call, args, function, summary, depth) -> ValueInfo:
         parts = qualified.split(".")
         root, last = parts[0], parts[-1]
-        if root == "datetime" and len(parts) >= 2 and parts[1] in _DATETIME_TYPES and (
-            len(parts) == 2 or (len(parts) == 3 and last in _DATETIME_CONSTRUCTORS)
-        ):
-            return one_moment(parts[1], f"{describe_types(frozenset({parts[1]}))} from {qualified}()")
+        # ``datetime.X(...)`` or ``datetime.X.now()`` (written ``X.now()`` or, through
+        # another name, ``datetime.datetime.now()``: the last parts say which)
+        made = last if last in _DATETIME_TYPES else (
+            parts[-2] if len(parts) > 2 and parts[-2] in _DATETIME_TYPES and last in _DATETIME_CONSTRUCTORS else None)
+        if root == "datetime" and made is not None:
+            return one_moment(made, f"{describe_types(frozenset({made}))} from {qualified}()")
         if root == "pendulum" and last in _PENDULUM_CALLS:
             made = _PENDULUM_CALLS[last]
             return one_moment(made, f"a pendulum {'duration' if made == TIMEDELTA else made} from {qualified}()")
