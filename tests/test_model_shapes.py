@@ -449,3 +449,54 @@ def test_a_task_group_gives_its_full_id() -> None:
     """)
     [dag] = model.dags
     assert sorted(t.task_id for t in dag.tasks) == ["after_outer.inner", "outer.inner.load"]
+
+
+FACTORY_CALLED_TWICE = '''
+from datetime import datetime
+from airflow.sdk import dag, task
+
+current = None
+
+
+def build(stream):
+    @dag(dag_id=f"{stream}_load", start_date=datetime(2024, 1, 1), schedule=None)
+    def domain_dag():
+        pass
+
+    dag_obj = domain_dag()
+    with dag_obj:
+        @task
+        def handle_month_context(**context):
+            context["ti"].xcom_push(key="stream", value=stream)
+
+        handle_month_context()
+
+
+def generate():
+    if current:
+        build(current)
+        return
+    for stream in ["orders", "refunds"]:
+        build(stream)
+
+
+generate()
+'''
+
+
+def test_a_dag_function_defined_in_a_factory_called_twice_makes_two_dags() -> None:
+    """Each call of the factory runs its ``@dag`` ``def`` anew: Airflow gets one
+    DAG per call, each with its own ``handle_month_context``, not one DAG where
+    the second call's task is ``handle_month_context__1``."""
+    dags = model_of(FACTORY_CALLED_TWICE).dags
+    assert [sorted(d.task_ids) for d in dags] == [["handle_month_context"], ["handle_month_context"]]
+
+
+def test_one_push_in_code_two_dags_run_is_one_finding(tmp_path) -> None:
+    from xcomlint.engine import lint_paths
+    from xcomlint.settings import Settings
+
+    path = tmp_path / "factory.py"
+    path.write_text(FACTORY_CALLED_TWICE, encoding="utf-8")
+    result = lint_paths([str(path)], Settings(selected=frozenset({"XCL204"})))
+    assert [(f.code, f.line) for f in result.findings] == [("XCL204", 17)]

@@ -678,9 +678,10 @@ class Builder(TaskBuilding, Wiring, ProjectValues, Instances):
                     flavour = kind_flavour
                 task_options.update(options)
             elif kind == "dag":
-                # hoisting and then executing the ``def`` must not make two DAGs
+                # hoisting and then executing the ``def`` must not make two DAGs;
+                # a factory called twice runs its ``def`` in two scopes: two DAGs
                 for known in self.dag_functions:
-                    if known.function.node is node:
+                    if known.function.node is node and known.function.scope is scope:
                         return known
                 dag_function = DagFuncVal(function, options)
                 if not self.is_foreign(scope):

@@ -58,12 +58,19 @@ def place_findings(findings: Iterable[Finding], linted: Set[str], noqa_of: NoqaO
     followed = {_place(f) for f, moved in placed if moved}
     kept: List[Finding] = []
     taken: Set[Tuple[str, int, int, str]] = set()
+    told: Set[Tuple[str, int, int, str, str]] = set()
     for finding, moved in sorted(placed, key=lambda item: (item[0].dag_id is None, not item[1])):
         key = _place(finding)
         if key in followed:
             if key in taken:
                 continue
             taken.add(key)
+        # the same words at the same place: code that two DAGs run (a factory
+        # called for each) seen from each of them
+        said = key + (finding.message,)
+        if said in told:
+            continue
+        told.add(said)
         kept.append(finding)
     return kept
 
