@@ -4,6 +4,7 @@ from the file name, computed templates, string methods."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -451,37 +452,8 @@ def test_a_task_group_gives_its_full_id() -> None:
     assert sorted(t.task_id for t in dag.tasks) == ["after_outer.inner", "outer.inner.load"]
 
 
-FACTORY_CALLED_TWICE = '''
-from datetime import datetime
-from airflow.sdk import dag, task
-
-current = None
-
-
-def build(stream):
-    @dag(dag_id=f"{stream}_load", start_date=datetime(2024, 1, 1), schedule=None)
-    def domain_dag():
-        pass
-
-    dag_obj = domain_dag()
-    with dag_obj:
-        @task
-        def handle_month_context(**context):
-            context["ti"].xcom_push(key="stream", value=stream)
-
-        handle_month_context()
-
-
-def generate():
-    if current:
-        build(current)
-        return
-    for stream in ["orders", "refunds"]:
-        build(stream)
-
-
-generate()
-'''
+# the model case Airflow's DagBag read as two DAGs, each with its own task
+FACTORY_CALLED_TWICE = (Path(__file__).parent / "model_cases" / "factory_called_twice.py").read_text(encoding="utf-8")
 
 
 def test_a_dag_function_defined_in_a_factory_called_twice_makes_two_dags() -> None:
